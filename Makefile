@@ -1,0 +1,34 @@
+# Every target creates .venv if missing and installs what it needs.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint check-example clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Until the HTTP service exists, `make run` runs the CLI's main job on the bundled example household.
+run: $(STAMP)
+	$(BIN)/lifeevents rules validate
+	$(BIN)/lifeevents check examples/household.json
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	$(BIN)/lifeevents rules validate
+	$(BIN)/lifeevents rules test
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_eligibility.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check engine api tests benchmarks
+	$(BIN)/ruff format --check engine api tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,83 @@
+"""OpenFisca entities (person, household with roles) and the household membership arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from openfisca_core.entities import build_entity
+
+from engine.catalog.facts import ROLES
+
+__all__ = ["HOUSEHOLD", "PERSON", "Members"]
+
+PERSON = build_entity(
+    key="person",
+    plural="persons",
+    label="A person",
+    doc="A member of a household.",
+    is_person=True,
+)
+
+HOUSEHOLD = build_entity(
+    key="household",
+    plural="households",
+    label="A household (family)",
+    doc="The family a program looks at: an applicant, a spouse, children and other dependants.",
+    roles=[
+        {"key": "applicant", "max": 1, "label": "Applicant"},
+        {"key": "spouse", "max": 1, "label": "Spouse or common-law partner"},
+        {"key": "child", "plural": "children", "label": "Child"},
+        {"key": "dependant", "plural": "dependants", "label": "Other dependant"},
+    ],
+)
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Members:
+    """Who belongs to which household, in the shape vectorized formulas need.
+
+    ``household_of[p]`` is person ``p``'s household index; ``role[p]`` its role code (position in
+    ``ROLES``); ``applicant[h]`` and ``spouse[h]`` are person indices (``-1`` when absent).
+    """
+
+    household_of: IntArray
+    role: IntArray
+    n_households: int
+    applicant: IntArray
+    spouse: IntArray
+
+    @classmethod
+    def build(cls, household_of: IntArray, role: IntArray, n_households: int) -> Members:
+        """Derive the applicant and spouse indices from roles."""
+        applicant = np.full(n_households, -1, dtype=np.int64)
+        spouse = np.full(n_households, -1, dtype=np.int64)
+        for code, target in (
+            (ROLES.index("applicant"), applicant),
+            (ROLES.index("spouse"), spouse),
+        ):
+            persons = np.nonzero(role == code)[0]
+            target[household_of[persons]] = persons
+        return cls(household_of, role, n_households, applicant, spouse)
+
+    def household_sum(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Per-household sum of a person array (unknown if any member's value is unknown)."""
+        sums = np.bincount(self.household_of, weights=values, minlength=self.n_households)
+        return sums.astype(np.float64)
+
+    def household_any(self, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """Per-household: does any member satisfy ``mask``?"""
+        counts = np.bincount(self.household_of, weights=mask, minlength=self.n_households)
+        return counts > 0
+
+    def member_value(
+        self, values: npt.NDArray[np.float64], index: IntArray
+    ) -> npt.NDArray[np.float64]:
+        """Per-household value of one member (``index`` from applicant/spouse); NaN when absent."""
+        present = index >= 0
+        out = np.full(self.n_households, np.nan)
+        out[present] = values[index[present]]
+        return out

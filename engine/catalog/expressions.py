@@ -1,0 +1,451 @@
+"""The rule language: Python expression syntax, whitelisted, typed, three-valued.
+
+An expression is parsed with :mod:`ast` and checked node by node against a whitelist; nothing is
+ever passed to ``eval``. Checking produces a small typed tree (:class:`Expr`) that the compiler
+turns into vectorized NumPy. Errors name what is wrong and how to fix it; the loader adds the
+file and line.
+
+Examples:
+    >>> ns = Namespace(entity="household", parameters={"cap": Kind.NUMBER})
+    >>> tree = check("min(cap, family_net_income) > 0", ns)
+    >>> tree.kind, sorted(tree.names("fact"))
+    (<Kind.BOOL: 'bool'>, ['family_net_income'])
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.catalog.facts import BUILTIN_DATES, FACTS, Entity, Kind
+
+__all__ = ["FUNCTIONS", "Expr", "ExpressionProblem", "Namespace", "check", "placeholders"]
+
+#: name -> (minimum arguments, maximum arguments or None for any)
+FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "min": (2, None),
+    "max": (2, None),
+    "clip": (3, 3),
+    "abs": (1, 1),
+    "floor": (1, 1),
+    "round": (1, 2),
+    "phase_out": (4, 4),
+    "lookup": (2, 2),
+    "count": (1, 1),
+    "sum": (1, 1),
+    "any": (1, 1),
+    "all": (1, 1),
+    "applicant": (1, 1),
+    "spouse": (1, 1),
+    "age_on": (1, 1),
+    "date": (1, 1),
+    "is_eligible": (1, 1),
+    "amount_of": (1, 1),
+}
+AGGREGATES = ("count", "sum", "any", "all")
+MEMBERS = ("applicant", "spouse")
+
+_COMPARE = {
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+}
+_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+class ExpressionProblem(Exception):
+    """Why an expression was rejected; the loader turns it into an ExpressionError."""
+
+    def __init__(self, reason: str, col: int = 0) -> None:
+        self.reason = reason
+        self.col = col
+        super().__init__(reason)
+
+
+@dataclass
+class Namespace:
+    """What an expression may refer to.
+
+    Attributes:
+        entity: where the expression is evaluated (a program's entity).
+        parameters: the program's parameters and their kinds (NUMBER or TABLE).
+        variables: the program's variables whose kinds are already known.
+        programs: every program id in the catalog and its entity.
+    """
+
+    entity: Entity
+    parameters: dict[str, Kind] = field(default_factory=dict)
+    variables: dict[str, Kind] = field(default_factory=dict)
+    programs: dict[str, Entity] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A checked, typed expression node.
+
+    ``op`` is one of: const, fact, param, var, date, arith, neg, cmp, isin, and, or, not, if,
+    call. ``value`` holds the constant, the name, the operator or the function name.
+    ``scope`` is the entity the node is evaluated on.
+    """
+
+    op: str
+    kind: Kind
+    scope: Entity
+    value: Any = None
+    args: tuple[Expr, ...] = ()
+    enum_fact: str | None = None
+
+    def walk(self) -> Iterator[Expr]:
+        """This node and every node below it, depth first."""
+        yield self
+        for arg in self.args:
+            yield from arg.walk()
+
+    def names(self, op: str) -> set[str]:
+        """Every name referred to by nodes of type ``op`` (fact, param, var) below this one."""
+        return {node.value for node in self.walk() if node.op == op}
+
+    def programs(self) -> set[str]:
+        """Every program this expression reads through is_eligible / amount_of."""
+        return {
+            node.args[0].value
+            for node in self.walk()
+            if node.op == "call" and node.value in ("is_eligible", "amount_of")
+        }
+
+
+def check(source: str, ns: Namespace) -> Expr:
+    """Parse and type-check one expression.
+
+    Raises:
+        ExpressionProblem: syntax outside the whitelist, an unknown name, or a type error.
+    """
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionProblem(f"not a valid expression: {exc.msg}", exc.offset or 0) from None
+    return _Checker(ns).visit(tree.body, ns.entity)
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
+FORMATS = ("money", "percent", "date", "int", "number")
+
+
+def placeholders(text: str) -> list[tuple[str, str]]:
+    """The ``{name}`` / ``{name:format}`` placeholders of an explanation text.
+
+    Examples:
+        >>> placeholders("Income of {afni:money} is above {threshold:money}.")
+        [('afni', 'money'), ('threshold', 'money')]
+    """
+    return [(m.group(1), m.group(2) or "") for m in _PLACEHOLDER.finditer(text)]
+
+
+def _describe(node: ast.AST) -> str:
+    names = {
+        ast.Attribute: "attribute access (a.b)",
+        ast.Subscript: "subscripts (a[b])",
+        ast.Lambda: "lambda",
+        ast.ListComp: "comprehensions",
+        ast.SetComp: "comprehensions",
+        ast.DictComp: "comprehensions",
+        ast.GeneratorExp: "comprehensions",
+        ast.JoinedStr: "f-strings",
+        ast.NamedExpr: "assignment expressions (:=)",
+        ast.Starred: "starred arguments",
+        ast.Await: "await",
+        ast.Yield: "yield",
+        ast.List: "lists",
+        ast.Dict: "dicts",
+        ast.Set: "sets",
+    }
+    return names.get(type(node), type(node).__name__)
+
+
+class _Checker:
+    def __init__(self, ns: Namespace) -> None:
+        self.ns = ns
+
+    def visit(self, node: ast.expr, scope: Entity) -> Expr:
+        col = getattr(node, "col_offset", 0) + 1
+        if isinstance(node, ast.Constant):
+            return self._constant(node.value, scope, col)
+        if isinstance(node, ast.Name):
+            return self._name(node.id, scope, col)
+        if isinstance(node, ast.BinOp) and type(node.op) in _ARITH:
+            return self._arith(node, scope)
+        if isinstance(node, ast.UnaryOp):
+            return self._unary(node, scope)
+        if isinstance(node, ast.BoolOp):
+            op = "and" if isinstance(node.op, ast.And) else "or"
+            args = tuple(self._bool(value, scope, f"'{op}'") for value in node.values)
+            return Expr(op, Kind.BOOL, scope, args=args)
+        if isinstance(node, ast.Compare):
+            return self._compare(node, scope)
+        if isinstance(node, ast.IfExp):
+            return self._if(node, scope)
+        if isinstance(node, ast.Call):
+            return self._call(node, scope)
+        raise ExpressionProblem(f"{_describe(node)} is not allowed in rule expressions", col)
+
+    # --- leaves -----------------------------------------------------------------------------
+
+    def _constant(self, value: Any, scope: Entity, col: int) -> Expr:
+        if isinstance(value, bool):
+            return Expr("const", Kind.BOOL, scope, 1.0 if value else 0.0)
+        if isinstance(value, int | float):
+            return Expr("const", Kind.NUMBER, scope, float(value))
+        if isinstance(value, str):
+            return Expr("const", Kind.ENUM, scope, value)
+        raise ExpressionProblem(f"constant {value!r} is not allowed", col)
+
+    def _name(self, name: str, scope: Entity, col: int) -> Expr:
+        if name.startswith("__"):
+            raise ExpressionProblem(f"dunder name {name!r} is not allowed", col)
+        if name in self.ns.variables:
+            return Expr("var", self.ns.variables[name], scope, name)
+        if name in self.ns.parameters:
+            return Expr("param", self.ns.parameters[name], scope, name)
+        if name in BUILTIN_DATES:
+            return Expr("date", Kind.DATE, scope, name)
+        fact = FACTS.get(name)
+        if fact is not None:
+            if fact.entity == "person" and scope == "household":
+                raise ExpressionProblem(
+                    f"person fact {name!r} used at household level; read it through "
+                    "applicant(...), spouse(...), count(...), sum(...), any(...) or all(...)",
+                    col,
+                )
+            return Expr("fact", fact.kind, scope, name, enum_fact=name)
+        if name in FUNCTIONS:
+            raise ExpressionProblem(f"function {name!r} must be called, e.g. {name}(...)", col)
+        raise ExpressionProblem(
+            f"unknown name {name!r}: not a fact, a parameter or a variable of this program", col
+        )
+
+    # --- operators --------------------------------------------------------------------------
+
+    def _expect(self, expr: Expr, kind: Kind, what: str, node: ast.expr) -> Expr:
+        if expr.kind != kind:
+            raise ExpressionProblem(
+                f"type error: {what} needs a {kind.value}, got a {expr.kind.value} "
+                f"({ast.unparse(node)})",
+                getattr(node, "col_offset", 0) + 1,
+            )
+        return expr
+
+    def _bool(self, node: ast.expr, scope: Entity, what: str) -> Expr:
+        return self._expect(self.visit(node, scope), Kind.BOOL, what, node)
+
+    def _number(self, node: ast.expr, scope: Entity, what: str) -> Expr:
+        return self._expect(self.visit(node, scope), Kind.NUMBER, what, node)
+
+    def _arith(self, node: ast.BinOp, scope: Entity) -> Expr:
+        op = _ARITH[type(node.op)]
+        left, right = self.visit(node.left, scope), self.visit(node.right, scope)
+        kinds = (left.kind, right.kind)
+        if kinds == (Kind.NUMBER, Kind.NUMBER):
+            kind = Kind.NUMBER
+        elif (op in "+-" and kinds == (Kind.DATE, Kind.NUMBER)) or (
+            op == "+" and kinds == (Kind.NUMBER, Kind.DATE)
+        ):
+            kind = Kind.DATE
+        elif op == "-" and kinds == (Kind.DATE, Kind.DATE):
+            kind = Kind.NUMBER
+        else:
+            raise ExpressionProblem(
+                f"type error: '{op}' cannot combine a {left.kind.value} and a "
+                f"{right.kind.value} ({ast.unparse(node)})",
+                node.col_offset + 1,
+            )
+        return Expr("arith", kind, scope, op, (left, right))
+
+    def _unary(self, node: ast.UnaryOp, scope: Entity) -> Expr:
+        if isinstance(node.op, ast.Not):
+            return Expr("not", Kind.BOOL, scope, args=(self._bool(node.operand, scope, "'not'"),))
+        if isinstance(node.op, ast.USub):
+            operand = self._number(node.operand, scope, "unary '-'")
+            return Expr("neg", Kind.NUMBER, scope, args=(operand,))
+        if isinstance(node.op, ast.UAdd):
+            return self._number(node.operand, scope, "unary '+'")
+        raise ExpressionProblem("bitwise operators are not allowed", node.col_offset + 1)
+
+    def _compare(self, node: ast.Compare, scope: Entity) -> Expr:
+        parts: list[Expr] = []
+        left_node = node.left
+        left = self.visit(left_node, scope)
+        for op_node, right_node in zip(node.ops, node.comparators, strict=True):
+            if isinstance(op_node, ast.In | ast.NotIn):
+                part = self._membership(left, right_node, scope)
+                if isinstance(op_node, ast.NotIn):
+                    part = Expr("not", Kind.BOOL, scope, args=(part,))
+                parts.append(part)
+                left_node, left = right_node, part
+                continue
+            if type(op_node) not in _COMPARE:
+                raise ExpressionProblem(
+                    "only < <= > >= == != in and 'not in' comparisons are allowed",
+                    node.col_offset + 1,
+                )
+            op = _COMPARE[type(op_node)]
+            right = self.visit(right_node, scope)
+            parts.append(self._comparison(op, left, right, node))
+            left_node, left = right_node, right
+        if len(parts) == 1:
+            return parts[0]
+        return Expr("and", Kind.BOOL, scope, args=tuple(parts))
+
+    def _comparison(self, op: str, left: Expr, right: Expr, node: ast.expr) -> Expr:
+        col = getattr(node, "col_offset", 0) + 1
+        if Kind.ENUM in (left.kind, right.kind):
+            if op not in ("==", "!="):
+                raise ExpressionProblem(f"type error: '{op}' cannot order text values", col)
+            fact_side, literal = (left, right) if left.op != "const" else (right, left)
+            if fact_side.kind != Kind.ENUM or literal.op != "const" or literal.kind != Kind.ENUM:
+                raise ExpressionProblem(
+                    "type error: text compares only a fact with a quoted value "
+                    f"({ast.unparse(node)})",
+                    col,
+                )
+            code = _enum_code(fact_side, literal.value, col)
+            const = Expr("const", Kind.NUMBER, fact_side.scope, float(code))
+            return Expr("cmp", Kind.BOOL, fact_side.scope, op, (fact_side, const))
+        if left.kind != right.kind or left.kind not in (Kind.NUMBER, Kind.DATE, Kind.BOOL):
+            raise ExpressionProblem(
+                f"type error: '{op}' cannot compare a {left.kind.value} with a "
+                f"{right.kind.value} ({ast.unparse(node)})",
+                col,
+            )
+        if left.kind == Kind.BOOL and op not in ("==", "!="):
+            raise ExpressionProblem(f"type error: '{op}' cannot order booleans", col)
+        return Expr("cmp", Kind.BOOL, left.scope, op, (left, right))
+
+    def _membership(self, left: Expr, right_node: ast.expr, scope: Entity) -> Expr:
+        col = right_node.col_offset + 1
+        if not isinstance(right_node, ast.Tuple) or not all(
+            isinstance(e, ast.Constant) for e in right_node.elts
+        ):
+            raise ExpressionProblem("'in' needs a tuple of literal values, e.g. ('ON', 'QC')", col)
+        values = [e.value for e in right_node.elts if isinstance(e, ast.Constant)]
+        if left.kind == Kind.ENUM:
+            codes = [float(_enum_code(left, str(v), col)) for v in values]
+        elif left.kind == Kind.NUMBER and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        ):
+            codes = [float(v) for v in values if isinstance(v, int | float)]
+        else:
+            raise ExpressionProblem(
+                f"type error: 'in' cannot test a {left.kind.value} against these values", col
+            )
+        return Expr("isin", Kind.BOOL, scope, tuple(codes), (left,))
+
+    def _if(self, node: ast.IfExp, scope: Entity) -> Expr:
+        test = self._bool(node.test, scope, "the condition of 'if'")
+        then, otherwise = self.visit(node.body, scope), self.visit(node.orelse, scope)
+        if then.kind != otherwise.kind or then.kind == Kind.ENUM:
+            raise ExpressionProblem(
+                f"type error: both branches of 'if' must have the same type, got "
+                f"{then.kind.value} and {otherwise.kind.value}",
+                node.col_offset + 1,
+            )
+        return Expr("if", then.kind, scope, args=(test, then, otherwise))
+
+    # --- calls ------------------------------------------------------------------------------
+
+    def _call(self, node: ast.Call, scope: Entity) -> Expr:
+        col = node.col_offset + 1
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionProblem(f"{_describe(node.func)} is not allowed", col)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise ExpressionProblem(
+                f"call of {name!r} is not allowed; allowed functions: "
+                + ", ".join(sorted(FUNCTIONS)),
+                col,
+            )
+        if node.keywords:
+            raise ExpressionProblem(f"{name}() takes no keyword arguments", col)
+        if any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise ExpressionProblem("starred arguments are not allowed", col)
+        low, high = FUNCTIONS[name]
+        if len(node.args) < low or (high is not None and len(node.args) > high):
+            wanted = str(low) if low == high else f"{low}" + (f" to {high}" if high else " or more")
+            raise ExpressionProblem(f"{name}() takes {wanted} arguments, got {len(node.args)}", col)
+        return self._function(name, node, scope, col)
+
+    def _function(self, name: str, node: ast.Call, scope: Entity, col: int) -> Expr:
+        a = node.args
+        if name in ("min", "max", "clip", "abs", "floor", "phase_out"):
+            args = tuple(self._number(arg, scope, f"{name}()") for arg in a)
+            return Expr("call", Kind.NUMBER, scope, name, args)
+        if name == "round":
+            digits = a[1] if len(a) == 2 else ast.Constant(0)
+            if not isinstance(digits, ast.Constant) or not isinstance(digits.value, int):
+                raise ExpressionProblem("round() takes a whole number of digits", col)
+            x = self._number(a[0], scope, "round()")
+            return Expr("call", Kind.NUMBER, scope, name, (x, self.visit(digits, scope)))
+        if name == "lookup":
+            if not isinstance(a[0], ast.Name) or self.ns.parameters.get(a[0].id) != Kind.TABLE:
+                raise ExpressionProblem("lookup() needs a table parameter as first argument", col)
+            key = self._number(a[1], scope, "lookup()")
+            table = Expr("param", Kind.TABLE, scope, a[0].id)
+            return Expr("call", Kind.NUMBER, scope, name, (table, key))
+        if name in AGGREGATES or name in MEMBERS:
+            if scope != "household":
+                raise ExpressionProblem(
+                    f"{name}() reads the household's members; it cannot be used inside a "
+                    "person-level expression",
+                    col,
+                )
+            inner = self.visit(a[0], "person")
+            if name in ("count", "any", "all"):
+                self._expect(inner, Kind.BOOL, f"{name}()", a[0])
+            elif name == "sum":
+                self._expect(inner, Kind.NUMBER, "sum()", a[0])
+            kind = {"count": Kind.NUMBER, "sum": Kind.NUMBER, "any": Kind.BOOL, "all": Kind.BOOL}
+            result_kind = kind.get(name, inner.kind)
+            return Expr("call", result_kind, scope, name, (inner,), inner.enum_fact)
+        if name == "age_on":
+            if scope != "person":
+                raise ExpressionProblem("age_on() is a person-level function", col)
+            when = self._expect(self.visit(a[0], scope), Kind.DATE, "age_on()", a[0])
+            return Expr("call", Kind.NUMBER, scope, name, (when,))
+        if name == "date":
+            text = _string_literal(a[0], "date()")
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                raise ExpressionProblem(f"date() needs YYYY-MM-DD, got {text!r}", col) from None
+            days = float((day - dt.date(1970, 1, 1)).days)
+            return Expr("const", Kind.DATE, scope, days)
+        # is_eligible / amount_of
+        program = _string_literal(a[0], f"{name}()")
+        if program not in self.ns.programs:
+            raise ExpressionProblem(f"unknown program {program!r} in {name}()", col)
+        result = Kind.BOOL if name == "is_eligible" else Kind.NUMBER
+        return Expr("call", result, scope, name, (Expr("const", Kind.ENUM, scope, program),))
+
+
+def _string_literal(node: ast.expr, what: str) -> str:
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+        raise ExpressionProblem(f"{what} needs a quoted text argument", node.col_offset + 1)
+    return node.value
+
+
+def _enum_code(fact_side: Expr, value: str, col: int) -> int:
+    fact = FACTS.get(fact_side.enum_fact or "")
+    if fact is None or fact.kind != Kind.ENUM:
+        raise ExpressionProblem("type error: text compares only with an enumerated fact", col)
+    if value not in fact.values:
+        raise ExpressionProblem(
+            f"{value!r} is not a value of {fact.name}; expected one of: " + ", ".join(fact.values),
+            col,
+        )
+    return fact.code(value)

@@ -1,0 +1,215 @@
+"""The schema of rule files (pydantic v2). Every model forbids unknown fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "Criterion",
+    "DatedValue",
+    "Delivery",
+    "IncomeYear",
+    "Jurisdiction",
+    "Parameter",
+    "Program",
+    "Reference",
+    "RuleCase",
+    "RuleCaseOutput",
+    "RuleTestFile",
+    "Scope",
+    "Text",
+]
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Model):
+    """A text in both official languages."""
+
+    en: NonEmpty
+    fr: NonEmpty
+
+    def __getitem__(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+class Reference(_Model):
+    """A statute section or an official page."""
+
+    title: NonEmpty
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+
+
+class Jurisdiction(_Model):
+    """The level of government and its code (CA, ON, … or a municipality id)."""
+
+    level: Literal["federal", "provincial", "territorial", "municipal"]
+    code: Annotated[str, Field(pattern=r"^([A-Z]{2}|[a-z][a-z0-9_]*)$")]
+
+
+class Delivery(_Model):
+    """How the benefit reaches people: automatically, or on application."""
+
+    mode: Literal["apply", "automatic"]
+    how: Text
+    deadline: Text | None = None
+    retroactivity_months: Annotated[int, Field(ge=0)] | None = None
+
+
+class IncomeYear(_Model):
+    """Which tax year's income a program reads.
+
+    The benefit year starts each year on ``starts`` (MM-DD); the base year is the calendar year
+    in which the current benefit year started, minus ``lag``.
+    """
+
+    starts: Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")] = "01-01"
+    lag: Annotated[int, Field(ge=0, le=3)] = 0
+
+    def base_year(self, as_of: dt.date) -> int:
+        """The tax year whose income applies on ``as_of``.
+
+        Examples:
+            >>> IncomeYear(starts="07-01", lag=1).base_year(dt.date(2026, 1, 15))
+            2024
+            >>> IncomeYear(starts="07-01", lag=1).base_year(dt.date(2026, 7, 1))
+            2025
+        """
+        month, day = (int(part) for part in self.starts.split("-"))
+        started = as_of.year if (as_of.month, as_of.day) >= (month, day) else as_of.year - 1
+        return started - self.lag
+
+
+Number = float | int
+TableValue = dict[int, Number]
+
+
+class DatedValue(_Model):
+    """One value of a parameter, in force from its date until the next one."""
+
+    value: Number | TableValue
+    reference: Reference
+    status: Literal["verified", "unverified"] = "verified"
+    note: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _table_not_empty(cls, value: Number | TableValue) -> Number | TableValue:
+        if isinstance(value, dict) and not value:
+            raise ValueError("a table needs at least one row")
+        return value
+
+
+class Parameter(_Model):
+    """A dated parameter (OpenFisca semantics: values keyed by effective date)."""
+
+    description: Text
+    unit: Literal["currency", "rate", "count", "year", "month", "day", "hour"]
+    values: Annotated[dict[str, DatedValue], Field(min_length=1)]
+
+    @field_validator("values")
+    @classmethod
+    def _dates_and_kinds(cls, values: dict[str, DatedValue]) -> dict[str, DatedValue]:
+        for key in values:
+            try:
+                dt.date.fromisoformat(key)
+            except ValueError:
+                raise ValueError(f"{key!r} is not an ISO date (YYYY-MM-DD)") from None
+        kinds = {isinstance(v.value, dict) for v in values.values()}
+        if len(kinds) > 1:
+            raise ValueError("every value must be a number, or every value a table")
+        return dict(sorted(values.items()))
+
+    @property
+    def is_table(self) -> bool:
+        """True when values are tables keyed by a count."""
+        return isinstance(next(iter(self.values.values())).value, dict)
+
+    @property
+    def first_date(self) -> dt.date:
+        """The date of the earliest value."""
+        return dt.date.fromisoformat(next(iter(self.values)))
+
+
+class Criterion(_Model):
+    """A named eligibility condition and its explanation."""
+
+    id: Identifier
+    test: NonEmpty
+    explain: Text
+    when_false: Text | None = None
+    when_unknown: Text | None = None
+
+
+class Scope(_Model):
+    """What a rule file models; households outside it are undetermined, not ineligible."""
+
+    test: NonEmpty
+    explain: Text
+
+
+class Program(_Model):
+    """One program's rule file."""
+
+    id: Identifier
+    status: Literal["verified", "unverified"] = "verified"
+    name: Text
+    summary: Text
+    jurisdiction: Jurisdiction
+    agency: Text
+    life_events: list[Identifier] = []
+    entity: Literal["person", "household"]
+    period: Literal["month", "year", "day"] = "month"
+    income_year: IncomeYear = IncomeYear()
+    income_tested: bool = False
+    in_kind: bool = False
+    delivery: Delivery
+    references: Annotated[list[Reference], Field(min_length=1)]
+    parameters: dict[Identifier, Parameter] = {}
+    variables: dict[Identifier, NonEmpty] = {}
+    eligibility: Annotated[list[Criterion], Field(min_length=1)]
+    amount: NonEmpty | None = None
+    scope: Scope | None = None
+
+    @model_validator(mode="after")
+    def _amount_unless_in_kind(self) -> Program:
+        if self.amount is None and not self.in_kind:
+            raise ValueError("'amount' is required unless the program is in_kind")
+        ids = [criterion.id for criterion in self.eligibility]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"criterion ids must be unique: {', '.join(duplicates)}")
+        return self
+
+
+class RuleCaseOutput(_Model):
+    """What a rule case expects."""
+
+    status: Literal["eligible", "ineligible", "undetermined"]
+    amount: Number | None = None
+
+
+class RuleCase(_Model):
+    """One worked case, named as a plain sentence."""
+
+    name: NonEmpty
+    arithmetic: str | None = None
+    as_of: dt.date
+    input: dict[str, Any]
+    output: RuleCaseOutput
+    absolute_error_margin: float = 0.005
+
+
+class RuleTestFile(_Model):
+    """The worked cases of one program."""
+
+    program: Identifier
+    cases: Annotated[list[RuleCase], Field(min_length=1)]

@@ -1,0 +1,273 @@
+"""The ``lifeevents`` command line (typer + rich). It holds no domain logic.
+
+Exit status: 0 success; 2 invalid input or a broken rule file (the message names the file or
+JSON path and the reason); 1 internal error. Errors go to stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from engine.catalog.loader import default_rules_dir, load_catalog, validate_catalog
+from engine.eligibility.evaluate import check as check_profile
+from engine.eligibility.profile import parse_profile
+from engine.eligibility.result import CheckResult
+from engine.eligibility.rule_tests import run_rule_tests
+from engine.errors import EvaluationError, InputError, LifeEventsError, RuleFileError
+
+app = typer.Typer(
+    help="Life-event benefits engine: which programs apply, how much, and why.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches the user; internal errors exit 1."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug, not bad input: say so briefly, exit 1
+        stderr.print(f"internal error: {type(exc).__name__}: {exc}", markup=False)
+        sys.exit(1)
+
+
+rules_app = typer.Typer(help="List, validate and test the rule files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_LABELS = {
+    "en": {
+        "program": "Program",
+        "level": "Level",
+        "status": "Status",
+        "amount": "Per year",
+        "why": "Why",
+        "missing": "Missing",
+        "next": "Next question",
+        "decides": "would decide",
+        "eligible": "eligible",
+        "ineligible": "not eligible",
+        "undetermined": "undetermined",
+        "estimate": "est.",
+        "in_kind": "in kind",
+    },
+    "fr": {
+        "program": "Programme",
+        "level": "Ordre",
+        "status": "Statut",
+        "amount": "Par année",
+        "why": "Pourquoi",
+        "missing": "Manquant",
+        "next": "Prochaine question",
+        "decides": "trancherait",
+        "eligible": "admissible",
+        "ineligible": "non admissible",
+        "undetermined": "indéterminé",
+        "estimate": "est.",
+        "in_kind": "en nature",
+    },
+}
+
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="Rules directory (default: the bundled rules).")
+]
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    stderr.print(message, markup=False)
+    raise typer.Exit(code)
+
+
+def _read_json(source: str) -> Any:
+    name = "<stdin>" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{name}: cannot read: {exc.strerror}", 2)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"{name}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}", 2)
+
+
+def _money(value: float, lang: str) -> str:
+    text = f"{value:,.2f}"
+    return f"${text}" if lang == "en" else text.replace(",", "\u00a0").replace(".", ",") + " $"
+
+
+def _why(result: Any, lang: str) -> str:
+    if result.scope is not None:
+        return str(getattr(result.scope, lang))
+    for wanted in ("false", "unknown"):
+        for criterion in result.criteria:
+            if criterion.status == wanted:
+                return str(getattr(criterion.explain, lang))
+    return str(getattr(result.criteria[0].explain, lang)) if result.criteria else ""
+
+
+def _print_table(result: CheckResult, lang: str) -> None:
+    labels = _LABELS[lang]
+    table = Table(title=f"as_of {result.as_of.isoformat()}", show_lines=True)
+    for key in ("program", "level", "status", "amount", "why"):
+        table.add_column(
+            labels[key], overflow="fold", justify="right" if key == "amount" else "left"
+        )
+    colours = {"eligible": "green", "ineligible": "red", "undetermined": "yellow"}
+    for r in result.results:
+        if r.amount is not None:
+            amount = _money(r.amount.annual, lang) + (
+                f" ({labels['estimate']})" if r.amount.estimate else ""
+            )
+        else:
+            amount = labels["in_kind"] if r.in_kind and r.status == "eligible" else "—"
+        why = _why(r, lang)
+        if r.missing_facts:
+            why += f"\n{labels['missing']}: " + ", ".join(r.missing_facts)
+        table.add_row(
+            f"{getattr(r.name, lang)}\n[dim]{r.program}[/dim]",
+            f"{r.jurisdiction.level} {r.jurisdiction.code}",
+            f"[{colours[r.status]}]{labels[r.status]}[/]",
+            amount,
+            why,
+        )
+    stdout.print(table)
+    if result.next_question is not None:
+        decides = ", ".join(result.next_question.would_decide) or "—"
+        stdout.print(
+            f"{labels['next']}: [bold]{result.next_question.fact}[/bold] "
+            f"({labels['decides']}: {decides})"
+        )
+
+
+@app.command()
+def check(
+    file: Annotated[str, typer.Argument(help="Profile JSON file, or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="en or fr")] = "en",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the question (YYYY-MM-DD).")
+    ] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Check which programs a household is eligible for, how much, and why."""
+    if lang not in ("en", "fr"):
+        _fail(f"--lang: must be en or fr, not {lang!r}", 2)
+    when = None
+    if as_of is not None:
+        try:
+            when = dt.date.fromisoformat(as_of)
+        except ValueError:
+            _fail(f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}", 2)
+    data = _read_json(file)
+    name = "<stdin>" if file == "-" else file
+    try:
+        result = check_profile(parse_profile(data, when), rules)
+    except InputError as exc:
+        _fail(f"{name}: {exc}", 2)
+    except RuleFileError as exc:
+        _fail(str(exc), 2)
+    except EvaluationError as exc:
+        _fail(f"internal error: {exc}", 1)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        _print_table(result, lang)
+
+
+@rules_app.command("list")
+def rules_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """List the programs in the catalog."""
+    try:
+        catalog = load_catalog(rules or default_rules_dir())
+    except RuleFileError as exc:
+        _fail(str(exc), 2)
+    rows: list[dict[str, Any]] = [
+        {
+            "program": r.id,
+            "name": r.program.name.model_dump(),
+            "jurisdiction": r.program.jurisdiction.model_dump(),
+            "entity": r.program.entity,
+            "status": r.program.status,
+            "income_tested": r.program.income_tested,
+            "file": str(r.file),
+        }
+        for r in catalog.programs.values()
+    ]
+    if as_json:
+        sys.stdout.write(
+            json.dumps({"data": rows, "count": len(rows)}, indent=2, ensure_ascii=False) + "\n"
+        )
+        return
+    table = Table(title=f"{len(rows)} programs")
+    for column in ("program", "name", "jurisdiction", "status"):
+        table.add_column(column)
+    for row in rows:
+        jurisdiction = row["jurisdiction"]
+        table.add_row(
+            row["program"],
+            row["name"]["en"],
+            f"{jurisdiction['level']} {jurisdiction['code']}",
+            row["status"],
+        )
+    stdout.print(table)
+
+
+@rules_app.command("validate")
+def rules_validate(
+    path: Annotated[Path | None, typer.Argument(help="Rules directory, folder or file.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Also check parameters have values on this date.")
+    ] = None,
+) -> None:
+    """Validate rule files: schema, expressions, types, dependencies, French text."""
+    root = path or default_rules_dir()
+    errors = validate_catalog(root)
+    if not errors and as_of is not None:
+        try:
+            load_catalog(root).check_parameters(dt.date.fromisoformat(as_of))
+        except ValueError as exc:
+            errors = [exc] if isinstance(exc, RuleFileError) else errors
+            if not isinstance(exc, RuleFileError):
+                _fail(f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}", 2)
+    for error in errors:
+        stderr.print(str(error), markup=False)
+    if errors:
+        raise typer.Exit(2)
+    count = len(load_catalog(root).programs)
+    stdout.print(f"{count} program files valid")
+
+
+@rules_app.command("test")
+def rules_test(
+    path: Annotated[Path | None, typer.Argument(help="Tests folder or file.")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Run the worked cases in rules/tests and report each one."""
+    try:
+        outcomes = run_rule_tests(path, rules)
+    except LifeEventsError as exc:
+        _fail(str(exc), 2)
+    failed = [o for o in outcomes if not o.passed]
+    for o in failed:
+        stderr.print(
+            f"FAIL {o.file}:{o.line} [{o.program}] {o.name}\n     {o.detail}", markup=False
+        )
+    stdout.print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    if failed or not outcomes:
+        raise typer.Exit(1)

@@ -1,0 +1,140 @@
+"""Explanations: criterion texts with actual values, and the facts an unknown answer hinges on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from engine.catalog.compiler import context_for
+from engine.catalog.expressions import AGGREGATES, Expr
+from engine.catalog.facts import FACTS, ROLES, Entity, Kind
+from engine.catalog.loader import ProgramRules
+from engine.catalog.vectorize import compile_expr
+from engine.eligibility.simulate import Run
+from engine.kleene import Array
+
+__all__ = ["Explainer"]
+
+#: derived fact -> the stated fact it comes from
+_SOURCES = {"age": "date_of_birth", "custody_share": "custody"}
+
+
+class Explainer:
+    """Evaluates a program's sub-expressions on a finished run, for one household at a time."""
+
+    def __init__(self, run: Run, rules: ProgramRules) -> None:
+        self.run = run
+        self.rules = rules
+        self.ctx: Any = context_for(run.simulation, rules, run.day)
+        self._values: dict[int, Array] = {}
+
+    def value(self, expr: Expr) -> Array:
+        """The expression's values for every row of its scope (cached per node)."""
+        key = id(expr)
+        if key not in self._values:
+            self._values[key] = compile_expr(expr)(self.ctx)
+        return self._values[key]
+
+    def _row(self, household: int) -> int:
+        """The row of ``household`` in the program's entity (its applicant for person programs)."""
+        if self.rules.program.entity == "person":
+            return int(self.run.members.applicant[household])
+        return household
+
+    def placeholder_values(self, household: int) -> dict[str, float]:
+        """Every placeholder of the program's texts, for one household."""
+        row = self._row(household)
+        out = {name: float(self.value(expr)[row]) for name, expr in self.rules.texts.items()}
+        if self.rules.amount is not None:
+            out["amount"] = float(self.value(self.rules.amount)[row])
+        return out
+
+    def missing_facts(self, household: int, exprs: list[Expr]) -> set[str]:
+        """The unknown stated facts that leave any of ``exprs`` unknown for ``household``."""
+        found: set[str] = set()
+        rows = np.array([self._row(household)])
+        for expr in exprs:
+            self._walk(expr, rows, found)
+        return found
+
+    def _walk(self, expr: Expr, rows: np.ndarray, found: set[str]) -> None:
+        if len(rows) == 0 or expr.kind == Kind.TABLE:  # a table is a parameter: always known
+            return
+        rows = rows[np.isnan(self.value(expr)[rows])]
+        if len(rows) == 0:
+            return
+        op, members = expr.op, self.run.members
+        if op == "fact":
+            fact = FACTS[expr.value]
+            if fact.entity == "household" and expr.scope == "person":
+                rows = members.household_of[rows]
+            self._fact(expr.value, fact.entity, rows, found)
+        elif op == "var":
+            target = self.rules.variables[expr.value]
+            self._walk(target, self._convert(rows, expr.scope, target.scope), found)
+        elif op == "call" and expr.value in AGGREGATES:
+            persons = np.nonzero(np.isin(members.household_of, rows))[0]
+            self._walk(expr.args[0], persons, found)
+        elif op == "call" and expr.value in ("applicant", "spouse"):
+            index = members.applicant if expr.value == "applicant" else members.spouse
+            persons = index[rows]
+            self._walk(expr.args[0], persons[persons >= 0], found)
+        elif op == "call" and expr.value == "age_on":
+            self._fact("date_of_birth", "person", rows, found)
+            self._walk(expr.args[0], rows, found)
+        elif op == "call" and expr.value in ("is_eligible", "amount_of"):
+            self._program(expr.args[0].value, expr.scope, rows, found)
+        elif op == "if":
+            condition = self.value(expr.args[0])[rows]
+            self._walk(expr.args[0], rows, found)
+            self._walk(expr.args[1], rows[condition != 0.0], found)
+            self._walk(expr.args[2], rows[condition != 1.0], found)
+        else:
+            for arg in expr.args:
+                self._walk(arg, rows, found)
+
+    def _convert(self, rows: np.ndarray, source: Entity, target: Entity) -> np.ndarray:
+        if source == target:
+            return rows
+        members = self.run.members
+        if source == "person":  # a person's row -> their household's row
+            return np.asarray(np.unique(members.household_of[rows]))
+        applicants = members.applicant[rows]  # a household's row -> its applicant's row
+        return np.asarray(applicants[applicants >= 0])
+
+    def _program(self, program_id: str, scope: Entity, rows: np.ndarray, found: set[str]) -> None:
+        other = self.run.compiled.catalog.programs[program_id]
+        explainer = Explainer(self.run, other)
+        rows = self._convert(rows, scope, other.program.entity)
+        for expr in _deciding(other):
+            explainer._walk(expr, rows, found)
+
+    def _fact(self, name: str, entity: Entity, rows: np.ndarray, found: set[str]) -> None:
+        population = self.run.population
+        if name == "family_net_income":
+            partners = np.isin(population.role, [ROLES.index("applicant"), ROLES.index("spouse")])
+            persons = np.nonzero(partners & np.isin(population.household_of, rows))[0]
+            year = self.rules.program.income_year.base_year(population.as_of)
+            incomes = population.yearly["net_income"][year]
+            for person in persons[np.isnan(incomes[persons])]:
+                found.add(f"members/{population.person_ids[person]}/net_income")
+            return
+        name = _SOURCES.get(name, name)
+        if FACTS[name].derived:
+            return
+        if entity == "household":
+            found.add(f"household/{name}")
+            return
+        for person in rows:
+            found.add(f"members/{population.person_ids[person]}/{name}")
+
+
+def _deciding(rules: ProgramRules) -> list[Expr]:
+    """The expressions a program's status depends on."""
+    exprs = list(rules.criteria.values())
+    if rules.amount is not None:
+        exprs.append(rules.amount)
+    if rules.scope is not None:
+        exprs.append(rules.scope)
+    return exprs

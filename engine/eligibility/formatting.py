@@ -1,0 +1,71 @@
+"""Render explanation templates in English and French with the household's actual values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from engine.catalog.facts import FACTS, Kind
+
+__all__ = ["render", "render_value"]
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
+_UNKNOWN = {"en": "unknown", "fr": "inconnu"}
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _number(value: float, lang: str, decimals: int) -> str:
+    text = f"{value:,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def render_value(value: float, fmt: str, lang: str, name: str = "") -> str:
+    """Format one value for an explanation.
+
+    Examples:
+        >>> render_value(41000, "money", "en"), render_value(41000.5, "money", "fr")
+        ('$41,000', '41\\xa0000,50\\xa0$')
+        >>> render_value(0.135, "percent", "en"), render_value(0.07, "percent", "fr")
+        ('13.5%', '7\\xa0%')
+        >>> render_value(float("nan"), "money", "fr")
+        'inconnu'
+    """
+    if value is None or math.isnan(value):
+        return _UNKNOWN[lang]
+    fact = FACTS.get(name)
+    if fact is not None and fact.kind == Kind.ENUM and fact.values:
+        return fact.values[int(value)]
+    if (fact is not None and fact.kind == Kind.BOOL) or fmt == "bool":
+        yes = {"en": ("yes", "no"), "fr": ("oui", "non")}[lang]
+        return yes[0] if value == 1.0 else yes[1]
+    if fmt == "money":
+        decimals = 0 if float(value).is_integer() else 2
+        amount = _number(value, lang, decimals)
+        return f"${amount}" if lang == "en" else f"{amount}\u00a0$"
+    if fmt == "percent":
+        pct = round(value * 100, 4)
+        text = _number(pct, lang, 0 if float(pct).is_integer() else len(f"{pct}".split(".")[1]))
+        return f"{text}%" if lang == "en" else f"{text}\u00a0%"
+    if fmt == "date" or (fact is not None and fact.kind == Kind.DATE):
+        return (_EPOCH + dt.timedelta(days=int(value))).isoformat()
+    if fmt == "int" or float(value).is_integer():
+        return _number(value, lang, 0)
+    return _number(value, lang, 2)
+
+
+def render(template: str, values: dict[str, float], lang: str) -> str:
+    """Fill ``{name}`` / ``{name:format}`` placeholders with values.
+
+    Examples:
+        >>> render("{afni:money} is above {cap:money}.", {"afni": 41000, "cap": 37487}, "en")
+        '$41,000 is above $37,487.'
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        name, fmt = match.group(1), match.group(2) or ""
+        return render_value(values.get(name, math.nan), fmt, lang, name)
+
+    return _PLACEHOLDER.sub(replace, template)

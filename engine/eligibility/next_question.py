@@ -1,0 +1,151 @@
+"""The next question: the fact whose answer would decide the most undetermined programs.
+
+For every unknown fact some program reads, the household is copied once per representative
+answer (each province, true and false, a ladder of incomes and ages) and the copies are evaluated
+together with the household itself, in one vectorized run. A program is decided by a fact when it
+is determined under every representative answer. Ties are broken by the amount at stake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.catalog.facts import FACTS, Kind
+from engine.catalog.loader import ProgramRules
+from engine.eligibility.population import Population, to_days
+from engine.kleene import Array
+
+__all__ = ["Candidate", "best_question", "candidates", "with_variants"]
+
+_INCOMES = (0.0, 5_000.0, 15_000.0, 25_000.0, 35_000.0, 50_000.0, 75_000.0, 100_000.0, 250_000.0)
+_AGES = (0, 3, 5, 6, 12, 17, 18, 19, 30, 45, 60, 64, 65, 70, 75, 85)
+_NUMBERS: dict[str, tuple[float, ...]] = {
+    "years_in_canada_since_18": (0.0, 5.0, 10.0, 20.0, 39.0, 40.0),
+    "insurable_hours_52w": (0.0, 420.0, 600.0, 910.0, 2000.0),
+    "monthly_shelter_cost": (0.0, 400.0, 800.0, 1500.0),
+    "liquid_assets": (0.0, 5_000.0, 20_000.0, 100_000.0),
+}
+_DERIVED_SOURCES = {
+    "age": "date_of_birth",
+    "custody_share": "custody",
+    "family_net_income": "net_income",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An unknown fact of the household and the representative answers tried for it."""
+
+    path: str
+    fact: str
+    person: int | None
+    samples: tuple[float, ...]
+
+
+def _samples(fact: str, as_of: dt.date) -> tuple[float, ...]:
+    spec = FACTS[fact]
+    if spec.kind == Kind.BOOL:
+        return (0.0, 1.0)
+    if spec.kind == Kind.ENUM:
+        return tuple(float(i) for i in range(len(spec.values)))
+    if spec.kind == Kind.DATE:
+        today = to_days(as_of)
+        return tuple(today - age * 365.25 - 40 for age in _AGES)
+    if spec.yearly:
+        return _INCOMES
+    return _NUMBERS.get(fact, (0.0, 1.0, 10.0, 100.0, 1_000.0, 10_000.0))
+
+
+def read_facts(programs: list[ProgramRules]) -> set[str]:
+    """The stated facts the programs read (derived facts mapped to their sources)."""
+    names: set[str] = set()
+    for rules in programs:
+        exprs = [*rules.variables.values(), *rules.criteria.values()]
+        exprs += [e for e in (rules.amount, rules.scope) if e is not None]
+        for expr in exprs:
+            names |= expr.names("fact")
+            if any(n.op == "call" and n.value == "age_on" for n in expr.walk()):
+                names.add("date_of_birth")
+    stated = {_DERIVED_SOURCES.get(n, n) for n in names}
+    return {n for n in stated if not FACTS[n].derived}
+
+
+def candidates(population: Population, facts: set[str]) -> list[Candidate]:
+    """Unknown facts of household 0 that some program reads."""
+    out: list[Candidate] = []
+    for name in sorted(facts):
+        fact = FACTS[name]
+        if fact.entity == "household":
+            if np.isnan(population.household[name][0]):
+                out.append(
+                    Candidate(f"household/{name}", name, None, _samples(name, population.as_of))
+                )
+            continue
+        for person in range(population.n_persons):
+            if fact.yearly:
+                unknown = any(np.isnan(v[person]) for v in population.yearly[name].values())
+            else:
+                unknown = bool(np.isnan(population.person[name][person]))
+            if unknown:
+                path = f"members/{population.person_ids[person]}/{name}"
+                out.append(Candidate(path, name, person, _samples(name, population.as_of)))
+    return out
+
+
+def with_variants(population: Population, found: list[Candidate]) -> Population:
+    """Household 0 followed by one copy per (candidate, sample) with that fact answered."""
+    copies = 1 + sum(len(c.samples) for c in found)
+    n = population.n_persons
+
+    def tile(values: Array) -> Array:
+        return np.tile(values, copies)
+
+    out = Population(
+        as_of=population.as_of,
+        household_of=np.repeat(np.arange(copies, dtype=np.int64), n),
+        role=np.tile(population.role, copies),
+        person={k: tile(v) for k, v in population.person.items()},
+        yearly={k: {y: tile(v) for y, v in by.items()} for k, by in population.yearly.items()},
+        household={k: np.tile(v, copies) for k, v in population.household.items()},
+        person_ids=list(population.person_ids) * copies,
+        household_ids=[str(i) for i in range(copies)],
+    )
+    copy = 1
+    for candidate in found:
+        for sample in candidate.samples:
+            if candidate.person is None:
+                out.household[candidate.fact][copy] = sample
+            else:
+                row = copy * n + candidate.person
+                if FACTS[candidate.fact].yearly:
+                    for values in out.yearly[candidate.fact].values():
+                        values[row] = sample
+                else:
+                    out.person[candidate.fact][row] = sample
+            copy += 1
+    return out
+
+
+def best_question(
+    found: list[Candidate],
+    undetermined: list[str],
+    status: dict[str, Array],
+    benefit: dict[str, Array],
+) -> tuple[Candidate, list[str]] | None:
+    """The candidate deciding the most undetermined programs (ties: the most money at stake)."""
+    best: tuple[tuple[int, float], Candidate, list[str]] | None = None
+    start = 1
+    for candidate in found:
+        rows = slice(start, start + len(candidate.samples))
+        start += len(candidate.samples)
+        decided = [p for p in undetermined if not np.isnan(status[p][rows]).any()]
+        stake = float(sum(np.nan_to_num(benefit[p][rows]).max() for p in decided))
+        score = (len(decided), stake)
+        if best is None or score > best[0]:
+            best = (score, candidate, decided)
+    if best is None or best[0][0] == 0:
+        return None
+    return best[1], best[2]

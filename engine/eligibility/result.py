@@ -1,0 +1,107 @@
+"""The eligibility result (output contract, CONTRACTS.md). Fields may be added, never renamed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "Amount",
+    "CheckResult",
+    "CriterionResult",
+    "DeliveryOut",
+    "JurisdictionOut",
+    "LocalizedText",
+    "NextQuestion",
+    "ProgramResult",
+    "ReferenceOut",
+    "Status",
+]
+
+Status = Literal["eligible", "ineligible", "undetermined"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class LocalizedText(_Out):
+    """Text in English and French."""
+
+    en: str
+    fr: str
+
+
+class Amount(_Out):
+    """An annual amount in CAD, rounded to cents; ``estimate`` while eligibility is undetermined."""
+
+    annual: float
+    currency: Literal["CAD"] = "CAD"
+    estimate: bool = False
+
+
+class CriterionResult(_Out):
+    """One criterion: Kleene status and its explanation with the household's values."""
+
+    id: str
+    status: Literal["true", "false", "unknown"]
+    explain: LocalizedText
+
+
+class JurisdictionOut(_Out):
+    """Level of government and code."""
+
+    level: str
+    code: str
+
+
+class ReferenceOut(_Out):
+    """A cited statute section or official page."""
+
+    title: str
+    url: str
+
+
+class DeliveryOut(_Out):
+    """How to get the benefit."""
+
+    mode: str
+    how: LocalizedText
+    deadline: LocalizedText | None = None
+
+
+class ProgramResult(_Out):
+    """The answer for one program."""
+
+    program: str
+    name: LocalizedText
+    jurisdiction: JurisdictionOut
+    agency: str
+    agency_name: LocalizedText
+    status: Status
+    amount: Amount | None
+    in_kind: bool = False
+    criteria: list[CriterionResult]
+    missing_facts: list[str]
+    references: list[ReferenceOut]
+    delivery: DeliveryOut
+    member: str | None = None
+    scope: LocalizedText | None = None
+    rule_status: Literal["verified", "unverified"] = "verified"
+
+
+class NextQuestion(_Out):
+    """The fact whose answer decides the most undetermined programs."""
+
+    fact: str
+    would_decide: list[str]
+
+
+class CheckResult(_Out):
+    """The answer to an eligibility check."""
+
+    as_of: dt.date
+    results: list[ProgramResult]
+    next_question: NextQuestion | None

@@ -1,0 +1,78 @@
+"""Run a compiled catalog on a population: build the OpenFisca simulation and calculate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from openfisca_core import periods
+from openfisca_core.simulations import Simulation
+
+from engine.catalog.compiler import CompiledSystem, variable_name
+from engine.catalog.entities import Members
+from engine.eligibility.population import Population
+from engine.errors import EvaluationError, LifeEventsError
+from engine.kleene import Array
+
+__all__ = ["Run", "simulate"]
+
+
+class Run:
+    """A simulation of one population on its ``as_of`` day, with lazy, cached results."""
+
+    def __init__(self, compiled: CompiledSystem, population: Population) -> None:
+        self.compiled = compiled
+        self.population = population
+        self.day = periods.period(population.as_of.isoformat())
+        self.members = Members.build(
+            population.household_of, population.role, population.n_households
+        )
+        self.simulation = _build(compiled, population, self.members)
+
+    def calculate(self, program_id: str, part: str) -> Array:
+        """A program's ``part`` (status, benefit, amount, crit__<id>, scope, a variable)."""
+        name = variable_name(program_id, part)
+        try:
+            return np.asarray(self.simulation.calculate(name, self.day))
+        except LifeEventsError:
+            raise
+        except Exception as exc:  # openfisca-core errors must not cross the engine boundary
+            raise EvaluationError(program_id, f"{type(exc).__name__}: {exc}") from exc
+
+    def per_household(self, program_id: str, part: str) -> Array:
+        """``calculate`` for a household program, or the applicant's value for a person program."""
+        values = self.calculate(program_id, part)
+        if self.compiled.programs[program_id] == "person":
+            return self.members.member_value(values, self.members.applicant)
+        return values
+
+    def context_population(self, entity: str) -> Any:
+        """The OpenFisca population of an entity (for explanation contexts)."""
+        return self.simulation.populations[entity]
+
+
+def _build(compiled: CompiledSystem, population: Population, members: Members) -> Simulation:
+    populations = compiled.system.instantiate_entities()
+    persons, households = populations["person"], populations["household"]
+    persons.ids = np.arange(population.n_persons)
+    persons.count = population.n_persons
+    households.ids = np.arange(population.n_households)
+    households.count = population.n_households
+    households.members_entity_id = population.household_of
+    simulation = Simulation(compiled.system, populations)
+    simulation.lifeevents_members = members
+    simulation.lifeevents_programs = compiled.programs
+    eternity = periods.period("eternity")
+    for name, values in population.person.items():
+        simulation.set_input(name, eternity, values)
+    for name, by_year in population.yearly.items():
+        for year, values in by_year.items():
+            simulation.set_input(name, periods.period(str(year)), values)
+    for name, values in population.household.items():
+        simulation.set_input(name, eternity, values)
+    return simulation
+
+
+def simulate(compiled: CompiledSystem, population: Population) -> Run:
+    """Prepare a run; nothing is calculated until a result is asked for."""
+    return Run(compiled, population)

@@ -1,0 +1,155 @@
+"""Three-valued (Kleene) arrays.
+
+OpenFisca has no missing value. The engine carries "unknown" through the vectorized path by
+encoding every value as ``float64`` where ``NaN`` means unknown: the known mask of an array ``a``
+is ``~isnan(a)``. Booleans are ``1.0`` (true), ``0.0`` (false) or ``NaN`` (unknown); dates are
+days since 1970-01-01; enumerations are integer codes.
+
+Arithmetic on unknown is unknown for free (IEEE NaN propagates). Comparisons and logic are not
+(``NaN < 1`` is ``False``), so every operator the rule language offers is defined here.
+
+Examples:
+    >>> import numpy as np
+    >>> f, t, u = np.array([0.0]), np.array([1.0]), np.array([np.nan])
+    >>> float(and_(f, u)[0]), float(or_(t, u)[0])
+    (0.0, 1.0)
+    >>> bool(np.isnan(and_(t, u)[0]))
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+Array = npt.NDArray[np.float64]
+
+UNKNOWN = np.nan
+TRUE = 1.0
+FALSE = 0.0
+
+__all__ = [
+    "FALSE",
+    "TRUE",
+    "UNKNOWN",
+    "Array",
+    "and_",
+    "compare",
+    "from_bool",
+    "if_else",
+    "is_known",
+    "maximum",
+    "minimum",
+    "not_",
+    "or_",
+    "status_name",
+]
+
+
+def is_known(a: Array) -> npt.NDArray[np.bool_]:
+    """The known mask of a three-valued array."""
+    return ~np.isnan(a)
+
+
+def from_bool(values: npt.NDArray[np.bool_], known: npt.NDArray[np.bool_] | None = None) -> Array:
+    """Build a three-valued array from a boolean array and an optional known mask."""
+    out = values.astype(np.float64)
+    if known is not None:
+        out[~known] = np.nan
+    return out
+
+
+def and_(*operands: Array) -> Array:
+    """Kleene conjunction: false if any operand is false, else unknown if any is unknown."""
+    stack = np.broadcast_arrays(*operands)
+    any_false = np.zeros(stack[0].shape, dtype=bool)
+    any_unknown = np.zeros(stack[0].shape, dtype=bool)
+    for a in stack:
+        any_false |= a == 0.0
+        any_unknown |= np.isnan(a)
+    out = np.where(any_false, FALSE, TRUE)
+    out[~any_false & any_unknown] = np.nan
+    return out
+
+
+def or_(*operands: Array) -> Array:
+    """Kleene disjunction: true if any operand is true, else unknown if any is unknown."""
+    stack = np.broadcast_arrays(*operands)
+    any_true = np.zeros(stack[0].shape, dtype=bool)
+    any_unknown = np.zeros(stack[0].shape, dtype=bool)
+    for a in stack:
+        any_true |= a == 1.0
+        any_unknown |= np.isnan(a)
+    out = np.where(any_true, TRUE, FALSE)
+    out[~any_true & any_unknown] = np.nan
+    return out
+
+
+def not_(a: Array) -> Array:
+    """Kleene negation: unknown stays unknown."""
+    return 1.0 - a
+
+
+_COMPARATORS: dict[str, Callable[[Array, Array], npt.NDArray[np.bool_]]] = {
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
+    "==": np.equal,
+    "!=": np.not_equal,
+}
+
+
+def compare(op: str, left: Array, right: Array) -> Array:
+    """Compare two arrays; the result is unknown where either side is unknown.
+
+    Examples:
+        >>> import numpy as np
+        >>> compare("<", np.array([1.0, np.nan]), np.array([2.0, 2.0])).tolist()
+        [1.0, nan]
+    """
+    result = _COMPARATORS[op](left, right).astype(np.float64)
+    result[np.isnan(left) | np.isnan(right)] = np.nan
+    return result
+
+
+def if_else(condition: Array, then: Array, otherwise: Array) -> Array:
+    """``then if condition else otherwise``; unknown condition gives unknown unless both agree."""
+    out = np.where(condition == 1.0, then, otherwise)
+    undecided = np.isnan(condition)
+    if undecided.any():
+        then_b, otherwise_b = np.broadcast_arrays(then, otherwise)
+        agree = then_b == otherwise_b
+        out = np.where(undecided & ~agree, np.nan, out)
+    return np.asarray(out, dtype=np.float64)
+
+
+def minimum(*operands: Array) -> Array:
+    """Element-wise minimum; unknown if any operand is unknown."""
+    out = operands[0]
+    for a in operands[1:]:
+        out = np.minimum(out, a)
+    return np.asarray(out, dtype=np.float64)
+
+
+def maximum(*operands: Array) -> Array:
+    """Element-wise maximum; unknown if any operand is unknown."""
+    out = operands[0]
+    for a in operands[1:]:
+        out = np.maximum(out, a)
+    return np.asarray(out, dtype=np.float64)
+
+
+def status_name(value: float) -> Literal["true", "false", "unknown"]:
+    """The contract's name of one three-valued boolean: ``"true"``, ``"false"`` or ``"unknown"``.
+
+    Examples:
+        >>> status_name(1.0), status_name(0.0), status_name(float("nan"))
+        ('true', 'false', 'unknown')
+    """
+    if value != value:  # NaN
+        return "unknown"
+    return "true" if value == 1.0 else "false"

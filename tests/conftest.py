@@ -1,0 +1,40 @@
+"""Shared fixtures: paths to the bundled rules and to the loader's fixture files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """The fixtures folder."""
+    return FIXTURES
+
+
+@pytest.fixture
+def example_profile() -> dict[str, object]:
+    """The CONTRACTS.md example household (a single parent in Toronto with one child)."""
+    return {
+        "as_of": "2026-01-15",
+        "household": {
+            "province": "ON",
+            "municipality": "toronto",
+            "members": [
+                {
+                    "id": "maria",
+                    "role": "applicant",
+                    "date_of_birth": "1991-05-02",
+                    "marital_status": "single",
+                    "residency_status": "citizen",
+                    "net_income": 35000,
+                    "employment_income": 33000,
+                },
+                {"id": "leo", "role": "child", "date_of_birth": "2023-09-10", "custody": "full"},
+            ],
+        },
+    }

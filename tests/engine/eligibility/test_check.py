@@ -1,0 +1,124 @@
+"""One household checked against the bundled catalog: statuses, amounts, explanations."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from engine.eligibility.evaluate import check
+from engine.eligibility.profile import parse_profile
+from engine.eligibility.result import CheckResult, ProgramResult
+
+
+def _run(data: dict[str, Any]) -> CheckResult:
+    return check(parse_profile(data))
+
+
+def _program(result: CheckResult, program_id: str) -> ProgramResult:
+    return next(r for r in result.results if r.program == program_id)
+
+
+def test_contract_example_gets_the_ccb_in_force_on_as_of(example_profile: dict[str, Any]) -> None:
+    # July 2025-June 2026 benefit year, 2024 AFNI $35,000 <= first threshold $37,487:
+    # no reduction, one child under 6 -> maximum $7,997.
+    ccb = _program(_run(example_profile), "ca_ccb")
+    assert ccb.status == "eligible"
+    assert ccb.amount is not None and ccb.amount.annual == 7997.00 and not ccb.amount.estimate
+    assert all(c.status == "true" for c in ccb.criteria)
+    assert ccb.references and ccb.references[0].url.startswith("https://")
+    assert ccb.name.fr == "Allocation canadienne pour enfants"
+
+
+def test_ontario_programs_apply_only_in_ontario(example_profile: dict[str, Any]) -> None:
+    in_bc = copy.deepcopy(example_profile)
+    in_bc["household"]["province"] = "BC"
+    in_bc["household"].pop("municipality")
+    programs = {r.program for r in _run(in_bc).results}
+    assert "ca_ccb" in programs and not any(p.startswith("on_") for p in programs)
+
+
+def test_missing_income_leaves_income_tested_programs_undetermined(
+    example_profile: dict[str, Any],
+) -> None:
+    data = copy.deepcopy(example_profile)
+    del data["household"]["members"][0]["net_income"]
+    result = _run(data)
+    ccb = _program(result, "ca_ccb")
+    assert ccb.status == "undetermined"
+    assert ccb.amount is None
+    assert "members/maria/net_income" in ccb.missing_facts
+    assert any(c.status == "unknown" for c in ccb.criteria)
+    assert result.next_question is not None
+    assert result.next_question.fact == "members/maria/net_income"
+    assert {"ca_ccb", "on_ocb"} <= set(result.next_question.would_decide)
+
+
+def test_explanations_carry_the_households_values_in_both_languages(
+    example_profile: dict[str, Any],
+) -> None:
+    data = copy.deepcopy(example_profile)
+    data["household"]["members"][0]["net_income"] = 41000
+    ccb = _program(_run(data), "ca_ccb")
+    # 41,000 is above the first threshold 37,487: 7% of 3,513 = 245.91 -> 7,997 - 245.91 = 7,751.09
+    assert ccb.amount is not None and ccb.amount.annual == 7751.09
+    text = " ".join(c.explain.en for c in ccb.criteria)
+    assert "$41,000" in text and "$37,487" in text
+    assert "41\u00a0000\u00a0$" in " ".join(c.explain.fr for c in ccb.criteria)
+
+
+def test_eligible_never_comes_with_zero_amount_and_zero_is_ineligible(
+    example_profile: dict[str, Any],
+) -> None:
+    data = copy.deepcopy(example_profile)
+    data["household"]["members"][0]["net_income"] = 400000
+    ccb = _program(_run(data), "ca_ccb")
+    # 400,000: reduction 7% x (81,222 - 37,487) + 3.2% x (400,000 - 81,222) = 3,061.45 + 10,200.90
+    # = 13,262.35 > 7,997, so the amount is zero and the family is not eligible.
+    assert ccb.status == "ineligible" and ccb.amount is None
+    assert any(c.status == "false" for c in ccb.criteria)
+
+
+def test_person_programs_report_the_applicant(example_profile: dict[str, Any]) -> None:
+    oas = _program(_run(example_profile), "ca_oas")
+    assert oas.member == "maria" and oas.status == "ineligible"
+
+
+def test_scope_outside_the_model_is_undetermined_with_the_reason(
+    example_profile: dict[str, Any],
+) -> None:
+    ow = _program(_run(example_profile), "on_ontario_works")
+    assert ow.status == "undetermined"
+    assert ow.scope is not None and "single" in ow.scope.en
+
+
+def test_amount_known_while_eligibility_undetermined_is_an_estimate() -> None:
+    data = {
+        "as_of": "2026-01-15",
+        "household": {
+            "province": "ON",
+            "members": [
+                {
+                    "id": "ana",
+                    "role": "applicant",
+                    "date_of_birth": "1990-01-01",
+                    "net_income": 20000,
+                },
+                {"id": "bo", "role": "child", "date_of_birth": "2022-02-02", "custody": "full"},
+            ],
+        },
+    }
+    ccb = _program(_run(data), "ca_ccb")  # residency status unknown; the amount is not
+    assert ccb.status == "undetermined"
+    assert ccb.amount is not None and ccb.amount.estimate and ccb.amount.annual == 7997.00
+    assert "members/ana/residency_status" in ccb.missing_facts
+
+
+@pytest.mark.parametrize("as_of", ["2024-07-01", "2025-07-01", "2026-11-24"])
+def test_every_program_evaluates_on_dates_from_july_2024(
+    example_profile: dict[str, Any], as_of: str
+) -> None:
+    data = {**example_profile, "as_of": as_of}
+    result = _run(data)
+    assert {r.program for r in result.results} >= {"ca_ccb", "ca_gst_credit", "on_ocb"}

@@ -1,0 +1,148 @@
+"""The engine's laws, as hypothesis properties over synthetic households.
+
+- a population run equals the same households checked one by one;
+- results are deterministic;
+- more net income never raises an income-tested amount;
+- dropping facts never flips a determined answer (unknown never produces a confident wrong one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.catalog.loader import cached_catalog, default_rules_dir
+from engine.eligibility.evaluate import check, evaluate_population
+from engine.eligibility.population import from_profiles
+from engine.eligibility.profile import parse_profile
+
+CATALOG = cached_catalog(default_rules_dir().resolve())
+INCOME_TESTED = [pid for pid, r in CATALOG.programs.items() if r.program.income_tested]
+AS_OF = [dt.date(2024, 7, 1), dt.date(2025, 1, 15), dt.date(2026, 1, 15), dt.date(2026, 11, 24)]
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), strategy)
+
+
+@st.composite
+def members(draw: st.DrawFn, role: str, as_of: dt.date, index: int) -> dict[str, Any]:
+    low, high = (0, 20) if role == "child" else (16, 95)
+    age_days = draw(st.integers(low * 365, high * 365 + 364))
+    facts: dict[str, Any] = {
+        "id": f"{role}{index}",
+        "role": role,
+        "date_of_birth": draw(_maybe(st.just((as_of - dt.timedelta(days=age_days)).isoformat()))),
+        "residency_status": draw(
+            _maybe(
+                st.sampled_from(["citizen", "permanent_resident", "temporary_resident", "other"])
+            )
+        ),
+        "net_income": draw(_maybe(st.integers(0, 200_000))),
+        "employment_income": draw(_maybe(st.integers(0, 120_000))),
+        "self_employment_income": draw(_maybe(st.sampled_from([0, 5_000]))),
+        "pension_income": draw(_maybe(st.sampled_from([0, 12_000]))),
+        "ei_income": draw(_maybe(st.sampled_from([0, 8_000]))),
+        "oas_benefits_income": draw(_maybe(st.sampled_from([0, 8_800]))),
+        "years_in_canada_since_18": draw(_maybe(st.integers(0, 60))),
+        "months_in_canada": draw(_maybe(st.integers(0, 600))),
+        "has_disability": draw(_maybe(st.booleans())),
+        "disability_tax_credit": draw(_maybe(st.booleans())),
+        "is_student": draw(_maybe(st.booleans())),
+        "monthly_shelter_cost": draw(_maybe(st.sampled_from([0, 600, 1500]))),
+        "liquid_assets": draw(_maybe(st.sampled_from([0, 3_000, 60_000]))),
+    }
+    if role == "child":
+        facts["custody"] = draw(_maybe(st.sampled_from(["full", "shared"])))
+    return {k: v for k, v in facts.items() if v is not None}
+
+
+@st.composite
+def profiles(draw: st.DrawFn, as_of: dt.date | None = None) -> dict[str, Any]:
+    when = as_of or draw(st.sampled_from(AS_OF))
+    people = [draw(members("applicant", when, 0))]
+    if draw(st.booleans()):
+        people.append(draw(members("spouse", when, 0)))
+    for index in range(draw(st.integers(0, 3))):
+        people.append(draw(members("child", when, index)))
+    household: dict[str, Any] = {"members": people}
+    province = draw(_maybe(st.sampled_from(["ON", "ON", "BC", "QC", "AB"])))
+    if province is not None:
+        household["province"] = province
+    return {"as_of": when.isoformat(), "household": household}
+
+
+def _statuses(data: dict[str, Any]) -> dict[str, tuple[str, float | None]]:
+    result = check(parse_profile(data))
+    return {
+        r.program: (r.status, r.amount.annual if r.amount and r.status == "eligible" else None)
+        for r in result.results
+    }
+
+
+@SETTINGS
+@given(st.lists(profiles(as_of=dt.date(2026, 1, 15)), min_size=1, max_size=6))
+def test_population_run_equals_one_by_one(batch: list[dict[str, Any]]) -> None:
+    parsed = [parse_profile(p) for p in batch]
+    population = from_profiles(parsed, CATALOG.base_years(parsed[0].as_of))
+    together = evaluate_population(population)
+    for index, data in enumerate(batch):
+        for program, (status, amount) in _statuses(data).items():
+            code = together.status[program][index]
+            expected = {"eligible": 1.0, "ineligible": 0.0}.get(status)
+            assert (np.isnan(code) and expected is None) or code == expected, program
+            if amount is not None:
+                assert round(float(together.benefit[program][index]), 2) == amount, program
+
+
+@SETTINGS
+@given(profiles())
+def test_results_are_deterministic(data: dict[str, Any]) -> None:
+    first = check(parse_profile(data)).model_dump_json()
+    second = check(parse_profile(data)).model_dump_json()
+    assert first == second
+
+
+@SETTINGS
+@given(profiles(), st.integers(1, 150_000))
+def test_more_net_income_never_raises_an_income_tested_amount(
+    data: dict[str, Any], extra: int
+) -> None:
+    applicant = data["household"]["members"][0]
+    applicant.setdefault("net_income", 10_000)
+    before = _statuses(data)
+    applicant["net_income"] += extra
+    after = _statuses(data)
+    for program in INCOME_TESTED:
+        if program not in before or "undetermined" in (before[program][0], after[program][0]):
+            continue
+        low = before[program][1] or 0.0
+        high = after[program][1] or 0.0
+        assert high <= low + 0.005, f"{program}: {low} -> {high} with +{extra} net income"
+
+
+@SETTINGS
+@given(profiles(), st.data())
+def test_dropping_facts_never_flips_a_determined_answer(data: dict[str, Any], draw: Any) -> None:
+    full = _statuses(data)
+    reduced = {**data, "household": {**data["household"], "members": []}}
+    if "province" in data["household"] and draw.draw(st.booleans()):
+        del reduced["household"]["province"]
+    for member in data["household"]["members"]:
+        droppable = sorted(k for k in member if k not in ("id", "role"))
+        dropped = draw.draw(st.sets(st.sampled_from(droppable))) if droppable else set()
+        reduced["household"]["members"].append(
+            {k: v for k, v in member.items() if k not in dropped}
+        )
+    partial = _statuses(reduced)
+    for program, (status, amount) in partial.items():
+        if status == "undetermined" or program not in full:
+            continue
+        assert full[program][0] == status, program
+        if amount is not None:
+            assert full[program][1] == amount, program

@@ -1,0 +1,63 @@
+"""Bad input is rejected with the JSON path and the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.eligibility.profile import parse_profile
+from engine.errors import InputError
+
+
+def _household(**member: Any) -> dict[str, Any]:
+    return {"household": {"members": [{"id": "a", "role": "applicant", **member}]}}
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "reason"),
+    [
+        (_household(date_of_birth="1990-13-01"), "household/members/0/date_of_birth", "not a date"),
+        (_household(net_income="lots"), "household/members/0/net_income", "not a number"),
+        (_household(net_income={"2024": "x"}), "household/members/0/net_income", "not a number"),
+        (_household(custody="half"), "household/members/0/custody", "must be one of"),
+        (_household(has_pet=True), "household/members/0/has_pet", "unknown field"),
+        (_household(has_disability="maybe"), "household/members/0/has_disability", "true or false"),
+        ({"household": {"members": []}}, "household/members", "must not be empty"),
+        (
+            {"household": {"province": "ZZ", "members": [{"id": "a", "role": "applicant"}]}},
+            "household/province",
+            "must be one of",
+        ),
+        (
+            {"household": {"members": [{"id": "a", "role": "spouse"}]}},
+            "household/members",
+            "exactly one member must have role 'applicant'",
+        ),
+        (
+            {
+                "household": {
+                    "members": [{"id": "a", "role": "applicant"}, {"id": "a", "role": "child"}]
+                }
+            },
+            "household/members/1/id",
+            "duplicate id",
+        ),
+        (
+            {"as_of": "tomorrow", "household": {"members": [{"id": "a", "role": "applicant"}]}},
+            "as_of",
+            "not a date",
+        ),
+        ({}, "household", "required"),
+    ],
+)
+def test_invalid_profile_names_path_and_reason(data: Any, path: str, reason: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_profile(data)
+    assert caught.value.path == path
+    assert reason in caught.value.reason
+
+
+def test_absent_facts_stay_unknown_not_zero() -> None:
+    member = parse_profile(_household()).household.members[0]
+    assert member.net_income is None and member.has_disability is None

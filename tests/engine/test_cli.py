@@ -1,0 +1,115 @@
+"""The `lifeevents` console script, run as a user runs it (a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXE = shutil.which("lifeevents", path=str(Path(sys.executable).parent)) or "lifeevents"
+
+
+def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [EXE, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+def test_check_json_answers_the_contract_example() -> None:
+    done = _run("check", "examples/household.json", "--json")
+    assert done.returncode == 0, done.stderr
+    body = json.loads(done.stdout)
+    assert body["as_of"] == "2026-01-15"
+    ccb = next(r for r in body["results"] if r["program"] == "ca_ccb")
+    assert ccb["status"] == "eligible" and ccb["amount"] == {
+        "annual": 7997.0,
+        "currency": "CAD",
+        "estimate": False,
+    }
+    assert set(body) >= {"as_of", "results", "next_question"}
+
+
+def test_check_table_in_french_reads_stdin(example_profile: dict[str, Any]) -> None:
+    done = _run("check", "-", "--lang", "fr", stdin=json.dumps(example_profile))
+    assert done.returncode == 0, done.stderr
+    assert "Allocation canadienne" in done.stdout and "admissible" in done.stdout
+
+
+def test_as_of_option_overrides_the_profile_date() -> None:
+    done = _run("check", "examples/household.json", "--json", "--as-of", "2024-08-01")
+    assert done.returncode == 0, done.stderr
+    body = json.loads(done.stdout)
+    assert body["as_of"] == "2024-08-01"
+    ccb = next(r for r in body["results"] if r["program"] == "ca_ccb")
+    # July 2024-June 2025 (2023 income; the plain number applies to every year): $35,000 is below
+    # $36,502, one child under 6 -> maximum $7,787.
+    assert ccb["amount"]["annual"] == 7787.0
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            lambda p: p["household"]["members"][1].update(date_of_birth="2023-02-30"),
+            "household/members/1/date_of_birth: not a date",
+        ),
+        (
+            lambda p: p["household"]["members"][0].update(net_income="a lot"),
+            "household/members/0/net_income: not a number",
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_the_json_path_and_no_traceback(
+    example_profile: dict[str, Any], mutate: Any, message: str
+) -> None:
+    mutate(example_profile)
+    done = _run("check", "-", stdin=json.dumps(example_profile))
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip() == f"<stdin>: {message} (expected YYYY-MM-DD)" or message in done.stderr
+    )
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_invalid_json_and_missing_file_exit_2() -> None:
+    broken = _run("check", "-", stdin="{not json")
+    assert broken.returncode == 2 and "<stdin>: not valid JSON: line 1 column 2" in broken.stderr
+    missing = _run("check", "no-such-file.json")
+    assert missing.returncode == 2 and "no-such-file.json: cannot read" in missing.stderr
+
+
+def test_date_before_the_first_parameter_value_exits_2_naming_the_rule_file() -> None:
+    done = _run("check", "examples/household.json", "--as-of", "2010-01-01")
+    assert done.returncode == 2
+    assert ".yaml:" in done.stderr and "has no value on 2010-01-01" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_rules_list_validate_and_test() -> None:
+    listed = _run("rules", "list", "--json")
+    assert listed.returncode == 0
+    body = json.loads(listed.stdout)
+    assert body["count"] == len(body["data"]) >= 9
+    valid = _run("rules", "validate")
+    assert valid.returncode == 0 and "program files valid" in valid.stdout
+    tested = _run("rules", "test", "rules/tests/ca_ccb.yaml")
+    assert tested.returncode == 0 and " 0 failed" in tested.stdout
+
+
+def test_rules_validate_reports_broken_files_with_line_and_exit_2() -> None:
+    done = _run("rules", "validate", "tests/fixtures/rules/broken/unknown_fact")
+    assert done.returncode == 2
+    assert "xx_demo.yaml:18: " in done.stderr and "unknown name 'has_pet'" in done.stderr

@@ -1,0 +1,52 @@
+"""Kleene three-valued logic: the laws the engine's unknowns rest on."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine import kleene
+
+values = st.sampled_from([0.0, 1.0, np.nan])
+
+
+def _same(a: float, b: float) -> bool:
+    return (np.isnan(a) and np.isnan(b)) or a == b
+
+
+@given(values)
+def test_false_and_anything_is_false(x: float) -> None:
+    assert kleene.and_(np.array([0.0]), np.array([x]))[0] == 0.0
+
+
+@given(values)
+def test_true_or_anything_is_true(x: float) -> None:
+    assert kleene.or_(np.array([1.0]), np.array([x]))[0] == 1.0
+
+
+@given(values, values)
+def test_de_morgan(a: float, b: float) -> None:
+    left = kleene.not_(kleene.and_(np.array([a]), np.array([b])))[0]
+    right = kleene.or_(kleene.not_(np.array([a])), kleene.not_(np.array([b])))[0]
+    assert _same(left, right)
+
+
+@given(values, values)
+def test_and_is_unknown_only_without_a_false(a: float, b: float) -> None:
+    result = kleene.and_(np.array([a]), np.array([b]))[0]
+    assert np.isnan(result) == (0.0 not in (a, b) and (np.isnan(a) or np.isnan(b)))
+
+
+@given(st.floats(allow_nan=True, allow_infinity=False), st.floats(allow_nan=False))
+def test_comparison_with_unknown_is_unknown(x: float, y: float) -> None:
+    result = kleene.compare("<", np.array([x]), np.array([y]))[0]
+    assert np.isnan(result) == np.isnan(x)
+
+
+def test_if_else_with_unknown_condition_is_known_only_when_branches_agree() -> None:
+    condition = np.array([np.nan, np.nan, 1.0, 0.0])
+    result = kleene.if_else(
+        condition, np.array([5.0, 5.0, 5.0, 5.0]), np.array([5.0, 7.0, 7.0, 7.0])
+    )
+    assert result[0] == 5.0 and np.isnan(result[1]) and result[2] == 5.0 and result[3] == 7.0
