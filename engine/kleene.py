@@ -64,27 +64,27 @@ def from_bool(values: npt.NDArray[np.bool_], known: npt.NDArray[np.bool_] | None
 
 def and_(*operands: Array) -> Array:
     """Kleene conjunction: false if any operand is false, else unknown if any is unknown."""
-    stack = np.broadcast_arrays(*operands)
-    any_false = np.zeros(stack[0].shape, dtype=bool)
-    any_unknown = np.zeros(stack[0].shape, dtype=bool)
-    for a in stack:
-        any_false |= a == 0.0
-        any_unknown |= np.isnan(a)
-    out = np.where(any_false, FALSE, TRUE)
-    out[~any_false & any_unknown] = np.nan
+    # min over {0, 1} is "and"; NaN propagates through np.minimum, so only a known false has to
+    # be put back where an unknown hid it.
+    out = np.asarray(operands[0], dtype=np.float64)
+    any_false = out == FALSE
+    for a in operands[1:]:
+        out = np.minimum(out, a)
+        any_false |= a == FALSE
+    out = np.array(out, dtype=np.float64, copy=True)
+    out[any_false] = FALSE
     return out
 
 
 def or_(*operands: Array) -> Array:
     """Kleene disjunction: true if any operand is true, else unknown if any is unknown."""
-    stack = np.broadcast_arrays(*operands)
-    any_true = np.zeros(stack[0].shape, dtype=bool)
-    any_unknown = np.zeros(stack[0].shape, dtype=bool)
-    for a in stack:
-        any_true |= a == 1.0
-        any_unknown |= np.isnan(a)
-    out = np.where(any_true, TRUE, FALSE)
-    out[~any_true & any_unknown] = np.nan
+    out = np.asarray(operands[0], dtype=np.float64)
+    any_true = out == TRUE
+    for a in operands[1:]:
+        out = np.maximum(out, a)
+        any_true |= a == TRUE
+    out = np.array(out, dtype=np.float64, copy=True)
+    out[any_true] = TRUE
     return out
 
 
@@ -111,9 +111,9 @@ def compare(op: str, left: Array, right: Array) -> Array:
         >>> compare("<", np.array([1.0, np.nan]), np.array([2.0, 2.0])).tolist()
         [1.0, nan]
     """
-    result = _COMPARATORS[op](left, right).astype(np.float64)
-    result[np.isnan(left) | np.isnan(right)] = np.nan
-    return result
+    # x * 0 is 0 for a known (finite) x and NaN for an unknown one: adding both carries the known
+    # mask in cheap ufuncs instead of a mask and a masked write.
+    return np.asarray(_COMPARATORS[op](left, right) + (left * 0.0 + right * 0.0), dtype=np.float64)
 
 
 def if_else(condition: Array, then: Array, otherwise: Array) -> Array:

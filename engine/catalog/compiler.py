@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,13 +20,14 @@ from openfisca_core.periods import DateUnit
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 from openfisca_core.variables import Variable
 
+from engine import kleene
 from engine.catalog.entities import HOUSEHOLD, PERSON, Members
 from engine.catalog.facts import FACTS, ROLES, Entity, Fact
 from engine.catalog.loader import Catalog, ProgramRules
 from engine.catalog.vectorize import Compiled, age_at, compile_expr
 from engine.kleene import Array
 
-__all__ = ["CompiledSystem", "compile_catalog", "context_for", "variable_name"]
+__all__ = ["CompiledSystem", "compile_catalog", "context_for", "period_of", "variable_name"]
 
 _EPOCH = dt.date(1970, 1, 1)
 _ENTITIES = {"person": PERSON, "household": HOUSEHOLD}
@@ -62,6 +64,12 @@ def _variable(name: str, entity: Entity, period: str, formula: Any = None, doc: 
     return type(name, (_Float,), attrs)
 
 
+@lru_cache(maxsize=4096)
+def period_of(text: str) -> Any:
+    """An OpenFisca period from its text, parsed once (parsing costs tens of microseconds)."""
+    return periods.period(text)
+
+
 def members_of(population: Any) -> Members:
     """The membership arrays the simulation was built with."""
     members: Members = population.simulation.lifeevents_members
@@ -73,22 +81,53 @@ def _days(instant: Any) -> float:
 
 
 class _Context:
-    """An :class:`~engine.catalog.vectorize.EvalContext` over a running OpenFisca simulation."""
+    """An :class:`~engine.catalog.vectorize.EvalContext` over a running OpenFisca simulation.
 
-    def __init__(self, rules: ProgramRules, population: Any, period: Any, parameters: Any) -> None:
-        self.rules = rules
-        self.simulation = population.simulation
-        self.members: Members = self.simulation.lifeevents_members
+    One context per (simulation, program, day), kept on the simulation: a program's intermediate
+    variables are computed once into ``values``, and every OpenFisca read goes through the
+    simulation's memo, so formulas pay OpenFisca's dispatch cost once per variable.
+    """
+
+    def __init__(self, program: _ProgramCode, simulation: Any, period: Any) -> None:
+        self.rules = program.rules
+        self.code = program
+        self.simulation = simulation
+        self.members: Members = simulation.lifeevents_members
         self.period = period
-        self.base_year = periods.period(str(rules.program.income_year.base_year(period.start.date)))
-        self._parameters = parameters
+        year = self.rules.program.income_year.base_year(period.start.date)
+        self.base_year = period_of(str(year))
+        self.values: dict[str, Array] = {}
+        self.parts: dict[str, Array] = {}
+        self.node_memo: dict[int, Array] | None = getattr(simulation, "lifeevents_node_memo", None)
         self._node: Any = None
 
     def size(self, scope: Entity) -> int:
         return int(self.simulation.populations[scope].count)
 
-    def _population(self, entity: str) -> Any:
-        return self.simulation.populations[entity]
+    def constant(self, scope: Entity, value: float) -> Array:
+        constants: dict[tuple[str, float], Array] = self.simulation.lifeevents_constants
+        key = (scope, value)
+        values = constants.get(key)
+        if values is None:
+            values = np.full(self.size(scope), value)
+            values.flags.writeable = False  # shared: an accidental in-place write must fail loudly
+            constants[key] = values
+        return values
+
+    def read(self, entity: str, name: str, period: Any) -> Array:
+        """An OpenFisca variable, through the simulation-wide memo."""
+        memo: dict[tuple[str, Any], Array] = self.simulation.lifeevents_memo
+        key = (name, period)
+        values = memo.get(key)
+        if values is None:
+            if name in _INPUTS:  # a stated fact: straight from its holder, NaN where unset
+                values = self.simulation.get_holder(name).get_array(period)
+                if values is None:
+                    values = np.full(self.size(entity), np.nan)  # type: ignore[arg-type]
+            else:
+                values = self.simulation.populations[entity](name, period)
+            memo[key] = values
+        return values
 
     def _project(self, values: Array, source: Entity, scope: Entity) -> Array:
         if source == scope:
@@ -100,12 +139,12 @@ class _Context:
     def fact(self, name: str, scope: Entity) -> Array:
         fact = FACTS[name]
         period = self.base_year if fact.yearly else self.period
-        values = self._population(fact.entity)(name, period)
-        return self._project(values, fact.entity, scope)
+        return self._project(self.read(fact.entity, name, period), fact.entity, scope)
 
     def _parameter_node(self) -> Any:
         if self._node is None:
-            self._node = getattr(self._parameters(self.period), self.rules.id)
+            at = self.simulation.tax_benefit_system.get_parameters_at_instant(self.period.start)
+            self._node = getattr(at, self.rules.id)
         return self._node
 
     def param(self, name: str) -> float:
@@ -115,15 +154,37 @@ class _Context:
         node = getattr(self._parameter_node(), name)
         return {int(key[1:]): float(value) for key, value in node._children.items()}
 
+    def part(self, name: str) -> Array:
+        """A criterion (``crit__<id>``), the ``amount`` or the ``scope``, computed once."""
+        values = self.parts.get(name)
+        if values is None:
+            values = self.code.parts[name](self)
+            self.parts[name] = values
+        return values
+
     def var(self, name: str, scope: Entity) -> Array:
-        entity = self.rules.program.entity
-        values = self._population(entity)(variable_name(self.rules.id, name), self.period)
-        return self._project(values, entity, scope)
+        values = self.values.get(name)
+        if values is None:
+            values = self.code.variables[name](self)
+            self.values[name] = values
+        return self._project(values, self.rules.program.entity, scope)
 
     def program(self, program_id: str, what: str, scope: Entity) -> Array:
         entity = self.simulation.lifeevents_programs[program_id]
-        values = self._population(entity)(variable_name(program_id, what), self.period)
+        values = self.read(entity, variable_name(program_id, what), self.period)
         return self._project(values, entity, scope)
+
+    def age_on(self, scope: Entity, when: Array) -> Array:
+        births = self.fact("date_of_birth", scope)
+        if len(when) == 0 or not (when == when[0]).all():
+            return age_at(births, when)
+        memo: dict[tuple[str, Any], Array] = self.simulation.lifeevents_memo
+        key = (f"age_on:{scope}", float(when[0]))
+        ages = memo.get(key)
+        if ages is None:
+            ages = age_at(births, when)
+            memo[key] = ages
+        return ages
 
     def day(self, name: str) -> float:
         on = self.period.start.date
@@ -136,28 +197,45 @@ class _Context:
         return float((on - _EPOCH).days)
 
 
-def _formula(rules: ProgramRules, fn: Compiled) -> Any:
+@dataclass(frozen=True)
+class _ProgramCode:
+    """A program's compiled intermediate variables (evaluated inside contexts, not OpenFisca)."""
+
+    rules: ProgramRules
+    variables: dict[str, Compiled]
+    parts: dict[str, Compiled]
+
+
+def _context(program: _ProgramCode, simulation: Any, period: Any) -> _Context:
+    contexts: dict[tuple[str, Any], _Context] = simulation.lifeevents_contexts
+    key = (program.rules.id, period)
+    context = contexts.get(key)
+    if context is None:
+        context = _Context(program, simulation, period)
+        contexts[key] = context
+    return context
+
+
+def _part_formula(program: _ProgramCode, part: str) -> Any:
     def formula(population: Any, period: Any, parameters: Any) -> Array:
-        return fn(_Context(rules, population, period, parameters))
+        return _context(program, population.simulation, period).part(part)
 
     return formula
 
 
-def _status_formula(rules: ProgramRules) -> Any:
-    program = rules.program
-    criteria = [variable_name(program.id, f"crit__{c.id}") for c in program.eligibility]
+def _status_formula(code: _ProgramCode) -> Any:
+    program = code.rules.program
+    criteria = [f"crit__{c.id}" for c in program.eligibility]
 
     def status(population: Any, period: Any, parameters: Any) -> Array:
-        from engine import kleene
-
-        parts = [population(name, period) for name in criteria]
+        ctx = _context(code, population.simulation, period)
+        parts = [ctx.part(name) for name in criteria]
         if not program.in_kind:
-            amount = population(variable_name(program.id, "amount"), period)
+            amount = ctx.part("amount")
             parts.append(kleene.compare(">", amount, np.zeros_like(amount)))
         result = kleene.and_(*parts)
         if program.scope is not None:
-            inside = population(variable_name(program.id, "scope"), period)
-            result = np.where(inside == 1.0, result, np.nan)
+            result = np.where(ctx.part("scope") == 1.0, result, np.nan)
         return result
 
     return status
@@ -177,19 +255,14 @@ def _benefit_formula(rules: ProgramRules) -> Any:
     return benefit
 
 
-def _program_variables(rules: ProgramRules) -> list[type]:
+def _program_variables(code: _ProgramCode) -> list[type]:
+    rules = code.rules
     entity = rules.program.entity
     out = []
-    parts: list[tuple[str, Any]] = [(name, e) for name, e in rules.variables.items()]
-    parts += [(f"crit__{cid}", e) for cid, e in rules.criteria.items()]
-    if rules.amount is not None:
-        parts.append(("amount", rules.amount))
-    if rules.scope is not None:
-        parts.append(("scope", rules.scope))
-    for part, expr in parts:
-        formula = _formula(rules, compile_expr(expr))
+    for part in code.parts:
+        formula = _part_formula(code, part)
         out.append(_variable(variable_name(rules.id, part), entity, "day", formula))
-    out.append(_variable(variable_name(rules.id, "status"), entity, "day", _status_formula(rules)))
+    out.append(_variable(variable_name(rules.id, "status"), entity, "day", _status_formula(code)))
     out.append(
         _variable(variable_name(rules.id, "benefit"), entity, "day", _benefit_formula(rules))
     )
@@ -234,6 +307,8 @@ def _family_net_income(population: Any, period: Any, parameters: Any) -> Array:
     partner = np.isin(members.role, [ROLES.index("applicant"), ROLES.index("spouse")])
     return members.household_sum(np.where(partner, income, 0.0))
 
+
+_INPUTS = frozenset(f.name for f in FACTS.values() if not f.derived)
 
 _DERIVED: dict[str, tuple[str, Any]] = {
     "age": ("day", _age),
@@ -289,6 +364,7 @@ class CompiledSystem:
     catalog: Catalog
     system: TaxBenefitSystem
     programs: dict[str, Entity]
+    codes: dict[str, _ProgramCode]
 
 
 def compile_catalog(catalog: Catalog) -> CompiledSystem:
@@ -297,19 +373,26 @@ def compile_catalog(catalog: Catalog) -> CompiledSystem:
     system.parameters = ParameterNode("", data={})
     for fact in FACTS.values():
         system.add_variable(_fact_variable(fact))
-    for rules in catalog.programs.values():
-        for variable in _program_variables(rules):
+    codes: dict[str, _ProgramCode] = {}
+    for pid, rules in catalog.programs.items():
+        variables = {name: compile_expr(e) for name, e in rules.variables.items()}
+        parts = {f"crit__{cid}": compile_expr(e) for cid, e in rules.criteria.items()}
+        if rules.amount is not None:
+            parts["amount"] = compile_expr(rules.amount)
+        if rules.scope is not None:
+            parts["scope"] = compile_expr(rules.scope)
+        codes[pid] = _ProgramCode(rules, variables, parts)
+        for variable in _program_variables(codes[pid]):
             system.add_variable(variable)
     system.parameters = _parameters(catalog)
     programs = {pid: rules.program.entity for pid, rules in catalog.programs.items()}
-    return CompiledSystem(catalog, system, programs)
+    return CompiledSystem(catalog, system, programs, codes)
 
 
-def context_for(simulation: Any, rules: ProgramRules, day: Any) -> Any:
-    """An evaluation context over a finished simulation, at ``rules``' entity.
+def context_for(compiled: CompiledSystem, simulation: Any, program_id: str, day: Any) -> Any:
+    """The evaluation context of a program over a simulation (shared with its formulas).
 
-    Explanations evaluate sub-expressions with it, through the very functions the formulas use.
+    Explanations evaluate sub-expressions with it, through the very functions the formulas use,
+    and reuse every value the formulas already computed.
     """
-    population = simulation.populations[rules.program.entity]
-    parameters = simulation.tax_benefit_system.get_parameters_at_instant
-    return _Context(rules, population, day, parameters)
+    return _context(compiled.codes[program_id], simulation, day)

@@ -55,7 +55,7 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ProgramRules:
     """One program, validated and type-checked, ready to compile."""
 

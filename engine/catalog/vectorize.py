@@ -19,13 +19,18 @@ from engine.catalog.expressions import Expr
 from engine.catalog.facts import Entity
 from engine.kleene import Array
 
-__all__ = ["Compiled", "EvalContext", "age_at", "compile_expr"]
+__all__ = ["Compiled", "EvalContext", "age_at", "compile_expr", "compiled"]
 
 
 class EvalContext(Protocol):
-    """What a compiled expression reads. Arrays are per row of ``scope``'s entity."""
+    """What a compiled expression reads. Arrays are per row of ``scope``'s entity.
+
+    A context may carry ``node_memo`` (a dict): then every node's values are kept, keyed by the
+    node, so explanations reuse what the formulas computed. Population runs leave it out.
+    """
 
     members: Members
+    node_memo: dict[int, Array] | None
 
     def fact(self, name: str, scope: Entity) -> Array:
         """A fact (stated or derived) for every row of ``scope``."""
@@ -42,11 +47,17 @@ class EvalContext(Protocol):
     def program(self, program_id: str, what: str, scope: Entity) -> Array:
         """Another program's ``status`` or ``benefit`` for every row of ``scope``."""
 
+    def age_on(self, scope: Entity, when: Array) -> Array:
+        """Completed years of age of every person row on the dates ``when``."""
+
     def day(self, name: str) -> float:
         """A built-in date (``as_of``, ``month_start``) as days since 1970-01-01."""
 
     def size(self, scope: Entity) -> int:
         """The number of rows of ``scope``'s entity."""
+
+    def constant(self, scope: Entity, value: float) -> Array:
+        """``value`` on every row of ``scope`` (callers never write into it)."""
 
 
 Compiled = Callable[[EvalContext], Array]
@@ -59,27 +70,47 @@ def compile_expr(expr: Expr) -> Compiled:
         >>> from engine.catalog.expressions import Namespace, check
         >>> fn = compile_expr(check("1 + 2 * 3", Namespace(entity="household")))
         >>> class Ctx:
-        ...     def size(self, scope): return 2
+        ...     node_memo = None
+        ...     def constant(self, scope, value): return np.full(2, value)
         >>> fn(Ctx()).tolist()
         [7.0, 7.0]
     """
+    fn = _compile(expr)
+    if expr.op in ("const", "param", "date", "fact", "var"):
+        return fn  # leaves: cheap, or memoized by the context already
+    key = id(expr)
+
+    def memoized(ctx: EvalContext) -> Array:
+        memo = ctx.node_memo
+        if memo is None:
+            return fn(ctx)
+        values = memo.get(key)
+        if values is None:
+            values = fn(ctx)
+            memo[key] = values
+        return values
+
+    return memoized
+
+
+def _compile(expr: Expr) -> Compiled:
     op = expr.op
     scope = expr.scope
     if op == "const":
         value = float(expr.value)
-        return lambda ctx: np.full(ctx.size(scope), value)
+        return lambda ctx: ctx.constant(scope, value)
     if op == "fact":
         name = expr.value
         return lambda ctx: ctx.fact(name, scope)
     if op == "param":
         name = expr.value
-        return lambda ctx: np.full(ctx.size(scope), ctx.param(name))
+        return lambda ctx: ctx.constant(scope, ctx.param(name))
     if op == "var":
         name = expr.value
         return lambda ctx: ctx.var(name, scope)
     if op == "date":
         name = expr.value
-        return lambda ctx: np.full(ctx.size(scope), ctx.day(name))
+        return lambda ctx: ctx.constant(scope, ctx.day(name))
     if op == "call" and expr.value in ("is_eligible", "amount_of"):
         program: str = expr.args[0].value
         what = "status" if expr.value == "is_eligible" else "benefit"
@@ -106,6 +137,18 @@ def compile_expr(expr: Expr) -> Compiled:
     return _call(expr, args)
 
 
+_CACHE: dict[int, tuple[Expr, Compiled]] = {}
+
+
+def compiled(expr: Expr) -> Compiled:
+    """``compile_expr`` once per node (catalog expressions live as long as the process)."""
+    entry = _CACHE.get(id(expr))
+    if entry is None or entry[0] is not expr:
+        entry = (expr, compile_expr(expr))
+        _CACHE[id(expr)] = entry
+    return entry[1]
+
+
 def _arith(op: str, left: Compiled, right: Compiled) -> Compiled:
     if op == "+":
         return lambda ctx: left(ctx) + right(ctx)
@@ -125,7 +168,10 @@ def _arith(op: str, left: Compiled, right: Compiled) -> Compiled:
 
 
 def _isin(values: Array, codes: Array) -> Array:
-    out = np.isin(values, codes).astype(np.float64)
+    hit = values == codes[0]
+    for code in codes[1:]:
+        hit |= values == code
+    out = hit.astype(np.float64)
     out[np.isnan(values)] = np.nan
     return out
 
@@ -171,7 +217,7 @@ def _call(expr: Expr, args: list[Compiled]) -> Compiled:
     if name == "age_on":
         when = args[0]
         scope = expr.scope
-        return lambda ctx: age_at(ctx.fact("date_of_birth", scope), when(ctx))
+        return lambda ctx: ctx.age_on(scope, when(ctx))
     raise NotImplementedError(name)  # pragma: no cover - the checker admits only the above
 
 

@@ -78,7 +78,7 @@ def check(profile: Profile, rules_dir: Path | None = None) -> out.CheckResult:
     programs = [r for r in catalog.programs.values() if _applies(r, profile.household)]
     base = from_profiles([profile], catalog.base_years(profile.as_of))
     found = candidates(base, read_facts(programs))
-    run = simulate(compiled, with_variants(base, found))
+    run = simulate(compiled, with_variants(base, found), explain=True)
     status = {r.id: run.per_household(r.id, "status") for r in programs}
     results = [_program_result(run, rules, status[rules.id][0]) for rules in programs]
     undetermined = [r.program for r in results if r.status == "undetermined"]

@@ -10,11 +10,13 @@ from engine.catalog.compiler import context_for
 from engine.catalog.expressions import AGGREGATES, Expr
 from engine.catalog.facts import FACTS, ROLES, Entity, Kind
 from engine.catalog.loader import ProgramRules
-from engine.catalog.vectorize import compile_expr
+from engine.catalog.vectorize import compiled
 from engine.eligibility.simulate import Run
 from engine.kleene import Array
 
 __all__ = ["Explainer"]
+
+_ALWAYS_KNOWN = ("const", "param", "date")
 
 #: derived fact -> the stated fact it comes from
 _SOURCES = {"age": "date_of_birth", "custody_share": "custody"}
@@ -26,14 +28,15 @@ class Explainer:
     def __init__(self, run: Run, rules: ProgramRules) -> None:
         self.run = run
         self.rules = rules
-        self.ctx: Any = context_for(run.simulation, rules, run.day)
+        self.ctx: Any = context_for(run.compiled, run.simulation, rules.id, run.day)
         self._values: dict[int, Array] = {}
+        self._seen: set[tuple[int, bytes]] = set()
 
     def value(self, expr: Expr) -> Array:
         """The expression's values for every row of its scope (cached per node)."""
         key = id(expr)
         if key not in self._values:
-            self._values[key] = compile_expr(expr)(self.ctx)
+            self._values[key] = compiled(expr)(self.ctx)
         return self._values[key]
 
     def _row(self, household: int) -> int:
@@ -59,11 +62,15 @@ class Explainer:
         return found
 
     def _walk(self, expr: Expr, rows: np.ndarray, found: set[str]) -> None:
-        if len(rows) == 0 or expr.kind == Kind.TABLE:  # a table is a parameter: always known
+        if len(rows) == 0 or expr.op in _ALWAYS_KNOWN or expr.kind == Kind.TABLE:
             return
         rows = rows[np.isnan(self.value(expr)[rows])]
         if len(rows) == 0:
             return
+        visit = (id(expr), rows.tobytes())
+        if visit in self._seen:  # a variable read by several criteria is explained once
+            return
+        self._seen.add(visit)
         op, members = expr.op, self.run.members
         if op == "fact":
             fact = FACTS[expr.value]
@@ -74,7 +81,7 @@ class Explainer:
             target = self.rules.variables[expr.value]
             self._walk(target, self._convert(rows, expr.scope, target.scope), found)
         elif op == "call" and expr.value in AGGREGATES:
-            persons = np.nonzero(np.isin(members.household_of, rows))[0]
+            persons = np.nonzero(_member_of(members.household_of, rows))[0]
             self._walk(expr.args[0], persons, found)
         elif op == "call" and expr.value in ("applicant", "spouse"):
             index = members.applicant if expr.value == "applicant" else members.spouse
@@ -114,7 +121,7 @@ class Explainer:
         population = self.run.population
         if name == "family_net_income":
             partners = np.isin(population.role, [ROLES.index("applicant"), ROLES.index("spouse")])
-            persons = np.nonzero(partners & np.isin(population.household_of, rows))[0]
+            persons = np.nonzero(partners & _member_of(population.household_of, rows))[0]
             year = self.rules.program.income_year.base_year(population.as_of)
             incomes = population.yearly["net_income"][year]
             for person in persons[np.isnan(incomes[persons])]:
@@ -128,6 +135,13 @@ class Explainer:
             return
         for person in rows:
             found.add(f"members/{population.person_ids[person]}/{name}")
+
+
+def _member_of(household_of: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Which persons belong to one of the households ``rows`` (usually just one)."""
+    if len(rows) == 1:
+        return np.asarray(household_of == rows[0])
+    return np.isin(household_of, rows)
 
 
 def _deciding(rules: ProgramRules) -> list[Expr]:

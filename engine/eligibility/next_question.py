@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -59,18 +60,22 @@ def _samples(fact: str, as_of: dt.date) -> tuple[float, ...]:
     return _NUMBERS.get(fact, (0.0, 1.0, 10.0, 100.0, 1_000.0, 10_000.0))
 
 
+@lru_cache(maxsize=256)
+def _program_facts(rules: ProgramRules) -> frozenset[str]:
+    names: set[str] = set()
+    exprs = [*rules.variables.values(), *rules.criteria.values()]
+    exprs += [e for e in (rules.amount, rules.scope) if e is not None]
+    for expr in exprs:
+        names |= expr.names("fact")
+        if any(n.op == "call" and n.value == "age_on" for n in expr.walk()):
+            names.add("date_of_birth")
+    stated = {_DERIVED_SOURCES.get(n, n) for n in names}
+    return frozenset(n for n in stated if not FACTS[n].derived)
+
+
 def read_facts(programs: list[ProgramRules]) -> set[str]:
     """The stated facts the programs read (derived facts mapped to their sources)."""
-    names: set[str] = set()
-    for rules in programs:
-        exprs = [*rules.variables.values(), *rules.criteria.values()]
-        exprs += [e for e in (rules.amount, rules.scope) if e is not None]
-        for expr in exprs:
-            names |= expr.names("fact")
-            if any(n.op == "call" and n.value == "age_on" for n in expr.walk()):
-                names.add("date_of_birth")
-    stated = {_DERIVED_SOURCES.get(n, n) for n in names}
-    return {n for n in stated if not FACTS[n].derived}
+    return set().union(*(_program_facts(rules) for rules in programs))
 
 
 def candidates(population: Population, facts: set[str]) -> list[Candidate]:

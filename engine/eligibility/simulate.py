@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from openfisca_core import periods
 from openfisca_core.simulations import Simulation
 
-from engine.catalog.compiler import CompiledSystem, variable_name
+from engine.catalog.compiler import CompiledSystem, context_for, period_of, variable_name
 from engine.catalog.entities import Members
 from engine.eligibility.population import Population
 from engine.errors import EvaluationError, LifeEventsError
@@ -20,28 +19,50 @@ __all__ = ["Run", "simulate"]
 class Run:
     """A simulation of one population on its ``as_of`` day, with lazy, cached results."""
 
-    def __init__(self, compiled: CompiledSystem, population: Population) -> None:
+    def __init__(
+        self, compiled: CompiledSystem, population: Population, *, keep_nodes: bool = False
+    ) -> None:
         self.compiled = compiled
         self.population = population
-        self.day = periods.period(population.as_of.isoformat())
+        self.day = period_of(population.as_of.isoformat())
         self.members = Members.build(
             population.household_of, population.role, population.n_households
         )
         self.simulation = _build(compiled, population, self.members)
+        # keep every expression node's values, for explanations (small runs only)
+        self.simulation.lifeevents_node_memo = {} if keep_nodes else None
 
     def calculate(self, program_id: str, part: str) -> Array:
         """A program's ``part`` (status, benefit, amount, crit__<id>, scope, a variable)."""
         name = variable_name(program_id, part)
+        memo = self.simulation.lifeevents_memo
+        cached = memo.get((name, self.day))
+        if cached is not None:
+            return np.asarray(cached)
         try:
-            return np.asarray(self.simulation.calculate(name, self.day))
+            values = np.asarray(self.simulation.calculate(name, self.day))
+            memo[(name, self.day)] = values
+            return values
         except LifeEventsError:
             raise
         except Exception as exc:  # openfisca-core errors must not cross the engine boundary
             raise EvaluationError(program_id, f"{type(exc).__name__}: {exc}") from exc
 
+    def part(self, program_id: str, part: str) -> Array:
+        """A criterion (``crit__<id>``), the ``amount`` or the ``scope`` of a program.
+
+        Read from the program's evaluation context, where the ``status`` formula left them.
+        """
+        self.calculate(program_id, "status")
+        context = context_for(self.compiled, self.simulation, program_id, self.day)
+        return np.asarray(context.part(part))
+
     def per_household(self, program_id: str, part: str) -> Array:
-        """``calculate`` for a household program, or the applicant's value for a person program."""
-        values = self.calculate(program_id, part)
+        """A program's result per household (for a person program, the applicant's)."""
+        if part in ("status", "benefit"):
+            values = self.calculate(program_id, part)
+        else:
+            values = self.part(program_id, part)
         if self.compiled.programs[program_id] == "person":
             return self.members.member_value(values, self.members.applicant)
         return values
@@ -62,17 +83,24 @@ def _build(compiled: CompiledSystem, population: Population, members: Members) -
     simulation = Simulation(compiled.system, populations)
     simulation.lifeevents_members = members
     simulation.lifeevents_programs = compiled.programs
-    eternity = periods.period("eternity")
+    simulation.lifeevents_memo = {}  # (variable, period) -> array, read by formula contexts
+    simulation.lifeevents_contexts = {}  # (program, period) -> its evaluation context
+    simulation.lifeevents_constants = {}  # (entity, value) -> a read-only constant array
+    eternity = period_of("eternity")
     for name, values in population.person.items():
         simulation.set_input(name, eternity, values)
     for name, by_year in population.yearly.items():
         for year, values in by_year.items():
-            simulation.set_input(name, periods.period(str(year)), values)
+            simulation.set_input(name, period_of(str(year)), values)
     for name, values in population.household.items():
         simulation.set_input(name, eternity, values)
     return simulation
 
 
-def simulate(compiled: CompiledSystem, population: Population) -> Run:
-    """Prepare a run; nothing is calculated until a result is asked for."""
-    return Run(compiled, population)
+def simulate(compiled: CompiledSystem, population: Population, *, explain: bool = False) -> Run:
+    """Prepare a run; nothing is calculated until a result is asked for.
+
+    ``explain`` keeps every expression node's values so explanations reuse them; leave it off
+    for populations, where it would hold one array per node.
+    """
+    return Run(compiled, population, keep_nodes=explain)

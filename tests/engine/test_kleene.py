@@ -38,7 +38,11 @@ def test_and_is_unknown_only_without_a_false(a: float, b: float) -> None:
     assert np.isnan(result) == (0.0 not in (a, b) and (np.isnan(a) or np.isnan(b)))
 
 
-@given(st.floats(allow_nan=True, allow_infinity=False), st.floats(allow_nan=False))
+# Known values are finite: profiles reject infinities and parameters are finite numbers.
+@given(
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
 def test_comparison_with_unknown_is_unknown(x: float, y: float) -> None:
     result = kleene.compare("<", np.array([x]), np.array([y]))[0]
     assert np.isnan(result) == np.isnan(x)
