@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from engine import kleene
 from engine.catalog.entities import Members
@@ -168,10 +169,10 @@ def _arith(op: str, left: Compiled, right: Compiled) -> Compiled:
 
 
 def _isin(values: Array, codes: Array) -> Array:
-    hit = values == codes[0]
+    hit: npt.NDArray[np.bool_] = np.equal(values, codes[0])
     for code in codes[1:]:
-        hit |= values == code
-    out = hit.astype(np.float64)
+        hit |= np.equal(values, code)
+    out: Array = hit.astype(np.float64)
     out[np.isnan(values)] = np.nan
     return out
 
