@@ -20,13 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from engine import kleene
 from engine.catalog.compiler import CompiledSystem, compile_catalog
 from engine.catalog.loader import ProgramRules, cached_catalog, default_rules_dir
-from engine.catalog.schema import Text
 from engine.eligibility import result as out
-from engine.eligibility.explain import Explainer
-from engine.eligibility.formatting import render
 from engine.eligibility.next_question import (
     best_question,
     candidates,
@@ -35,15 +31,11 @@ from engine.eligibility.next_question import (
 )
 from engine.eligibility.population import Population, from_profiles
 from engine.eligibility.profile import Household, Profile
+from engine.eligibility.program_result import program_result
 from engine.eligibility.simulate import Run, simulate
 from engine.kleene import Array
 
 __all__ = ["PopulationResult", "check", "compiled_system", "evaluate_population"]
-
-_POSITIVE = out.LocalizedText(
-    en="The benefit works out to {amount:money} a year.",
-    fr="La prestation s'élève à {amount:money} par année.",
-)
 
 
 @lru_cache(maxsize=4)
@@ -80,17 +72,23 @@ def check(profile: Profile, rules_dir: Path | None = None) -> out.CheckResult:
     found = candidates(base, read_facts(programs))
     run = simulate(compiled, with_variants(base, found), explain=True)
     status = {r.id: run.per_household(r.id, "status") for r in programs}
-    results = [_program_result(run, rules, status[rules.id][0]) for rules in programs]
+    results = [program_result(run, rules, status[rules.id][0]) for rules in programs]
     undetermined = [r.program for r in results if r.status == "undetermined"]
     next_question = None
     if undetermined:
-        benefit = {p: run.per_household(p, "benefit") for p in undetermined}
+        benefit = {p: _benefit(status[p], run, catalog.programs[p]) for p in undetermined}
         best = best_question(found, undetermined, status, benefit)
         if best is not None:
             next_question = out.NextQuestion(fact=best[0].path, would_decide=best[1])
         else:
             next_question = _most_frequent(results)
     return out.CheckResult(as_of=profile.as_of, results=results, next_question=next_question)
+
+
+def _benefit(status: Array, run: Run, rules: ProgramRules) -> Array:
+    """What each household would receive: the amount if eligible, 0 if not, else unknown."""
+    amount = 0.0 if rules.program.in_kind else run.per_household(rules.id, "amount")
+    return np.where(status == 1.0, amount, np.where(status == 0.0, 0.0, np.nan))
 
 
 def _most_frequent(results: list[out.ProgramResult]) -> out.NextQuestion | None:
@@ -103,102 +101,6 @@ def _most_frequent(results: list[out.ProgramResult]) -> out.NextQuestion | None:
         return None
     fact = min(counts, key=lambda f: (-counts[f], f))
     return out.NextQuestion(fact=fact, would_decide=[])
-
-
-def _status_name(value: float) -> out.Status:
-    if np.isnan(value):
-        return "undetermined"
-    return "eligible" if value == 1.0 else "ineligible"
-
-
-def _text(template: Text | out.LocalizedText, values: dict[str, float]) -> out.LocalizedText:
-    en, fr = template.en, template.fr
-    return out.LocalizedText(en=render(en, values, "en"), fr=render(fr, values, "fr"))
-
-
-def _program_result(run: Run, rules: ProgramRules, status_value: float) -> out.ProgramResult:
-    program = rules.program
-    explainer = Explainer(run, rules)
-    values = explainer.placeholder_values(0)
-    status = _status_name(status_value)
-    criteria: list[out.CriterionResult] = []
-    for criterion in program.eligibility:
-        value = float(run.per_household(program.id, f"crit__{criterion.id}")[0])
-        name = kleene.status_name(value)
-        template = criterion.explain
-        if name == "false" and criterion.when_false is not None:
-            template = criterion.when_false
-        elif name == "unknown" and criterion.when_unknown is not None:
-            template = criterion.when_unknown
-        criteria.append(
-            out.CriterionResult(id=criterion.id, status=name, explain=_text(template, values))
-        )
-    amount_value = float("nan")
-    if not program.in_kind:
-        amount_value = float(run.per_household(program.id, "amount")[0])
-        positive = kleene.status_name(kleene.compare(">", np.array([amount_value]), np.zeros(1))[0])
-        criteria.append(
-            out.CriterionResult(
-                id="has_positive_amount", status=positive, explain=_text(_POSITIVE, values)
-            )
-        )
-    scope_text = None
-    missing: set[str] = set()
-    if status == "undetermined":
-        inside = float(run.per_household(program.id, "scope")[0]) if rules.scope else 1.0
-        if inside != 1.0 and program.scope is not None:
-            scope_text = _text(program.scope.explain, values)
-            if np.isnan(inside):
-                missing = explainer.missing_facts(0, [rules.scope])  # type: ignore[list-item]
-        else:
-            unknown = [
-                rules.criteria[c.id]
-                for c, r in zip(
-                    program.eligibility, criteria[: len(program.eligibility)], strict=True
-                )
-                if r.status == "unknown"
-            ]
-            if rules.amount is not None and np.isnan(amount_value):
-                unknown.append(rules.amount)
-            missing = explainer.missing_facts(0, unknown)
-    amount = None
-    if not program.in_kind and not np.isnan(amount_value) and status != "ineligible":
-        amount = out.Amount(annual=_cents(amount_value), estimate=status == "undetermined")
-    member = None
-    if program.entity == "person":
-        member = run.population.person_ids[int(run.members.applicant[0])]
-    return out.ProgramResult(
-        program=program.id,
-        name=out.LocalizedText(en=program.name.en, fr=program.name.fr),
-        jurisdiction=out.JurisdictionOut(
-            level=program.jurisdiction.level, code=program.jurisdiction.code
-        ),
-        agency=program.agency.en,
-        agency_name=out.LocalizedText(en=program.agency.en, fr=program.agency.fr),
-        status=status,
-        amount=amount,
-        in_kind=program.in_kind,
-        criteria=criteria,
-        missing_facts=sorted(missing),
-        references=[out.ReferenceOut(title=r.title, url=r.url) for r in program.references],
-        delivery=out.DeliveryOut(
-            mode=program.delivery.mode,
-            how=out.LocalizedText(en=program.delivery.how.en, fr=program.delivery.how.fr),
-            deadline=(
-                out.LocalizedText(en=program.delivery.deadline.en, fr=program.delivery.deadline.fr)
-                if program.delivery.deadline
-                else None
-            ),
-        ),
-        member=member,
-        scope=scope_text,
-        rule_status=program.status,
-    )
-
-
-def _cents(value: float) -> float:
-    """Round half away from zero to cents (money is not rounded half-to-even)."""
-    return float(np.trunc(value * 100 + np.copysign(0.5, value)) / 100)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 from engine.catalog.facts import FACTS, Kind
 
@@ -56,6 +57,18 @@ def render_value(value: float, fmt: str, lang: str, name: str = "") -> str:
     return _number(value, lang, 2)
 
 
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[tuple[str, str, str], ...]:
+    """A template split once into (literal text, placeholder name, format) pieces."""
+    pieces = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        pieces.append((template[position : match.start()], match.group(1), match.group(2) or ""))
+        position = match.end()
+    pieces.append((template[position:], "", ""))
+    return tuple(pieces)
+
+
 def render(template: str, values: dict[str, float], lang: str) -> str:
     """Fill ``{name}`` / ``{name:format}`` placeholders with values.
 
@@ -64,8 +77,9 @@ def render(template: str, values: dict[str, float], lang: str) -> str:
         '$41,000 is above $37,487.'
     """
 
-    def replace(match: re.Match[str]) -> str:
-        name, fmt = match.group(1), match.group(2) or ""
-        return render_value(values.get(name, math.nan), fmt, lang, name)
-
-    return _PLACEHOLDER.sub(replace, template)
+    parts = []
+    for literal, name, fmt in _pieces(template):
+        parts.append(literal)
+        if name:
+            parts.append(render_value(values.get(name, math.nan), fmt, lang, name))
+    return "".join(parts)
