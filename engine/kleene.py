@@ -62,30 +62,28 @@ def from_bool(values: npt.NDArray[np.bool_], known: npt.NDArray[np.bool_] | None
     return out
 
 
+def _fold(operands: tuple[Array, ...], combine: Callable[..., Array], dominant: float) -> Array:
+    # min over {0, 1} is "and", max is "or"; NaN propagates through np.minimum/np.maximum, so
+    # only the dominant value (false for "and", true for "or") has to be put back where an
+    # unknown hid it.
+    out = np.asarray(operands[0], dtype=np.float64)
+    seen = out == dominant
+    for a in operands[1:]:
+        out = combine(out, a)
+        seen |= a == dominant
+    out = np.array(out, dtype=np.float64, copy=True)
+    out[seen] = dominant
+    return out
+
+
 def and_(*operands: Array) -> Array:
     """Kleene conjunction: false if any operand is false, else unknown if any is unknown."""
-    # min over {0, 1} is "and"; NaN propagates through np.minimum, so only a known false has to
-    # be put back where an unknown hid it.
-    out = np.asarray(operands[0], dtype=np.float64)
-    any_false = out == FALSE
-    for a in operands[1:]:
-        out = np.minimum(out, a)
-        any_false |= a == FALSE
-    out = np.array(out, dtype=np.float64, copy=True)
-    out[any_false] = FALSE
-    return out
+    return _fold(operands, np.minimum, FALSE)
 
 
 def or_(*operands: Array) -> Array:
     """Kleene disjunction: true if any operand is true, else unknown if any is unknown."""
-    out = np.asarray(operands[0], dtype=np.float64)
-    any_true = out == TRUE
-    for a in operands[1:]:
-        out = np.maximum(out, a)
-        any_true |= a == TRUE
-    out = np.array(out, dtype=np.float64, copy=True)
-    out[any_true] = TRUE
-    return out
+    return _fold(operands, np.maximum, TRUE)
 
 
 def not_(a: Array) -> Array:
