@@ -98,6 +98,9 @@ class _Context:
         self.base_year = period_of(str(year))
         self.values: dict[str, Array] = {}
         self.parts: dict[str, Array] = {}
+        self.facts: dict[tuple[str, Entity], Array] = {}
+        self.params: dict[str, float] = {}
+        self.entity: Entity = self.rules.program.entity
         self.node_memo: dict[int, Array] | None = getattr(simulation, "lifeevents_node_memo", None)
         self._node: Any = None
 
@@ -137,9 +140,14 @@ class _Context:
         return self.members.member_value(values, self.members.applicant)
 
     def fact(self, name: str, scope: Entity) -> Array:
-        fact = FACTS[name]
-        period = self.base_year if fact.yearly else self.period
-        return self._project(self.read(fact.entity, name, period), fact.entity, scope)
+        key = (name, scope)
+        values = self.facts.get(key)
+        if values is None:
+            fact = FACTS[name]
+            period = self.base_year if fact.yearly else self.period
+            values = self._project(self.read(fact.entity, name, period), fact.entity, scope)
+            self.facts[key] = values
+        return values
 
     def _parameter_node(self) -> Any:
         if self._node is None:
@@ -148,7 +156,11 @@ class _Context:
         return self._node
 
     def param(self, name: str) -> float:
-        return float(getattr(self._parameter_node(), name))
+        value = self.params.get(name)
+        if value is None:
+            value = float(getattr(self._parameter_node(), name))
+            self.params[name] = value
+        return value
 
     def table(self, name: str) -> dict[int, float]:
         node = getattr(self._parameter_node(), name)
@@ -167,7 +179,7 @@ class _Context:
         if values is None:
             values = self.code.variables[name](self)
             self.values[name] = values
-        return self._project(values, self.rules.program.entity, scope)
+        return values if scope == self.entity else self._project(values, self.entity, scope)
 
     def program(self, program_id: str, what: str, scope: Entity) -> Array:
         entity = self.simulation.lifeevents_programs[program_id]

@@ -10,11 +10,12 @@ Examples:
 from __future__ import annotations
 
 import ast
+import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +32,7 @@ from engine.catalog.expressions import (
     placeholders,
 )
 from engine.catalog.facts import Entity, Kind
+from engine.catalog.sharing import SubexpressionTable
 from engine.errors import (
     DependencyCycleError,
     ExpressionError,
@@ -101,6 +103,8 @@ class Catalog:
         Raises:
             ParameterValueMissing: naming the file, the line and the first available date.
         """
+        if as_of >= self.earliest_complete_date:
+            return
         for rules in self.programs.values():
             for name, parameter in rules.program.parameters.items():
                 if parameter.first_date > as_of:
@@ -111,6 +115,14 @@ class Catalog:
                         f"its first value is dated {parameter.first_date.isoformat()}; add the "
                         "value in force on that date or evaluate a later date",
                     )
+
+    @cached_property
+    def earliest_complete_date(self) -> dt.date:
+        """The first date on which every parameter of every program has a value."""
+        firsts = [
+            p.first_date for r in self.programs.values() for p in r.program.parameters.values()
+        ]
+        return max(firsts, default=dt.date.min)
 
     def base_years(self, as_of: dt.date) -> set[int]:
         """Every tax year whose income some program reads on ``as_of``."""
@@ -209,6 +221,7 @@ def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileErr
             if strict:
                 raise
             errors.append(exc)
+    checked = _share_subexpressions(checked)
     try:
         ordered = _dependency_order(checked)
     except DependencyCycleError as exc:
@@ -331,6 +344,26 @@ def _check_variables(
     for name in sources:
         visit(name)
     return done
+
+
+def _share_subexpressions(programs: dict[str, ProgramRules]) -> dict[str, ProgramRules]:
+    """Rebuild every program's expressions with shared common subtrees."""
+    table = SubexpressionTable()
+    out: dict[str, ProgramRules] = {}
+    for pid, rules in programs.items():
+
+        def share(expr: Expr, pid: str = pid) -> Expr:
+            return table.share(expr, pid)
+
+        out[pid] = dataclasses.replace(
+            rules,
+            variables={name: share(e) for name, e in rules.variables.items()},
+            criteria={cid: share(e) for cid, e in rules.criteria.items()},
+            amount=share(rules.amount) if rules.amount is not None else None,
+            scope=share(rules.scope) if rules.scope is not None else None,
+            texts={name: share(e) for name, e in rules.texts.items()},
+        )
+    return out
 
 
 def _dependency_order(programs: dict[str, ProgramRules]) -> dict[str, ProgramRules]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -73,16 +74,17 @@ def check(profile: Profile, rules_dir: Path | None = None) -> out.CheckResult:
     run = simulate(compiled, with_variants(base, found), explain=True)
     status = {r.id: run.per_household(r.id, "status") for r in programs}
     results = [program_result(run, rules, status[rules.id][0]) for rules in programs]
-    undetermined = [r.program for r in results if r.status == "undetermined"]
+    undetermined = [r["program"] for r in results if r["status"] == "undetermined"]
     next_question = None
     if undetermined:
         benefit = {p: _benefit(status[p], run, catalog.programs[p]) for p in undetermined}
         best = best_question(found, undetermined, status, benefit)
         if best is not None:
-            next_question = out.NextQuestion(fact=best[0].path, would_decide=best[1])
+            next_question = {"fact": best[0].path, "would_decide": best[1]}
         else:
             next_question = _most_frequent(results)
-    return out.CheckResult(as_of=profile.as_of, results=results, next_question=next_question)
+    answer = {"as_of": profile.as_of, "results": results, "next_question": next_question}
+    return out.CheckResult.model_validate(answer)
 
 
 def _benefit(status: Array, run: Run, rules: ProgramRules) -> Array:
@@ -91,16 +93,16 @@ def _benefit(status: Array, run: Run, rules: ProgramRules) -> Array:
     return np.where(status == 1.0, amount, np.where(status == 0.0, 0.0, np.nan))
 
 
-def _most_frequent(results: list[out.ProgramResult]) -> out.NextQuestion | None:
+def _most_frequent(results: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Fallback when no single answer decides a program: the fact most programs wait on."""
     counts: dict[str, int] = {}
     for result in results:
-        for fact in result.missing_facts:
+        for fact in result["missing_facts"]:
             counts[fact] = counts.get(fact, 0) + 1
     if not counts:
         return None
     fact = min(counts, key=lambda f: (-counts[f], f))
-    return out.NextQuestion(fact=fact, would_decide=[])
+    return {"fact": fact, "would_decide": []}
 
 
 @dataclass(frozen=True)

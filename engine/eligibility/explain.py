@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -45,13 +46,13 @@ class Explainer:
             return int(self.run.members.applicant[household])
         return household
 
-    def placeholder_values(self, household: int) -> dict[str, float]:
-        """Every placeholder of the program's texts, for one household."""
-        row = self._row(household)
-        out = {name: float(self.value(expr)[row]) for name, expr in self.rules.texts.items()}
-        if self.rules.amount is not None:
-            out["amount"] = float(self.value(self.rules.amount)[row])
-        return out
+    def placeholder_values(self, household: int) -> Mapping[str, float]:
+        """The program's placeholder values for one household, evaluated when a text asks."""
+        return _Placeholders(self, self._row(household))
+
+    def part(self, household: int, name: str) -> float:
+        """A criterion (``crit__<id>``), ``amount`` or ``scope`` for one household."""
+        return float(self.ctx.part(name)[self._row(household)])
 
     def missing_facts(self, household: int, exprs: list[Expr]) -> set[str]:
         """The unknown stated facts that leave any of ``exprs`` unknown for ``household``."""
@@ -135,6 +136,33 @@ class Explainer:
             return
         for person in rows:
             found.add(f"members/{population.person_ids[person]}/{name}")
+
+
+class _Placeholders(Mapping[str, float]):
+    """Placeholder values, each computed on first use (most templates use only a few)."""
+
+    def __init__(self, explainer: Explainer, row: int) -> None:
+        self._explainer = explainer
+        self._row = row
+        self._cache: dict[str, float] = {}
+
+    def __getitem__(self, name: str) -> float:
+        value = self._cache.get(name)
+        if value is None:
+            rules = self._explainer.rules
+            expr = rules.amount if name == "amount" else rules.texts.get(name)
+            if expr is None:
+                raise KeyError(name)
+            value = float(self._explainer.value(expr)[self._row])
+            self._cache[name] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        names = list(self._explainer.rules.texts)
+        return iter([*names, "amount"] if self._explainer.rules.amount is not None else names)
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
 
 
 def _member_of(household_of: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from engine.catalog.facts import FACTS, Kind
@@ -69,7 +70,7 @@ def _pieces(template: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(pieces)
 
 
-def render(template: str, values: dict[str, float], lang: str) -> str:
+def render(template: str, values: Mapping[str, float], lang: str) -> str:
     """Fill ``{name}`` / ``{name:format}`` placeholders with values.
 
     Examples:

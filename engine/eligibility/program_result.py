@@ -1,42 +1,45 @@
-"""One program's result for one household: statuses, amount, explanations, missing facts."""
+"""One program's result for one household: statuses, amount, explanations, missing facts.
+
+Results are built as plain dicts in the contract's shape and validated once, for the whole
+answer, by :class:`~engine.eligibility.result.CheckResult` (one pass in pydantic-core is several
+times cheaper than building a hundred small models in Python).
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
-
 from engine import kleene
+from engine.catalog.expressions import Expr
 from engine.catalog.loader import ProgramRules
 from engine.catalog.schema import Text
-from engine.eligibility import result as out
 from engine.eligibility.explain import Explainer
 from engine.eligibility.formatting import render
 from engine.eligibility.simulate import Run
 
 __all__ = ["program_result"]
 
-_POSITIVE = out.LocalizedText(
+_POSITIVE = Text(
     en="The benefit works out to {amount:money} a year.",
     fr="La prestation s'élève à {amount:money} par année.",
 )
 
 
-def _status_name(value: float) -> out.Status:
-    if np.isnan(value):
+def _status_name(value: float) -> str:
+    if math.isnan(value):
         return "undetermined"
     return "eligible" if value == 1.0 else "ineligible"
 
 
-def _text(template: Text | out.LocalizedText, values: dict[str, float]) -> out.LocalizedText:
-    return out.LocalizedText.model_construct(
-        en=render(template.en, values, "en"), fr=render(template.fr, values, "fr")
-    )
+def _text(template: Text, values: Mapping[str, float]) -> dict[str, str]:
+    return {"en": render(template.en, values, "en"), "fr": render(template.fr, values, "fr")}
 
 
-def _localized(text: Text) -> out.LocalizedText:
-    return out.LocalizedText.model_construct(en=text.en, fr=text.fr)
+def _localized(text: Text) -> dict[str, str]:
+    return {"en": text.en, "fr": text.fr}
 
 
 @lru_cache(maxsize=512)
@@ -47,89 +50,84 @@ def _static(rules: ProgramRules) -> dict[str, Any]:
     return {
         "program": program.id,
         "name": _localized(program.name),
-        "jurisdiction": out.JurisdictionOut(
-            level=program.jurisdiction.level, code=program.jurisdiction.code
-        ),
+        "jurisdiction": {"level": program.jurisdiction.level, "code": program.jurisdiction.code},
         "agency": program.agency.en,
         "agency_name": _localized(program.agency),
         "in_kind": program.in_kind,
-        "references": [out.ReferenceOut(title=r.title, url=r.url) for r in program.references],
-        "delivery": out.DeliveryOut(
-            mode=delivery.mode,
-            how=_localized(delivery.how),
-            deadline=_localized(delivery.deadline) if delivery.deadline else None,
-        ),
+        "references": [{"title": r.title, "url": r.url} for r in program.references],
+        "delivery": {
+            "mode": delivery.mode,
+            "how": _localized(delivery.how),
+            "deadline": _localized(delivery.deadline) if delivery.deadline else None,
+        },
         "rule_status": program.status,
     }
 
 
-def program_result(run: Run, rules: ProgramRules, status_value: float) -> out.ProgramResult:
-    """The contract's result for household 0 of ``run`` and one program."""
+def program_result(run: Run, rules: ProgramRules, status_value: float) -> dict[str, Any]:
+    """The contract's result for household 0 of ``run`` and one program, as a plain dict."""
     program = rules.program
     explainer = Explainer(run, rules)
     values = explainer.placeholder_values(0)
     status = _status_name(status_value)
-    criteria: list[out.CriterionResult] = []
+    criteria: list[dict[str, Any]] = []
+    unknown: list[Expr] = []
     for criterion in program.eligibility:
-        value = float(run.per_household(program.id, f"crit__{criterion.id}")[0])
-        name = kleene.status_name(value)
+        name = kleene.status_name(explainer.part(0, f"crit__{criterion.id}"))
         template = criterion.explain
         if name == "false" and criterion.when_false is not None:
             template = criterion.when_false
-        elif name == "unknown" and criterion.when_unknown is not None:
-            template = criterion.when_unknown
-        criteria.append(
-            out.CriterionResult.model_construct(
-                id=criterion.id, status=name, explain=_text(template, values)
-            )
-        )
-    amount_value = float("nan")
+        elif name == "unknown":
+            template = criterion.when_unknown or template
+            unknown.append(rules.criteria[criterion.id])
+        criteria.append({"id": criterion.id, "status": name, "explain": _text(template, values)})
+    amount_value = math.nan
     if not program.in_kind:
-        amount_value = float(run.per_household(program.id, "amount")[0])
-        positive = kleene.status_name(kleene.compare(">", np.array([amount_value]), np.zeros(1))[0])
+        amount_value = explainer.part(0, "amount")
+        positive = "unknown" if math.isnan(amount_value) else str(amount_value > 0).lower()
         criteria.append(
-            out.CriterionResult.model_construct(
-                id="has_positive_amount", status=positive, explain=_text(_POSITIVE, values)
-            )
+            {"id": "has_positive_amount", "status": positive, "explain": _text(_POSITIVE, values)}
         )
     scope_text = None
     missing: set[str] = set()
     if status == "undetermined":
-        inside = float(run.per_household(program.id, "scope")[0]) if rules.scope else 1.0
-        if inside != 1.0 and program.scope is not None:
+        inside = explainer.part(0, "scope") if rules.scope is not None else 1.0
+        if inside != 1.0 and program.scope is not None and rules.scope is not None:
             scope_text = _text(program.scope.explain, values)
-            if np.isnan(inside):
-                missing = explainer.missing_facts(0, [rules.scope])  # type: ignore[list-item]
+            if math.isnan(inside):
+                missing = explainer.missing_facts(0, [rules.scope])
         else:
-            unknown = [
-                rules.criteria[c.id]
-                for c, r in zip(
-                    program.eligibility, criteria[: len(program.eligibility)], strict=True
-                )
-                if r.status == "unknown"
-            ]
-            if rules.amount is not None and np.isnan(amount_value):
+            if rules.amount is not None and math.isnan(amount_value):
                 unknown.append(rules.amount)
             missing = explainer.missing_facts(0, unknown)
     amount = None
-    if not program.in_kind and not np.isnan(amount_value) and status != "ineligible":
-        amount = out.Amount.model_construct(
-            annual=_cents(amount_value), currency="CAD", estimate=status == "undetermined"
-        )
+    if not program.in_kind and not math.isnan(amount_value) and status != "ineligible":
+        amount = {
+            "annual": _cents(amount_value),
+            "currency": "CAD",
+            "estimate": status == "undetermined",
+        }
     member = None
     if program.entity == "person":
         member = run.population.person_ids[int(run.members.applicant[0])]
-    return out.ProgramResult.model_construct(
+    return {
         **_static(rules),
-        status=status,
-        amount=amount,
-        criteria=criteria,
-        missing_facts=sorted(missing),
-        member=member,
-        scope=scope_text,
-    )
+        "status": status,
+        "amount": amount,
+        "criteria": criteria,
+        "missing_facts": sorted(missing),
+        "member": member,
+        "scope": scope_text,
+    }
 
 
 def _cents(value: float) -> float:
-    """Round half away from zero to cents (money is not rounded half-to-even)."""
-    return float(np.trunc(value * 100 + np.copysign(0.5, value)) / 100)
+    """Round half away from zero to cents (money is not rounded half-to-even).
+
+    Examples:
+        >>> _cents(245.905), _cents(7997.0), _cents(0.125)
+        (245.91, 7997.0, 0.13)
+    """
+    scaled = abs(value) * 100
+    cents = math.floor(scaled + 0.5 + 1e-9)  # 1e-9 absorbs binary noise such as 245.905 * 100
+    return math.copysign(cents / 100, value)

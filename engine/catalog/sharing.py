@@ -1,0 +1,60 @@
+"""Common subexpressions: identical subtrees become one node, so a run computes them once.
+
+A subtree that reads only facts stated once per person or household (not incomes by year),
+built-in dates and constants means the same in every program: it is shared across the catalog.
+Any other subtree (it reads a program's parameters, variables, base-year incomes or another
+program) is shared only within its own program. Node values are memoized by node identity, so
+sharing the instance is what lets the memo serve every place the subtree appears.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from engine.catalog.expressions import Expr
+from engine.catalog.facts import FACTS
+
+__all__ = ["SubexpressionTable"]
+
+_PROGRAM_SPECIFIC = ("var", "param")
+
+
+class SubexpressionTable:
+    """Canonical instances of subtrees, by program (or by nobody, when context-free).
+
+    Examples:
+        >>> from engine.catalog.expressions import Namespace, check
+        >>> table = SubexpressionTable()
+        >>> ns = Namespace(entity="household")
+        >>> a = table.share(check("count(is_child and age < 6) > 0", ns), "p1")
+        >>> b = table.share(check("count(is_child and age < 6) >= 2", ns), "p2")
+        >>> a.args[0] is b.args[0]
+        True
+    """
+
+    def __init__(self) -> None:
+        self._nodes: dict[tuple[str | None, Expr], Expr] = {}
+        self._free: dict[int, tuple[Expr, bool]] = {}  # keeps the node alive: ids stay unique
+
+    def share(self, expr: Expr, program_id: str) -> Expr:
+        """The canonical instance of ``expr`` with every subtree shared."""
+        args = tuple(self.share(arg, program_id) for arg in expr.args)
+        rebuilt = any(new is not old for new, old in zip(args, expr.args, strict=True))
+        node = dataclasses.replace(expr, args=args) if rebuilt else expr
+        owner = None if self._context_free(node) else program_id
+        return self._nodes.setdefault((owner, node), node)
+
+    def _context_free(self, node: Expr) -> bool:
+        entry = self._free.get(id(node))
+        if entry is None:
+            entry = (node, all(self._leaf_free(n) for n in node.walk()))
+            self._free[id(node)] = entry
+        return entry[1]
+
+    @staticmethod
+    def _leaf_free(node: Expr) -> bool:
+        if node.op in _PROGRAM_SPECIFIC:
+            return False
+        if node.op == "fact":
+            return not FACTS[node.value].yearly
+        return not (node.op == "call" and node.value in ("is_eligible", "amount_of"))
