@@ -146,3 +146,54 @@ def test_dropping_facts_never_flips_a_determined_answer(data: dict[str, Any], dr
         assert full[program][0] == status, program
         if amount is not None:
             assert full[program][1] == amount, program
+
+
+_ANSWERS: dict[str, list[Any]] = {
+    "date_of_birth": ["1950-03-01", "1990-06-15", "2021-01-10"],
+    "residency_status": ["citizen", "temporary_resident", "other"],
+    "custody": ["full", "shared"],
+    "province": ["ON", "QC"],
+}
+
+
+def _answer(fact: str) -> list[Any]:
+    if fact in _ANSWERS:
+        return _ANSWERS[fact]
+    if fact.endswith("_income"):
+        return [0, 30_000, 150_000]
+    if fact.startswith(("is_", "has_")) or fact == "disability_tax_credit":
+        return [True, False]
+    return [0, 20, 1_000]
+
+
+@SETTINGS
+@given(profiles())
+def test_undetermined_inside_scope_always_names_what_is_missing(data: dict[str, Any]) -> None:
+    result = check(parse_profile(data))
+    undetermined = [r for r in result.results if r.status == "undetermined"]
+    for r in undetermined:
+        assert r.missing_facts or r.scope is not None, r.program
+    # a program outside its file's scope waits on no fact, so no question can decide it
+    askable = [r for r in undetermined if r.missing_facts]
+    assert (result.next_question is None) == (not askable)
+
+
+@SETTINGS
+@given(profiles(), st.data())
+def test_answering_the_next_question_decides_what_it_promised(
+    data: dict[str, Any], draw: Any
+) -> None:
+    result = check(parse_profile(data))
+    question = result.next_question
+    if question is None or not question.would_decide:
+        return
+    parts = question.fact.split("/")
+    value = draw.draw(st.sampled_from(_answer(parts[-1])))
+    if parts[0] == "household":
+        data["household"][parts[1]] = value
+    else:
+        member = next(m for m in data["household"]["members"] if m["id"] == parts[1])
+        member[parts[2]] = value
+    after = {r.program: r.status for r in check(parse_profile(data)).results}
+    for program in question.would_decide:
+        assert after.get(program, "ineligible") != "undetermined", (question.fact, value, program)
