@@ -109,13 +109,16 @@ def _money(value: float, lang: str) -> str:
 
 
 def _why(result: Any, lang: str) -> str:
+    """The one explanation that best says why: the scope, the first false or unknown
+    criterion, or for an eligible program its last own criterion (usually the income test)."""
     if result.scope is not None:
         return str(getattr(result.scope, lang))
     for wanted in ("false", "unknown"):
         for criterion in result.criteria:
             if criterion.status == wanted:
                 return str(getattr(criterion.explain, lang))
-    return str(getattr(result.criteria[0].explain, lang)) if result.criteria else ""
+    own = [c for c in result.criteria if c.id != "has_positive_amount"]
+    return str(getattr(own[-1].explain, lang)) if own else ""
 
 
 def _print_table(result: CheckResult, lang: str) -> None:

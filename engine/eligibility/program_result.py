@@ -26,6 +26,10 @@ _POSITIVE = Text(
     en="The benefit works out to {amount:money} a year.",
     fr="La prestation s'élève à {amount:money} par année.",
 )
+_POSITIVE_UNKNOWN = Text(
+    en="The amount cannot be calculated until the missing facts are known.",
+    fr="Le montant ne peut pas être calculé tant que les renseignements manquants sont inconnus.",
+)
 
 
 def _status_name(value: float) -> str:
@@ -85,8 +89,9 @@ def program_result(run: Run, rules: ProgramRules, status_value: float) -> dict[s
     if not program.in_kind:
         amount_value = explainer.part(0, "amount")
         positive = "unknown" if math.isnan(amount_value) else str(amount_value > 0).lower()
+        template = _POSITIVE_UNKNOWN if positive == "unknown" else _POSITIVE
         criteria.append(
-            {"id": "has_positive_amount", "status": positive, "explain": _text(_POSITIVE, values)}
+            {"id": "has_positive_amount", "status": positive, "explain": _text(template, values)}
         )
     scope_text = None
     missing: set[str] = set()
