@@ -252,8 +252,20 @@ def rules_validate(
         stderr.print(str(error), markup=False)
     if errors:
         raise typer.Exit(2)
-    count = len(load_catalog(root).programs)
-    stdout.print(f"{count} program files valid")
+    programs = load_catalog(root).programs.values()
+    unverified = sum(
+        1
+        for rules in programs
+        for parameter in rules.program.parameters.values()
+        for value in parameter.values.values()
+        if value.status == "unverified"
+    )
+    total = sum(len(p.values) for r in programs for p in r.program.parameters.values())
+    stdout.print(
+        f"{len(programs)} program files valid; {unverified} of {total} dated values are "
+        "marked unverified (see their notes)",
+        soft_wrap=True,
+    )
 
 
 @rules_app.command("test")
