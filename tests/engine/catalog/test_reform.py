@@ -20,9 +20,7 @@ class _RaiseUnder6(Reform):  # type: ignore[misc]
 
     def apply(self) -> None:
         def modify(parameters: Any) -> Any:
-            parameters.ca_ccb.max_under_6.update(
-                start=periods.instant("2025-07-01"), value=9000
-            )
+            parameters.ca_ccb.max_under_6.update(start=periods.instant("2025-07-01"), value=9000)
             return parameters
 
         self.modify_parameters(modifier_function=modify)

@@ -163,7 +163,7 @@ def _answer(fact: str) -> list[Any]:
         return [0, 30_000, 150_000]
     if fact.startswith(("is_", "has_")) or fact == "disability_tax_credit":
         return [True, False]
-    return [0, 20, 1_000]
+    return [0, 10, 40]
 
 
 @SETTINGS
