@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -38,3 +40,12 @@ def example_profile() -> dict[str, object]:
             ],
         },
     }
+
+
+# CI runs the property tests derandomized, so a red build is reproducible; local runs explore.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", max_examples=400)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
+elif os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])

@@ -31,7 +31,8 @@ from engine.catalog.expressions import (
     check,
     placeholders,
 )
-from engine.catalog.facts import Entity, Kind
+from engine.catalog.facts import PROVINCES, Entity, Kind
+from engine.catalog.municipalities import MUNICIPALITIES
 from engine.catalog.sharing import SubexpressionTable
 from engine.errors import (
     DependencyCycleError,
@@ -255,9 +256,27 @@ def validate_catalog(root: Path) -> list[RuleFileError]:
     return _collect(root, strict=False)[1]
 
 
+def _check_jurisdiction(program: schema.Program, doc: LocatedDocument) -> None:
+    level, code = program.jurisdiction.level, program.jurisdiction.code
+    known = {
+        "federal": ("CA",),
+        "provincial": PROVINCES,
+        "territorial": PROVINCES,
+        "municipal": MUNICIPALITIES,
+    }[level]
+    if code not in known:
+        raise RuleSchemaError(
+            doc.file,
+            doc.line_of(("jurisdiction", "code")),
+            f"jurisdiction code {code!r} is not a known {level} code; expected one of: "
+            + ", ".join(known),
+        )
+
+
 def _check_program(
     program: schema.Program, doc: LocatedDocument, entities: dict[str, Entity]
 ) -> ProgramRules:
+    _check_jurisdiction(program, doc)
     params = {
         name: Kind.TABLE if p.is_table else Kind.NUMBER for name, p in program.parameters.items()
     }

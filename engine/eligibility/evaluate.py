@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from engine.catalog.compiler import CompiledSystem, compile_catalog
+from engine.catalog.facts import FACTS
 from engine.catalog.loader import ProgramRules, cached_catalog, default_rules_dir
 from engine.eligibility import result as out
 from engine.eligibility.next_question import (
@@ -116,25 +117,34 @@ class PopulationResult:
 def evaluate_population(population: Population, rules_dir: Path | None = None) -> PopulationResult:
     """Evaluate every program for every household of a population, vectorized.
 
-    Programs whose jurisdiction does not cover a household report it as ineligible (status 0).
+    A program whose jurisdiction does not cover a household counts as not eligible there
+    (status 0, benefit 0); where the household's province or municipality is unknown it stays
+    as evaluated.
     """
     compiled = compiled_system(rules_dir)
     compiled.catalog.check_parameters(population.as_of)
     run = simulate(compiled, population)
     status: dict[str, Array] = {}
     benefit: dict[str, Array] = {}
-    province = population.household.get("province")
     for pid, rules in compiled.catalog.programs.items():
         s = run.per_household(pid, "status")
         b = run.per_household(pid, "benefit")
-        jurisdiction = rules.program.jurisdiction
-        if jurisdiction.level in ("provincial", "territorial") and province is not None:
-            from engine.catalog.facts import FACTS
-
-            code = float(FACTS["province"].code(jurisdiction.code))
-            outside = province != code
-            outside &= ~np.isnan(province)
+        outside = _outside(rules, population)
+        if outside is not None:
             s = np.where(outside, 0.0, s)
             b = np.where(outside, 0.0, b)
         status[pid], benefit[pid] = s, b
     return PopulationResult(status, benefit)
+
+
+def _outside(rules: ProgramRules, population: Population) -> Array | None:
+    """Households certainly outside the program's jurisdiction (None: it covers everyone)."""
+    jurisdiction = rules.program.jurisdiction
+    if jurisdiction.level == "federal":
+        return None
+    fact = "municipality" if jurisdiction.level == "municipal" else "province"
+    where = population.household.get(fact)
+    if where is None:
+        return None
+    code = float(FACTS[fact].code(jurisdiction.code))
+    return np.asarray((where != code) & ~np.isnan(where))

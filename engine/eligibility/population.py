@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from engine.catalog.facts import FACTS, ROLES, Kind
 from engine.eligibility.profile import Member, Profile
+from engine.errors import InputError
 from engine.kleene import Array
 
 __all__ = ["Population", "from_profiles", "to_days"]
@@ -90,6 +91,12 @@ def from_profiles(profiles: Sequence[Profile], years: Iterable[int]) -> Populati
     ``years`` are the tax years whose incomes to lay out (``Catalog.base_years``).
     """
     as_of = profiles[0].as_of
+    for index, profile in enumerate(profiles):
+        if profile.as_of != as_of:
+            raise InputError(
+                f"{index}/as_of",
+                f"every household of one run is evaluated on the same date ({as_of.isoformat()})",
+            )
     members: list[tuple[int, Member]] = [
         (h, m) for h, profile in enumerate(profiles) for m in profile.household.members
     ]

@@ -44,6 +44,11 @@ CASES: dict[str, tuple[type[RuleFileError], int, tuple[str, ...]]] = {
     "bad_date_key": (RuleSchemaError, 15, ("'2024-13-01' is not an ISO date",)),
     "missing_reference": (RuleSchemaError, 16, ("missing required field 'reference'",)),
     "invalid_yaml": (RuleSchemaError, 21, ("not valid YAML",)),
+    "unknown_jurisdiction": (
+        RuleSchemaError,
+        5,
+        ("jurisdiction code 'ZZ' is not a known provincial",),
+    ),
 }
 
 

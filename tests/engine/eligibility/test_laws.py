@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,12 @@ from engine.eligibility.profile import parse_profile
 CATALOG = cached_catalog(default_rules_dir().resolve())
 INCOME_TESTED = [pid for pid, r in CATALOG.programs.items() if r.program.income_tested]
 AS_OF = [dt.date(2024, 7, 1), dt.date(2025, 1, 15), dt.date(2026, 1, 15), dt.date(2026, 11, 24)]
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# LAWS_EXAMPLES=500 explores further than the suite's default
+SETTINGS = settings(
+    max_examples=int(os.environ.get("LAWS_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:

@@ -61,3 +61,13 @@ def test_invalid_profile_names_path_and_reason(data: Any, path: str, reason: str
 def test_absent_facts_stay_unknown_not_zero() -> None:
     member = parse_profile(_household()).household.members[0]
     assert member.net_income is None and member.has_disability is None
+
+
+def test_one_run_evaluates_one_date() -> None:
+    from engine.eligibility.population import from_profiles
+
+    first = parse_profile({"as_of": "2026-01-15", **_household()})
+    second = parse_profile({"as_of": "2026-02-15", **_household()})
+    with pytest.raises(InputError) as caught:
+        from_profiles([first, second], {2024})
+    assert caught.value.path == "1/as_of"
