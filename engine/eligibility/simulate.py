@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from openfisca_core.simulations import Simulation
 
@@ -55,7 +53,10 @@ class Run:
         """
         self.calculate(program_id, "status")
         context = context_for(self.compiled, self.simulation, program_id, self.day)
-        return np.asarray(context.part(part))
+        try:
+            return np.asarray(context.part(part))
+        except KeyError as exc:
+            raise EvaluationError(program_id, f"no part {part!r}") from exc
 
     def per_household(self, program_id: str, part: str) -> Array:
         """A program's result per household (for a person program, the applicant's)."""
@@ -66,10 +67,6 @@ class Run:
         if self.compiled.programs[program_id] == "person":
             return self.members.member_value(values, self.members.applicant)
         return values
-
-    def context_population(self, entity: str) -> Any:
-        """The OpenFisca population of an entity (for explanation contexts)."""
-        return self.simulation.populations[entity]
 
 
 def _build(compiled: CompiledSystem, population: Population, members: Members) -> Simulation:
