@@ -164,6 +164,9 @@ def check(
         str | None, typer.Option("--as-of", help="Date of the question (YYYY-MM-DD).")
     ] = None,
     rules: RulesOption = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Every criterion of every program, and references.")
+    ] = False,
 ) -> None:
     """Check which programs a household is eligible for, how much, and why."""
     if lang not in ("en", "fr"):
@@ -188,9 +191,22 @@ def check(
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
         _print_table(result, lang)
+        if details:
+            _print_details(result, lang)
 
 
-@rules_app.command("list")
+def _print_details(result: CheckResult, lang: str) -> None:
+    marks = {"true": "[green]✓[/]", "false": "[red]✗[/]", "unknown": "[yellow]?[/]"}
+    for r in result.results:
+        stdout.print(f"\n[bold]{getattr(r.name, lang)}[/bold] ({r.program})")
+        for criterion in r.criteria:
+            text = getattr(criterion.explain, lang)
+            stdout.print(f"  {marks[criterion.status]} {criterion.id}: ", end="")
+            stdout.print(text, markup=False, highlight=False)
+        for reference in r.references:
+            stdout.print(f"  [dim]{reference.title} — {reference.url}[/dim]", highlight=False)
+
+
 def rules_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     rules: RulesOption = None,

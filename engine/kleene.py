@@ -38,6 +38,7 @@ __all__ = [
     "Array",
     "and_",
     "compare",
+    "compare_known",
     "from_bool",
     "if_else",
     "is_known",
@@ -69,9 +70,10 @@ def _fold(operands: tuple[Array, ...], combine: Callable[..., Array], dominant: 
     out = np.asarray(operands[0], dtype=np.float64)
     seen = out == dominant
     for a in operands[1:]:
-        out = combine(out, a)
+        out = combine(out, a)  # a new array: safe to write into below
         seen |= a == dominant
-    out = np.array(out, dtype=np.float64, copy=True)
+    if len(operands) == 1:
+        out = out.copy()
     out[seen] = dominant
     return out
 
@@ -112,6 +114,11 @@ def compare(op: str, left: Array, right: Array) -> Array:
     # x * 0 is 0 for a known (finite) x and NaN for an unknown one: adding both carries the known
     # mask in cheap ufuncs instead of a mask and a masked write.
     return np.asarray(_COMPARATORS[op](left, right) + (left * 0.0 + right * 0.0), dtype=np.float64)
+
+
+def compare_known(op: str, left: Array, right: Array) -> Array:
+    """``compare`` when ``right`` is known everywhere (a constant or a parameter)."""
+    return np.asarray(_COMPARATORS[op](left, right) + left * 0.0, dtype=np.float64)
 
 
 def if_else(condition: Array, then: Array, otherwise: Array) -> Array:

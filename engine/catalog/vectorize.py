@@ -123,6 +123,8 @@ def _compile(expr: Expr) -> Compiled:
         return lambda ctx: -args[0](ctx)
     if op == "cmp":
         comparator: str = expr.value
+        if expr.args[1].op in _ALWAYS_KNOWN:  # e.g. ``age < 18``: only the left can be unknown
+            return lambda ctx: kleene.compare_known(comparator, args[0](ctx), args[1](ctx))
         return lambda ctx: kleene.compare(comparator, args[0](ctx), args[1](ctx))
     if op == "isin":
         codes = np.array(expr.value)
@@ -138,6 +140,7 @@ def _compile(expr: Expr) -> Compiled:
     return _call(expr, args)
 
 
+_ALWAYS_KNOWN = ("const", "param", "date")
 _CACHE: dict[int, tuple[Expr, Compiled]] = {}
 
 

@@ -113,3 +113,10 @@ def test_rules_validate_reports_broken_files_with_line_and_exit_2() -> None:
     done = _run("rules", "validate", "tests/fixtures/rules/broken/unknown_fact")
     assert done.returncode == 2
     assert "xx_demo.yaml:18: " in done.stderr and "unknown name 'has_pet'" in done.stderr
+
+
+def test_details_lists_every_criterion_with_its_status_and_the_references() -> None:
+    done = _run("check", "examples/household.json", "--details")
+    assert done.returncode == 0, done.stderr
+    assert "has_benefit_after_income_test: Adjusted family net income of $35,000" in done.stdout
+    assert "https://laws-lois.justice.gc.ca/eng/acts/I-3.3/section-122.61.html" in done.stdout

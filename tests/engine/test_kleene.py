@@ -54,3 +54,14 @@ def test_if_else_with_unknown_condition_is_known_only_when_branches_agree() -> N
         condition, np.array([5.0, 5.0, 5.0, 5.0]), np.array([5.0, 7.0, 7.0, 7.0])
     )
     assert result[0] == 5.0 and np.isnan(result[1]) and result[2] == 5.0 and result[3] == 7.0
+
+
+@given(
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+def test_compare_known_agrees_with_compare(x: float, y: float) -> None:
+    for op in ("<", "<=", ">", ">=", "==", "!="):
+        left, right = np.array([x]), np.array([y])
+        a, b = kleene.compare(op, left, right)[0], kleene.compare_known(op, left, right)[0]
+        assert _same(a, b)
