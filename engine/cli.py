@@ -207,6 +207,7 @@ def _print_details(result: CheckResult, lang: str) -> None:
             stdout.print(f"  [dim]{reference.title} — {reference.url}[/dim]", highlight=False)
 
 
+@rules_app.command("list")
 def rules_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     rules: RulesOption = None,
