@@ -123,6 +123,7 @@ def program_result(run: Run, rules: ProgramRules, status_value: float) -> dict[s
         "missing_facts": sorted(missing),
         "member": member,
         "scope": scope_text,
+        "income_year": program.income_year.base_year(run.population.as_of),
     }
 
 

@@ -89,6 +89,7 @@ class ProgramResult(_Out):
     delivery: DeliveryOut
     member: str | None = None
     scope: LocalizedText | None = None
+    income_year: int | None = None
     rule_status: Literal["verified", "unverified"] = "verified"
 
 

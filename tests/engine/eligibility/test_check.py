@@ -122,3 +122,15 @@ def test_every_program_evaluates_on_dates_from_july_2024(
     data = {**example_profile, "as_of": as_of}
     result = _run(data)
     assert {r.program for r in result.results} >= {"ca_ccb", "ca_gst_credit", "on_ocb"}
+
+
+def test_income_by_year_reads_the_programs_base_year(example_profile: dict[str, Any]) -> None:
+    data = copy.deepcopy(example_profile)
+    data["household"]["members"][0]["net_income"] = {"2025": 36000}
+    ccb = _program(_run(data), "ca_ccb")
+    # July 2025-June 2026 reads 2024 income, which this profile does not give
+    assert ccb.income_year == 2024 and ccb.status == "undetermined"
+    assert "members/maria/net_income" in ccb.missing_facts
+    data["household"]["members"][0]["net_income"] = {"2024": 36000, "2025": 90000}
+    ccb = _program(_run(data), "ca_ccb")
+    assert ccb.status == "eligible" and ccb.amount is not None and ccb.amount.annual == 7997.0
