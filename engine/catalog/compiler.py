@@ -387,12 +387,13 @@ def compile_catalog(catalog: Catalog) -> CompiledSystem:
         system.add_variable(_fact_variable(fact))
     codes: dict[str, _ProgramCode] = {}
     for pid, rules in catalog.programs.items():
-        variables = {name: compile_expr(e) for name, e in rules.variables.items()}
-        parts = {f"crit__{cid}": compile_expr(e) for cid, e in rules.criteria.items()}
+        shared = catalog.shared_nodes
+        variables = {name: compile_expr(e, shared) for name, e in rules.variables.items()}
+        parts = {f"crit__{cid}": compile_expr(e, shared) for cid, e in rules.criteria.items()}
         if rules.amount is not None:
-            parts["amount"] = compile_expr(rules.amount)
+            parts["amount"] = compile_expr(rules.amount, shared)
         if rules.scope is not None:
-            parts["scope"] = compile_expr(rules.scope)
+            parts["scope"] = compile_expr(rules.scope, shared)
         codes[pid] = _ProgramCode(rules, variables, parts)
         for variable in _program_variables(codes[pid]):
             system.add_variable(variable)

@@ -97,6 +97,7 @@ class Catalog:
 
     root: Path
     programs: dict[str, ProgramRules]
+    shared_nodes: frozenset[int] = frozenset()
 
     def check_parameters(self, as_of: dt.date) -> None:
         """Raise when a parameter has no value in force on ``as_of``.
@@ -222,7 +223,7 @@ def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileErr
             if strict:
                 raise
             errors.append(exc)
-    checked = _share_subexpressions(checked)
+    checked, shared = _share_subexpressions(checked)
     try:
         ordered = _dependency_order(checked)
     except DependencyCycleError as exc:
@@ -230,7 +231,7 @@ def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileErr
             raise
         errors.append(exc)
         return None, errors
-    return Catalog(root, ordered), errors
+    return Catalog(root, ordered, shared), errors
 
 
 def load_catalog(root: Path) -> Catalog:
@@ -365,8 +366,11 @@ def _check_variables(
     return done
 
 
-def _share_subexpressions(programs: dict[str, ProgramRules]) -> dict[str, ProgramRules]:
-    """Rebuild every program's expressions with shared common subtrees."""
+def _share_subexpressions(
+    programs: dict[str, ProgramRules],
+) -> tuple[dict[str, ProgramRules], frozenset[int]]:
+    """Rebuild every program's expressions with shared common subtrees; also the ids of the
+    subtrees that stand in more than one place."""
     table = SubexpressionTable()
     out: dict[str, ProgramRules] = {}
     for pid, rules in programs.items():
@@ -382,7 +386,7 @@ def _share_subexpressions(programs: dict[str, ProgramRules]) -> dict[str, Progra
             scope=share(rules.scope) if rules.scope is not None else None,
             texts={name: share(e) for name, e in rules.texts.items()},
         )
-    return out
+    return out, table.repeated
 
 
 def _dependency_order(programs: dict[str, ProgramRules]) -> dict[str, ProgramRules]:

@@ -34,6 +34,7 @@ class SubexpressionTable:
 
     def __init__(self) -> None:
         self._nodes: dict[tuple[str | None, Expr], Expr] = {}
+        self._uses: dict[int, int] = {}
         self._free: dict[int, tuple[Expr, bool]] = {}  # keeps the node alive: ids stay unique
 
     def share(self, expr: Expr, program_id: str) -> Expr:
@@ -42,7 +43,14 @@ class SubexpressionTable:
         rebuilt = any(new is not old for new, old in zip(args, expr.args, strict=True))
         node = dataclasses.replace(expr, args=args) if rebuilt else expr
         owner = None if self._context_free(node) else program_id
-        return self._nodes.setdefault((owner, node), node)
+        canonical = self._nodes.setdefault((owner, node), node)
+        self._uses[id(canonical)] = self._uses.get(id(canonical), 0) + 1
+        return canonical
+
+    @property
+    def repeated(self) -> frozenset[int]:
+        """Ids of the canonical nodes that stand in more than one place."""
+        return frozenset(key for key, uses in self._uses.items() if uses > 1)
 
     def _context_free(self, node: Expr) -> bool:
         entry = self._free.get(id(node))

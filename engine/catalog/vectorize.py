@@ -20,7 +20,7 @@ from engine.catalog.expressions import Expr
 from engine.catalog.facts import Entity
 from engine.kleene import Array
 
-__all__ = ["Compiled", "EvalContext", "age_at", "compile_expr", "compiled"]
+__all__ = ["EVERY_NODE", "Compiled", "EvalContext", "age_at", "compile_expr", "compiled"]
 
 
 class EvalContext(Protocol):
@@ -64,8 +64,11 @@ class EvalContext(Protocol):
 Compiled = Callable[[EvalContext], Array]
 
 
-def compile_expr(expr: Expr) -> Compiled:
+def compile_expr(expr: Expr, shared: frozenset[int] = frozenset()) -> Compiled:
     """Compile a checked expression into a vectorized function.
+
+    Nodes whose id is in ``shared`` (subtrees that appear more than once in the catalog) keep
+    their values in the context's ``node_memo`` when it has one, so they are computed once.
 
     Examples:
         >>> from engine.catalog.expressions import Namespace, check
@@ -76,10 +79,10 @@ def compile_expr(expr: Expr) -> Compiled:
         >>> fn(Ctx()).tolist()
         [7.0, 7.0]
     """
-    fn = _compile(expr)
-    if expr.op in ("const", "param", "date", "fact", "var"):
-        return fn  # leaves: cheap, or memoized by the context already
+    fn = _compile(expr, shared)
     key = id(expr)
+    if key not in shared or expr.op in ("const", "param", "date", "fact", "var"):
+        return fn  # leaves are cheap or memoized by the context already
 
     def memoized(ctx: EvalContext) -> Array:
         memo = ctx.node_memo
@@ -94,7 +97,7 @@ def compile_expr(expr: Expr) -> Compiled:
     return memoized
 
 
-def _compile(expr: Expr) -> Compiled:
+def _compile(expr: Expr, shared: frozenset[int]) -> Compiled:
     op = expr.op
     scope = expr.scope
     if op == "const":
@@ -116,7 +119,7 @@ def _compile(expr: Expr) -> Compiled:
         program: str = expr.args[0].value
         what = "status" if expr.value == "is_eligible" else "benefit"
         return lambda ctx: ctx.program(program, what, scope)
-    args = [compile_expr(arg) for arg in expr.args]
+    args = [compile_expr(arg, shared) for arg in expr.args]
     if op == "arith":
         return _arith(expr.value, args[0], args[1])
     if op == "neg":
@@ -144,11 +147,23 @@ _ALWAYS_KNOWN = ("const", "param", "date")
 _CACHE: dict[int, tuple[Expr, Compiled]] = {}
 
 
+class _Every(frozenset[int]):
+    """Every node id: compile with a memo wrapper on each node."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+EVERY_NODE: frozenset[int] = _Every()
+
+
 def compiled(expr: Expr) -> Compiled:
-    """``compile_expr`` once per node (catalog expressions live as long as the process)."""
+    """``compile_expr`` once per node, memoizing every node it computes in the context's
+    ``node_memo`` (explanations: each value is computed once, and shared nodes the formulas
+    already computed are reused)."""
     entry = _CACHE.get(id(expr))
     if entry is None or entry[0] is not expr:
-        entry = (expr, compile_expr(expr))
+        entry = (expr, compile_expr(expr, EVERY_NODE))
         _CACHE[id(expr)] = entry
     return entry[1]
 
