@@ -27,7 +27,14 @@ from engine.catalog.loader import Catalog, ProgramRules
 from engine.catalog.vectorize import Compiled, age_at, compile_expr
 from engine.kleene import Array
 
-__all__ = ["CompiledSystem", "compile_catalog", "context_for", "period_of", "variable_name"]
+__all__ = [
+    "CompiledSystem",
+    "compile_catalog",
+    "context_for",
+    "period_of",
+    "read_variable",
+    "variable_name",
+]
 
 _EPOCH = dt.date(1970, 1, 1)
 _ENTITIES = {"person": PERSON, "household": HOUSEHOLD}
@@ -60,8 +67,57 @@ def _variable(name: str, entity: Entity, period: str, formula: Any = None, doc: 
         "label": doc or name,
     }
     if formula is not None:
+        formula.lifeevents_own = True  # see read_variable: safe to call without OpenFisca dispatch
         attrs["formula"] = formula
     return type(name, (_Float,), attrs)
+
+
+#: Call the engine's own formulas directly instead of through ``Simulation.calculate``.
+#: Results are identical (a test runs both ways); a variable replaced by a reform always goes
+#: through OpenFisca. Switch off to trace a run with OpenFisca's own tools.
+DIRECT_DISPATCH = True
+
+
+def read_variable(simulation: Any, entity: str, name: str, period: Any) -> Array:
+    """An OpenFisca variable's values, computed once per simulation and period.
+
+    Stated facts come straight from their holders (NaN where unset). A variable whose only
+    formula is one the engine generated is computed by calling that formula: OpenFisca's
+    dispatch (period checks, tracing, holder bookkeeping) costs tens of microseconds a call,
+    which is most of a one-household check. Anything else, such as a formula a reform
+    installed, goes through ``Simulation.calculate``.
+    """
+    memo: dict[tuple[str, Any], Array] = simulation.lifeevents_memo
+    key = (name, period)
+    values = memo.get(key)
+    if values is not None:
+        return values
+    population = simulation.populations[entity]
+    if name in _INPUTS:
+        values = simulation.get_holder(name).get_array(period)
+        if values is None:
+            values = np.full(population.count, np.nan)
+    else:
+        formula = _own_formula(simulation.tax_benefit_system, name) if DIRECT_DISPATCH else None
+        if formula is not None:
+            parameters = simulation.tax_benefit_system.get_parameters_at_instant
+            values = np.asarray(formula(population, period, parameters), dtype=np.float64)
+        else:
+            values = np.asarray(simulation.calculate(name, period))
+    memo[key] = values
+    return values
+
+
+def _read(population: Any, name: str, period: Any) -> Array:
+    return read_variable(population.simulation, population.entity.key, name, period)
+
+
+def _own_formula(system: Any, name: str) -> Any:
+    formulas = system.get_variable(name).formulas
+    if len(formulas) != 1:
+        return None
+    formula = formulas.peekitem(0)[1]
+    return formula if getattr(formula, "lifeevents_own", False) else None
 
 
 @lru_cache(maxsize=4096)
@@ -119,18 +175,7 @@ class _Context:
 
     def read(self, entity: str, name: str, period: Any) -> Array:
         """An OpenFisca variable, through the simulation-wide memo."""
-        memo: dict[tuple[str, Any], Array] = self.simulation.lifeevents_memo
-        key = (name, period)
-        values = memo.get(key)
-        if values is None:
-            if name in _INPUTS:  # a stated fact: straight from its holder, NaN where unset
-                values = self.simulation.get_holder(name).get_array(period)
-                if values is None:
-                    values = np.full(self.size(entity), np.nan)  # type: ignore[arg-type]
-            else:
-                values = self.simulation.populations[entity](name, period)
-            memo[key] = values
-        return values
+        return read_variable(self.simulation, entity, name, period)
 
     def _project(self, values: Array, source: Entity, scope: Entity) -> Array:
         if source == scope:
@@ -258,10 +303,10 @@ def _benefit_formula(rules: ProgramRules) -> Any:
     in_kind = rules.program.in_kind
 
     def benefit(population: Any, period: Any, parameters: Any) -> Array:
-        status = population(variable_name(pid, "status"), period)
+        status = _read(population, variable_name(pid, "status"), period)
         if in_kind:
             return np.where(status == 1.0, 0.0, np.where(status == 0.0, 0.0, np.nan))
-        amount = population(variable_name(pid, "amount"), period)
+        amount = _read(population, variable_name(pid, "amount"), period)
         return np.where(status == 1.0, amount, np.where(status == 0.0, 0.0, np.nan))
 
     return benefit
@@ -285,7 +330,7 @@ def _program_variables(code: _ProgramCode) -> list[type]:
 
 
 def _age(population: Any, period: Any, parameters: Any) -> Array:
-    births = population("date_of_birth", period)
+    births = _read(population, "date_of_birth", period)
     return age_at(births, np.full(births.shape, _days(period.start)))
 
 
@@ -299,7 +344,7 @@ def _role_is(*roles: str) -> Any:
 
 
 def _custody_share(population: Any, period: Any, parameters: Any) -> Array:
-    custody = population("custody", period)
+    custody = _read(population, "custody", period)
     shared = float(FACTS["custody"].code("shared"))
     return np.where(np.isnan(custody), np.nan, np.where(custody == shared, 0.5, 1.0))
 
@@ -315,7 +360,7 @@ def _n_members(population: Any, period: Any, parameters: Any) -> Array:
 
 def _family_net_income(population: Any, period: Any, parameters: Any) -> Array:
     members = members_of(population)
-    income = population.members("net_income", period)
+    income = read_variable(population.simulation, "person", "net_income", period)
     partner = np.isin(members.role, [ROLES.index("applicant"), ROLES.index("spouse")])
     return members.household_sum(np.where(partner, income, 0.0))
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 from openfisca_core.simulations import Simulation
 
-from engine.catalog.compiler import CompiledSystem, context_for, period_of, variable_name
+from engine.catalog.compiler import (
+    CompiledSystem,
+    context_for,
+    period_of,
+    read_variable,
+    variable_name,
+)
 from engine.catalog.entities import Members
 from engine.eligibility.population import Population
 from engine.errors import EvaluationError, LifeEventsError
@@ -33,14 +39,9 @@ class Run:
     def calculate(self, program_id: str, part: str) -> Array:
         """A program's ``part`` (status, benefit, amount, crit__<id>, scope, a variable)."""
         name = variable_name(program_id, part)
-        memo = self.simulation.lifeevents_memo
-        cached = memo.get((name, self.day))
-        if cached is not None:
-            return np.asarray(cached)
         try:
-            values = np.asarray(self.simulation.calculate(name, self.day))
-            memo[(name, self.day)] = values
-            return values
+            entity = self.compiled.programs[program_id]
+            return read_variable(self.simulation, entity, name, self.day)
         except LifeEventsError:
             raise
         except Exception as exc:  # openfisca-core errors must not cross the engine boundary

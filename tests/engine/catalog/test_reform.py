@@ -40,3 +40,35 @@ def test_a_parameter_reform_changes_the_amount_and_leaves_the_baseline_alone(
     again = simulate(baseline, population).per_household("ca_ccb", "benefit")[0]
     assert again == 7997.0
     assert profile.as_of == dt.date(2026, 1, 15)
+
+
+class _NoIncome(Reform):  # type: ignore[misc]
+    """Replace the family_net_income formula: every family is treated as having no income."""
+
+    def apply(self) -> None:
+        baseline = self.get_variable("family_net_income")
+
+        class family_net_income(type(baseline)):  # type: ignore[misc]
+            def formula(population: Any, period: Any, parameters: Any) -> Any:
+                return population.empty_array() * 0.0
+
+        self.update_variable(family_net_income)
+
+
+def test_a_variable_replaced_by_a_reform_is_calculated_by_openfisca(
+    example_profile: dict[str, Any],
+) -> None:
+    baseline = compiled_system()
+    data = {**example_profile}
+    data["household"] = {
+        **data["household"],
+        "members": [dict(m) for m in data["household"]["members"]],
+    }
+    data["household"]["members"][0]["net_income"] = 400_000
+    profile = parse_profile(data)
+    population = from_profiles([profile], baseline.catalog.base_years(profile.as_of))
+    before = simulate(baseline, population).per_household("ca_ccb", "benefit")[0]
+    reformed = dataclasses.replace(baseline, system=_NoIncome(baseline.system))
+    after = simulate(reformed, population).per_household("ca_ccb", "benefit")[0]
+    # $400,000 uses up the CCB; with the reformed (zero) family income the maximum is paid
+    assert (before, after) == (0.0, 7997.0)

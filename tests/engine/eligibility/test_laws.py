@@ -203,3 +203,17 @@ def test_answering_the_next_question_decides_what_it_promised(
     after = {r.program: r.status for r in check(parse_profile(data)).results}
     for program in question.would_decide:
         assert after.get(program, "ineligible") != "undetermined", (question.fact, value, program)
+
+
+@SETTINGS
+@given(profiles())
+def test_direct_dispatch_gives_what_openfisca_dispatch_gives(data: dict[str, Any]) -> None:
+    from engine.catalog import compiler
+
+    direct = check(parse_profile(data)).model_dump_json()
+    compiler.DIRECT_DISPATCH = False
+    try:
+        through_openfisca = check(parse_profile(data)).model_dump_json()
+    finally:
+        compiler.DIRECT_DISPATCH = True
+    assert direct == through_openfisca
