@@ -131,7 +131,12 @@ def check(source: str, ns: Namespace) -> Expr:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         raise ExpressionProblem(f"not a valid expression: {exc.msg}", exc.offset or 0) from None
-    return _Checker(ns).visit(tree.body, ns.entity)
+    expr = _Checker(ns).visit(tree.body, ns.entity)
+    if expr.op == "const" and expr.kind == Kind.ENUM:
+        raise ExpressionProblem(
+            'a quoted text is a value only when compared with a fact, e.g. province == "ON"', 1
+        )
+    return expr
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")

@@ -1,0 +1,63 @@
+"""The checker: what the rule language admits and what it rejects, with the reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.catalog.expressions import ExpressionProblem, Namespace, check
+from engine.catalog.facts import Kind
+
+NS = Namespace(
+    entity="household",
+    parameters={"cap": Kind.NUMBER, "rates": Kind.TABLE},
+    programs={"ca_ccb": "household", "ca_oas": "person"},
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("cap * 2", Kind.NUMBER),
+        ("family_net_income <= cap < 10", Kind.BOOL),
+        ('province in ("ON", "QC")', Kind.BOOL),
+        ('province not in ("ON",)', Kind.BOOL),
+        ("as_of - 1", Kind.DATE),
+        ("as_of - month_start", Kind.NUMBER),
+        ('is_eligible("ca_oas") and amount_of("ca_ccb") > 0', Kind.BOOL),
+        ("applicant(age) if has_spouse else 0", Kind.NUMBER),
+        ("lookup(rates, count(is_child))", Kind.NUMBER),
+        ('date("2026-07-01") > as_of', Kind.BOOL),
+    ],
+)
+def test_admitted_expressions_have_their_type(source: str, kind: Kind) -> None:
+    assert check(source, NS).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("age > 65", "person fact 'age' used at household level"),
+        ('province < "ON"', "cannot order text values"),
+        ("as_of + as_of", "cannot combine a date and a date"),
+        ("cap if has_spouse else has_spouse", "both branches of 'if' must have the same type"),
+        ("lookup(cap, 1)", "lookup() needs a table parameter"),
+        ("rates + 1", "cannot combine a table and a number"),
+        ('date("2026-02-30")', "date() needs YYYY-MM-DD"),
+        ("min(cap)", "min() takes 2 or more arguments, got 1"),
+        ("count(age)", "count() needs a bool, got a number"),
+        ("applicant(age_on(as_of)) + count(applicant(age) > 1)", "cannot be used inside a person"),
+        ("cap ** 2", "is not allowed"),
+        ("cap | 1", "is not allowed"),
+        ("max", "function 'max' must be called"),
+        ("'ON'", "a quoted text is a value only when compared with a fact"),
+        ("has_spouse is True", "only < <= > >= == != in and 'not in' comparisons are allowed"),
+        ("province in (cap,)", "'in' needs a tuple of literal values"),
+        ("print(cap)", "call of 'print' is not allowed"),
+        ("{cap}", "sets is not allowed"),
+        ("(x := 1)", "assignment expressions (:=) is not allowed"),
+    ],
+)
+def test_rejected_expressions_say_why(source: str, reason: str) -> None:
+    with pytest.raises(ExpressionProblem) as caught:
+        check(source, NS)
+    assert reason in caught.value.reason, caught.value.reason
