@@ -217,6 +217,10 @@ class _Checker:
         if name in self.ns.variables:
             return Expr("var", self.ns.variables[name], scope, name)
         if name in self.ns.parameters:
+            if self.ns.parameters[name] == Kind.TABLE:
+                raise ExpressionProblem(
+                    f"table parameter {name!r} can only be read with lookup({name}, key)", col
+                )
             return Expr("param", self.ns.parameters[name], scope, name)
         if name in BUILTIN_DATES:
             return Expr("date", Kind.DATE, scope, name)

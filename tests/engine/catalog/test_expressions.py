@@ -41,7 +41,7 @@ def test_admitted_expressions_have_their_type(source: str, kind: Kind) -> None:
         ("as_of + as_of", "cannot combine a date and a date"),
         ("cap if has_spouse else has_spouse", "both branches of 'if' must have the same type"),
         ("lookup(cap, 1)", "lookup() needs a table parameter"),
-        ("rates + 1", "cannot combine a table and a number"),
+        ("rates + 1", "table parameter 'rates' can only be read with lookup(rates, key)"),
         ('date("2026-02-30")', "date() needs YYYY-MM-DD"),
         ("min(cap)", "min() takes 2 or more arguments, got 1"),
         ("count(age)", "count() needs a bool, got a number"),

@@ -7,12 +7,15 @@ unknown and a child of 4; household 1 has only an applicant whose date of birth 
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.catalog.entities import Members
-from engine.catalog.expressions import Namespace, check
+from engine.catalog.expressions import ExpressionProblem, Namespace, check
 from engine.catalog.facts import FACTS, ROLES, Entity, Kind
 from engine.catalog.vectorize import age_at, compile_expr
 from engine.kleene import Array
@@ -40,7 +43,11 @@ class FakeContext:
             "residency_status": np.array([0.0, 1.0, 0.0, NAN]),
         }
         self.person["age"] = age_at(self.person["date_of_birth"], np.full(4, DAY))
-        self.household = {"province": np.array([8.0, NAN]), "has_spouse": np.array([1.0, 0.0])}
+        self.household = {
+            "province": np.array([8.0, NAN]),
+            "has_spouse": np.array([1.0, 0.0]),
+            "family_net_income": np.array([NAN, 12_000.0]),
+        }
 
     def fact(self, name: str, scope: Entity) -> Array:
         if FACTS[name].entity == "person":
@@ -129,3 +136,58 @@ def test_round_is_half_away_from_zero_not_half_even() -> None:
     assert evaluate("round(2.5, 0)") == [3.0, 3.0]
     assert evaluate("round(-2.5, 0)") == [-3.0, -3.0]
     assert evaluate("round(0.125, 2)") == [0.13, 0.13]
+
+
+_LEAVES = st.sampled_from(
+    [
+        "cap",
+        "rate",
+        "2",
+        "0",
+        "True",
+        "as_of",
+        "month_start",
+        "has_spouse",
+        "province",
+        '"ON"',
+        "applicant(age)",
+        "spouse(net_income)",
+        "count(is_child)",
+        "any(has_disability)",
+        "sum(net_income)",
+        'date("2026-07-01")',
+        "rates",
+        "residency_status",
+        "family_net_income",
+    ]
+)
+
+
+def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    binary = st.sampled_from(["+", "-", "*", "/", "<", ">=", "==", "!=", "and", "or", "in"])
+    calls = st.sampled_from(["min", "max", "abs", "floor", "round", "clip", "phase_out", "lookup"])
+    return st.one_of(
+        st.tuples(children, binary, children).map(
+            lambda t: f"({t[0]} {t[1]} ({t[2]},))" if t[1] == "in" else f"({t[0]} {t[1]} {t[2]})"
+        ),
+        st.tuples(children).map(lambda t: f"(not {t[0]})"),
+        st.tuples(children, children, children).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+        st.tuples(calls, st.lists(children, min_size=1, max_size=4)).map(
+            lambda t: f"{t[0]}({', '.join(t[1])})"
+        ),
+    )
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None)
+@given(st.recursive(_LEAVES, _combine, max_leaves=8))
+def test_whatever_the_checker_admits_the_compiler_runs(source: str) -> None:
+    parameters = {"cap": Kind.NUMBER, "rate": Kind.NUMBER, "rates": Kind.TABLE}
+    namespace = Namespace(entity="household", parameters=parameters)
+    try:
+        expr = check(source, namespace)
+    except ExpressionProblem:
+        return
+    values = compile_expr(expr)(FakeContext())  # type: ignore[arg-type]
+    assert values.shape == (2,) and values.dtype == np.float64
+    if expr.kind == Kind.BOOL:
+        assert set(values[~np.isnan(values)].tolist()) <= {0.0, 1.0}
