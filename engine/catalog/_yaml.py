@@ -62,6 +62,11 @@ def load_located(file: Path) -> LocatedDocument:
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise RuleSchemaError(file, line, f"not valid YAML: {exc.problem}") from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text.count("\n", 0, exc.position) + 1
+        raise RuleSchemaError(file, line, f"not valid YAML: {exc.reason}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleSchemaError(file, 0, f"not UTF-8 text: {exc.reason}") from exc
     except OSError as exc:
         raise RuleSchemaError(file, 0, f"cannot read the file: {exc.strerror}") from exc
     lines: dict[Loc, int] = {}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.catalog.loader import load_catalog, validate_catalog
 from engine.errors import (
@@ -98,3 +101,27 @@ def test_valid_fixture_loads() -> None:
 
 def test_bundled_rules_are_valid() -> None:
     assert validate_catalog(Path(__file__).resolve().parents[3] / "rules") == []
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")), deadline=None)
+@given(st.data())
+def test_any_corruption_of_a_rule_file_is_a_rule_file_error_or_loads(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    lines = (VALID / "xx_demo.yaml").read_text(encoding="utf-8").splitlines()
+    index = data.draw(st.integers(0, len(lines) - 1))
+    action = data.draw(st.sampled_from(["delete", "replace_value", "garble"]))
+    if action == "delete":
+        del lines[index]
+    elif action == "replace_value" and ":" in lines[index]:
+        key = lines[index].split(":", 1)[0]
+        junk = data.draw(st.sampled_from(["", "[]", "{}", "-1", "x.y", "'ON'", "null", "1e999"]))
+        lines[index] = f"{key}: {junk}"
+    else:
+        lines[index] = data.draw(st.text(max_size=20))
+    folder = tmp_path_factory.mktemp("corrupt")
+    (folder / "xx_demo.yaml").write_text("\n".join(lines), encoding="utf-8")
+    try:
+        load_catalog(folder)
+    except RuleFileError as error:
+        assert error.reason and error.file.name == "xx_demo.yaml"

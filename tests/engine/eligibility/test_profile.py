@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.eligibility.profile import parse_profile
 from engine.errors import InputError
@@ -71,3 +74,43 @@ def test_one_run_evaluates_one_date() -> None:
     with pytest.raises(InputError) as caught:
         from_profiles([first, second], {2024})
     assert caught.value.path == "1/as_of"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None)
+@given(st.data())
+def test_any_json_is_a_profile_or_an_input_error_with_a_path(data: st.DataObject) -> None:
+    profile: dict[str, Any] = {
+        "as_of": "2026-01-15",
+        "household": {
+            "province": "ON",
+            "members": [
+                {"id": "a", "role": "applicant", "net_income": 1000},
+                {"id": "b", "role": "child", "date_of_birth": "2020-01-01"},
+            ],
+        },
+    }
+    where = data.draw(st.sampled_from(["top", "household", "member", "income"]))
+    key = data.draw(st.sampled_from(["as_of", "province", "members", "role", "custody", "x", "id"]))
+    value = data.draw(_JSON)
+    target = {
+        "top": profile,
+        "household": profile["household"],
+        "member": profile["household"]["members"][1],
+        "income": profile["household"]["members"][0],
+    }[where]
+    target["net_income" if where == "income" else key] = value
+    try:
+        parsed = parse_profile(profile)
+    except InputError as error:
+        assert error.reason
+        return
+    assert parsed.household.members
