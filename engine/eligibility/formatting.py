@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from engine.catalog.facts import FACTS, Kind
 
-__all__ = ["render", "render_value"]
+__all__ = ["render", "render_value", "round_cents"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
 _UNKNOWN = {"en": "unknown", "fr": "inconnu"}
@@ -84,3 +84,15 @@ def render(template: str, values: Mapping[str, float], lang: str) -> str:
         if name:
             parts.append(render_value(values.get(name, math.nan), fmt, lang, name))
     return "".join(parts)
+
+
+def round_cents(value: float) -> float:
+    """Round half away from zero to cents (money is not rounded half-to-even).
+
+    Examples:
+        >>> round_cents(245.905), round_cents(7997.0), round_cents(0.125)
+        (245.91, 7997.0, 0.13)
+    """
+    scaled = abs(value) * 100
+    cents = math.floor(scaled + 0.5 + 1e-9)  # 1e-9 absorbs binary noise such as 245.905 * 100
+    return math.copysign(cents / 100, value)

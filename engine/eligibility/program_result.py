@@ -17,7 +17,7 @@ from engine.catalog.expressions import Expr
 from engine.catalog.loader import ProgramRules
 from engine.catalog.schema import Text
 from engine.eligibility.explain import Explainer
-from engine.eligibility.formatting import render
+from engine.eligibility.formatting import render, round_cents
 from engine.eligibility.simulate import Run
 
 __all__ = ["program_result"]
@@ -108,7 +108,7 @@ def program_result(run: Run, rules: ProgramRules, status_value: float) -> dict[s
     amount = None
     if not program.in_kind and not math.isnan(amount_value) and status != "ineligible":
         amount = {
-            "annual": _cents(amount_value),
+            "annual": round_cents(amount_value),
             "currency": "CAD",
             "estimate": status == "undetermined",
         }
@@ -125,15 +125,3 @@ def program_result(run: Run, rules: ProgramRules, status_value: float) -> dict[s
         "scope": scope_text,
         "income_year": program.income_year.base_year(run.population.as_of),
     }
-
-
-def _cents(value: float) -> float:
-    """Round half away from zero to cents (money is not rounded half-to-even).
-
-    Examples:
-        >>> _cents(245.905), _cents(7997.0), _cents(0.125)
-        (245.91, 7997.0, 0.13)
-    """
-    scaled = abs(value) * 100
-    cents = math.floor(scaled + 0.5 + 1e-9)  # 1e-9 absorbs binary noise such as 245.905 * 100
-    return math.copysign(cents / 100, value)

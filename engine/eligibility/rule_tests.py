@@ -9,7 +9,7 @@ from pathlib import Path
 from engine.catalog._yaml import load_located
 from engine.catalog.loader import default_rules_dir, parse_model
 from engine.catalog.schema import RuleCase, RuleTestFile
-from engine.eligibility.evaluate import check
+from engine.eligibility.evaluate import check, compiled_system
 from engine.eligibility.profile import parse_profile
 from engine.errors import InputError, RuleSchemaError
 
@@ -49,6 +49,9 @@ def run_case(
     def outcome(passed: bool, detail: str = "") -> CaseOutcome:
         return CaseOutcome(file, line, suite.program, case.name, passed, detail)
 
+    if suite.program not in compiled_system(rules_dir).catalog.programs:
+        reason = f"unknown program {suite.program!r}: no rule file has this id"
+        raise RuleSchemaError(file, line, reason)
     try:
         profile = parse_profile({"as_of": case.as_of.isoformat(), "household": case.input})
     except InputError as exc:

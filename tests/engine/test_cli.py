@@ -120,3 +120,9 @@ def test_details_lists_every_criterion_with_its_status_and_the_references() -> N
     assert done.returncode == 0, done.stderr
     assert "has_benefit_after_income_test: Adjusted family net income of $35,000" in done.stdout
     assert "https://laws-lois.justice.gc.ca/eng/acts/I-3.3/section-122.61.html" in done.stdout
+
+
+def test_rule_tests_for_an_unknown_program_are_an_error_not_a_pass() -> None:
+    done = _run("rules", "test", "tests/fixtures/rule_tests/unknown_program.yaml")
+    assert done.returncode == 2
+    assert "unknown program 'ca_ccbb'" in done.stderr

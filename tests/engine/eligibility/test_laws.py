@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from engine.catalog.loader import cached_catalog, default_rules_dir
 from engine.eligibility.evaluate import check, evaluate_population
+from engine.eligibility.formatting import round_cents
 from engine.eligibility.population import from_profiles
 from engine.eligibility.profile import parse_profile
 
@@ -103,7 +104,7 @@ def test_population_run_equals_one_by_one(batch: list[dict[str, Any]]) -> None:
             expected = {"eligible": 1.0, "ineligible": 0.0}.get(status)
             assert (np.isnan(code) and expected is None) or code == expected, program
             if amount is not None:
-                assert round(float(together.benefit[program][index]), 2) == amount, program
+                assert round_cents(float(together.benefit[program][index])) == amount, program
 
 
 @SETTINGS
