@@ -10,7 +10,6 @@ Examples:
 from __future__ import annotations
 
 import ast
-import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Iterable
@@ -24,6 +23,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from engine.catalog import schema
 from engine.catalog._yaml import Loc, LocatedDocument, load_located
+from engine.catalog.dependencies import dependency_order
 from engine.catalog.expressions import (
     Expr,
     ExpressionProblem,
@@ -33,7 +33,7 @@ from engine.catalog.expressions import (
 )
 from engine.catalog.facts import PROVINCES, Entity, Kind
 from engine.catalog.municipalities import MUNICIPALITIES
-from engine.catalog.sharing import SubexpressionTable
+from engine.catalog.sharing import share_subexpressions
 from engine.errors import (
     DependencyCycleError,
     ExpressionError,
@@ -223,9 +223,9 @@ def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileErr
             if strict:
                 raise
             errors.append(exc)
-    checked, shared = _share_subexpressions(checked)
+    checked, shared = share_subexpressions(checked)
     try:
-        ordered = _dependency_order(checked)
+        ordered = dependency_order(checked)
     except DependencyCycleError as exc:
         if strict:
             raise
@@ -364,66 +364,3 @@ def _check_variables(
     for name in sources:
         visit(name)
     return done
-
-
-def _share_subexpressions(
-    programs: dict[str, ProgramRules],
-) -> tuple[dict[str, ProgramRules], frozenset[int]]:
-    """Rebuild every program's expressions with shared common subtrees; also the ids of the
-    subtrees that stand in more than one place."""
-    table = SubexpressionTable()
-    out: dict[str, ProgramRules] = {}
-    for pid, rules in programs.items():
-
-        def share(expr: Expr, pid: str = pid) -> Expr:
-            return table.share(expr, pid)
-
-        out[pid] = dataclasses.replace(
-            rules,
-            variables={name: share(e) for name, e in rules.variables.items()},
-            criteria={cid: share(e) for cid, e in rules.criteria.items()},
-            amount=share(rules.amount) if rules.amount is not None else None,
-            scope=share(rules.scope) if rules.scope is not None else None,
-            texts={name: share(e) for name, e in rules.texts.items()},
-        )
-    return out, table.repeated
-
-
-def _dependency_order(programs: dict[str, ProgramRules]) -> dict[str, ProgramRules]:
-    ordered: dict[str, ProgramRules] = {}
-    visiting: list[str] = []
-
-    def visit(pid: str) -> None:
-        if pid in ordered:
-            return
-        rules = programs[pid]
-        if pid in visiting:
-            cycle = [*visiting[visiting.index(pid) :], pid]
-            raise DependencyCycleError(
-                rules.file,
-                _reference_line(rules, cycle[1]),
-                "dependency cycle between programs: " + " -> ".join(cycle),
-            )
-        visiting.append(pid)
-        for dep in sorted(rules.depends_on()):
-            if dep in programs:
-                visit(dep)
-        visiting.pop()
-        ordered[pid] = rules
-
-    for pid in sorted(programs):
-        visit(pid)
-    return ordered
-
-
-def _reference_line(rules: ProgramRules, target: str) -> int:
-    """The line of the first expression in ``rules`` that reads ``target``."""
-    candidates: list[tuple[Loc, Expr | None]] = [
-        (("variables", name), e) for name, e in rules.variables.items()
-    ]
-    candidates += [(("eligibility", i, "test"), e) for i, e in enumerate(rules.criteria.values())]
-    candidates += [(("amount",), rules.amount), (("scope", "test"), rules.scope)]
-    for loc, expr in candidates:
-        if expr is not None and target in expr.programs():
-            return rules.document.line_of(loc)
-    return rules.document.line_of(("id",))

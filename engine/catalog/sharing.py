@@ -10,11 +10,15 @@ sharing the instance is what lets the memo serve every place the subtree appears
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from engine.catalog.expressions import Expr
 from engine.catalog.facts import FACTS
 
-__all__ = ["SubexpressionTable"]
+if TYPE_CHECKING:
+    from engine.catalog.loader import ProgramRules
+
+__all__ = ["SubexpressionTable", "share_subexpressions"]
 
 _PROGRAM_SPECIFIC = ("var", "param")
 
@@ -66,3 +70,26 @@ class SubexpressionTable:
         if node.op == "fact":
             return not FACTS[node.value].yearly
         return not (node.op == "call" and node.value in ("is_eligible", "amount_of"))
+
+
+def share_subexpressions(
+    programs: dict[str, ProgramRules],
+) -> tuple[dict[str, ProgramRules], frozenset[int]]:
+    """Rebuild every program's expressions with shared common subtrees; also the ids of the
+    subtrees that stand in more than one place."""
+    table = SubexpressionTable()
+    out: dict[str, ProgramRules] = {}
+    for pid, rules in programs.items():
+
+        def share(expr: Expr, pid: str = pid) -> Expr:
+            return table.share(expr, pid)
+
+        out[pid] = dataclasses.replace(
+            rules,
+            variables={name: share(e) for name, e in rules.variables.items()},
+            criteria={cid: share(e) for cid, e in rules.criteria.items()},
+            amount=share(rules.amount) if rules.amount is not None else None,
+            scope=share(rules.scope) if rules.scope is not None else None,
+            texts={name: share(e) for name, e in rules.texts.items()},
+        )
+    return out, table.repeated

@@ -5,14 +5,9 @@ from __future__ import annotations
 import numpy as np
 from openfisca_core.simulations import Simulation
 
-from engine.catalog.compiler import (
-    CompiledSystem,
-    context_for,
-    period_of,
-    read_variable,
-    variable_name,
-)
+from engine.catalog.compiler import CompiledSystem, context_for
 from engine.catalog.entities import Members
+from engine.catalog.runtime import period_of, read_variable, variable_name
 from engine.eligibility.population import Population
 from engine.errors import EvaluationError, LifeEventsError
 from engine.kleene import Array

@@ -209,12 +209,12 @@ def test_answering_the_next_question_decides_what_it_promised(
 @SETTINGS
 @given(profiles())
 def test_direct_dispatch_gives_what_openfisca_dispatch_gives(data: dict[str, Any]) -> None:
-    from engine.catalog import compiler
+    from engine.catalog import runtime
 
     direct = check(parse_profile(data)).model_dump_json()
-    compiler.DIRECT_DISPATCH = False
+    runtime.DIRECT_DISPATCH = False
     try:
         through_openfisca = check(parse_profile(data)).model_dump_json()
     finally:
-        compiler.DIRECT_DISPATCH = True
+        runtime.DIRECT_DISPATCH = True
     assert direct == through_openfisca
