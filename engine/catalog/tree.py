@@ -1,0 +1,120 @@
+"""The typed expression tree the checker produces and the compiler consumes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.catalog.facts import Entity, Kind
+
+__all__ = [
+    "AGGREGATES",
+    "FORMATS",
+    "FUNCTIONS",
+    "MEMBERS",
+    "Expr",
+    "ExpressionProblem",
+    "Namespace",
+    "placeholders",
+]
+
+#: name -> (minimum arguments, maximum arguments or None for any)
+FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "min": (2, None),
+    "max": (2, None),
+    "clip": (3, 3),
+    "abs": (1, 1),
+    "floor": (1, 1),
+    "round": (1, 2),
+    "phase_out": (4, 4),
+    "lookup": (2, 2),
+    "count": (1, 1),
+    "sum": (1, 1),
+    "any": (1, 1),
+    "all": (1, 1),
+    "applicant": (1, 1),
+    "spouse": (1, 1),
+    "age_on": (1, 1),
+    "date": (1, 1),
+    "is_eligible": (1, 1),
+    "amount_of": (1, 1),
+}
+AGGREGATES = ("count", "sum", "any", "all")
+MEMBERS = ("applicant", "spouse")
+
+
+class ExpressionProblem(Exception):
+    """Why an expression was rejected; the loader turns it into an ExpressionError."""
+
+    def __init__(self, reason: str, col: int = 0) -> None:
+        self.reason = reason
+        self.col = col
+        super().__init__(reason)
+
+
+@dataclass
+class Namespace:
+    """What an expression may refer to.
+
+    Attributes:
+        entity: where the expression is evaluated (a program's entity).
+        parameters: the program's parameters and their kinds (NUMBER or TABLE).
+        variables: the program's variables whose kinds are already known.
+        programs: every program id in the catalog and its entity.
+    """
+
+    entity: Entity
+    parameters: dict[str, Kind] = field(default_factory=dict)
+    variables: dict[str, Kind] = field(default_factory=dict)
+    programs: dict[str, Entity] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A checked, typed expression node.
+
+    ``op`` is one of: const, fact, param, var, date, arith, neg, cmp, isin, and, or, not, if,
+    call. ``value`` holds the constant, the name, the operator or the function name.
+    ``scope`` is the entity the node is evaluated on.
+    """
+
+    op: str
+    kind: Kind
+    scope: Entity
+    value: Any = None
+    args: tuple[Expr, ...] = ()
+    enum_fact: str | None = None
+
+    def walk(self) -> Iterator[Expr]:
+        """This node and every node below it, depth first."""
+        yield self
+        for arg in self.args:
+            yield from arg.walk()
+
+    def names(self, op: str) -> set[str]:
+        """Every name referred to by nodes of type ``op`` (fact, param, var) below this one."""
+        return {node.value for node in self.walk() if node.op == op}
+
+    def programs(self) -> set[str]:
+        """Every program this expression reads through is_eligible / amount_of."""
+        return {
+            node.args[0].value
+            for node in self.walk()
+            if node.op == "call" and node.value in ("is_eligible", "amount_of")
+        }
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
+FORMATS = ("money", "percent", "date", "int", "number")
+
+
+def placeholders(text: str) -> list[tuple[str, str]]:
+    """The ``{name}`` / ``{name:format}`` placeholders of an explanation text.
+
+    Examples:
+        >>> placeholders("Income of {afni:money} is above {threshold:money}.")
+        [('afni', 'money'), ('threshold', 'money')]
+    """
+    return [(m.group(1), m.group(2) or "") for m in _PLACEHOLDER.finditer(text)]
