@@ -126,3 +126,16 @@ def test_rule_tests_for_an_unknown_program_are_an_error_not_a_pass() -> None:
     done = _run("rules", "test", "tests/fixtures/rule_tests/unknown_program.yaml")
     assert done.returncode == 2
     assert "unknown program 'ca_ccbb'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--lang", "de"), "--lang: must be en or fr, not 'de'"),
+        (("--as-of", "2026-13-01"), "--as-of: not a date (expected YYYY-MM-DD): '2026-13-01'"),
+    ],
+)
+def test_bad_options_exit_2_with_a_one_line_message(args: tuple[str, ...], message: str) -> None:
+    done = _run("check", "examples/household.json", *args)
+    assert done.returncode == 2
+    assert done.stderr.strip() == message
