@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from engine.catalog.compiler import CompiledSystem, compile_catalog
 from engine.catalog.facts import FACTS
@@ -32,9 +33,9 @@ from engine.eligibility.next_question import (
     with_variants,
 )
 from engine.eligibility.population import Population, from_profiles
-from engine.eligibility.profile import Household, Profile
+from engine.eligibility.profile import Profile
 from engine.eligibility.program_result import program_result
-from engine.eligibility.simulate import Run, simulate
+from engine.eligibility.simulate import simulate
 from engine.kleene import Array
 
 __all__ = ["PopulationResult", "check", "compiled_system", "evaluate_population"]
@@ -50,16 +51,6 @@ def compiled_system(rules_dir: Path | None = None) -> CompiledSystem:
     return _compiled((rules_dir or default_rules_dir()).resolve())
 
 
-def _applies(rules: ProgramRules, household: Household) -> bool:
-    """Does the program's jurisdiction cover the household (or might it, if unknown)?"""
-    jurisdiction = rules.program.jurisdiction
-    if jurisdiction.level == "federal":
-        return True
-    if jurisdiction.level == "municipal":
-        return household.municipality in (None, jurisdiction.code)
-    return household.province in (None, jurisdiction.code)
-
-
 def check(profile: Profile, rules_dir: Path | None = None) -> out.CheckResult:
     """Evaluate every program that applies to the household, with explanations.
 
@@ -69,8 +60,8 @@ def check(profile: Profile, rules_dir: Path | None = None) -> out.CheckResult:
     compiled = compiled_system(rules_dir)
     catalog = compiled.catalog
     catalog.check_parameters(profile.as_of)
-    programs = [r for r in catalog.programs.values() if _applies(r, profile.household)]
     base = from_profiles([profile], catalog.base_years(profile.as_of))
+    programs = [r for r in catalog.programs.values() if not _outside(r, base)[0]]
     found = candidates(base, read_facts(programs))
     run = simulate(compiled, with_variants(base, found), explain=True)
     status = {r.id: run.per_household(r.id, "status") for r in programs}
@@ -78,7 +69,7 @@ def check(profile: Profile, rules_dir: Path | None = None) -> out.CheckResult:
     undetermined = [r["program"] for r in results if r["status"] == "undetermined"]
     next_question = None
     if undetermined:
-        benefit = {p: _benefit(status[p], run, catalog.programs[p]) for p in undetermined}
+        benefit = {p: run.per_household(p, "benefit") for p in undetermined}
         best = best_question(found, undetermined, status, benefit)
         if best is not None:
             next_question = {"fact": best[0].path, "would_decide": best[1]}
@@ -86,12 +77,6 @@ def check(profile: Profile, rules_dir: Path | None = None) -> out.CheckResult:
             next_question = _most_frequent(results)
     answer = {"as_of": profile.as_of, "results": results, "next_question": next_question}
     return out.CheckResult.model_validate(answer)
-
-
-def _benefit(status: Array, run: Run, rules: ProgramRules) -> Array:
-    """What each household would receive: the amount if eligible, 0 if not, else unknown."""
-    amount = 0.0 if rules.program.in_kind else run.per_household(rules.id, "amount")
-    return np.where(status == 1.0, amount, np.where(status == 0.0, 0.0, np.nan))
 
 
 def _most_frequent(results: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -130,21 +115,19 @@ def evaluate_population(population: Population, rules_dir: Path | None = None) -
         s = run.per_household(pid, "status")
         b = run.per_household(pid, "benefit")
         outside = _outside(rules, population)
-        if outside is not None:
+        if outside.any():
             s = np.where(outside, 0.0, s)
             b = np.where(outside, 0.0, b)
         status[pid], benefit[pid] = s, b
     return PopulationResult(status, benefit)
 
 
-def _outside(rules: ProgramRules, population: Population) -> Array | None:
-    """Households certainly outside the program's jurisdiction (None: it covers everyone)."""
+def _outside(rules: ProgramRules, population: Population) -> npt.NDArray[np.bool_]:
+    """Households certainly outside the program's jurisdiction (an unknown place might be in)."""
     jurisdiction = rules.program.jurisdiction
-    if jurisdiction.level == "federal":
-        return None
     fact = "municipality" if jurisdiction.level == "municipal" else "province"
     where = population.household.get(fact)
-    if where is None:
-        return None
+    if jurisdiction.level == "federal" or where is None:
+        return np.zeros(population.n_households, dtype=bool)
     code = float(FACTS[fact].code(jurisdiction.code))
     return np.asarray((where != code) & ~np.isnan(where))
