@@ -139,3 +139,16 @@ def test_bad_options_exit_2_with_a_one_line_message(args: tuple[str, ...], messa
     done = _run("check", "examples/household.json", *args)
     assert done.returncode == 2
     assert done.stderr.strip() == message
+
+
+def test_a_parameter_without_value_on_the_date_is_named_by_validate_and_check() -> None:
+    folder = "tests/fixtures/rules/broken/parameter_without_value"
+    valid_later = _run("rules", "validate", folder, "--as-of", "2027-01-01")
+    assert valid_later.returncode == 0, valid_later.stderr
+    done = _run("rules", "validate", folder, "--as-of", "2026-01-15")
+    assert done.returncode == 2
+    assert f"{folder}/xx_demo.yaml:15: parameter 'cap' of xx_demo has no value on 2026-01-15" in (
+        done.stderr
+    )
+    checked = _run("check", "examples/household.json", "--rules", folder)
+    assert checked.returncode == 2 and "has no value on 2026-01-15" in checked.stderr
