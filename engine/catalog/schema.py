@@ -178,6 +178,7 @@ class Program(_Model):
     eligibility: Annotated[list[Criterion], Field(min_length=1)]
     amount: NonEmpty | None = None
     scope: Scope | None = None
+    valid_through: dt.date | None = None
 
     @model_validator(mode="after")
     def _amount_unless_in_kind(self) -> Program:

@@ -105,12 +105,15 @@ def program_result(run: Run, rules: ProgramRules, status_value: float) -> dict[s
             if rules.amount is not None and math.isnan(amount_value):
                 unknown.append(rules.amount)
             missing = explainer.missing_facts(0, unknown)
+    as_of = run.population.as_of
+    outdated = program.valid_through is not None and as_of > program.valid_through
     amount = None
     if not program.in_kind and not math.isnan(amount_value) and status != "ineligible":
         amount = {
             "annual": round_cents(amount_value),
             "currency": "CAD",
-            "estimate": status == "undetermined",
+            # undetermined eligibility, or figures that may have changed since the file's review
+            "estimate": status == "undetermined" or outdated,
         }
     member = None
     if program.entity == "person":
@@ -123,5 +126,7 @@ def program_result(run: Run, rules: ProgramRules, status_value: float) -> dict[s
         "missing_facts": sorted(missing),
         "member": member,
         "scope": scope_text,
-        "income_year": program.income_year.base_year(run.population.as_of),
+        "income_year": program.income_year.base_year(as_of),
+        "valid_through": program.valid_through,
+        "rates_may_be_outdated": outdated,
     }

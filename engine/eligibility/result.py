@@ -90,6 +90,8 @@ class ProgramResult(_Out):
     member: str | None = None
     scope: LocalizedText | None = None
     income_year: int | None = None
+    valid_through: dt.date | None = None
+    rates_may_be_outdated: bool = False
     rule_status: Literal["verified", "unverified"] = "verified"
 
 

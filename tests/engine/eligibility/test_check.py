@@ -134,3 +134,14 @@ def test_income_by_year_reads_the_programs_base_year(example_profile: dict[str, 
     data["household"]["members"][0]["net_income"] = {"2024": 36000, "2025": 90000}
     ccb = _program(_run(data), "ca_ccb")
     assert ccb.status == "eligible" and ccb.amount is not None and ccb.amount.annual == 7997.0
+
+
+def test_after_a_files_valid_through_date_amounts_are_estimates(
+    example_profile: dict[str, Any],
+) -> None:
+    within = _program(_run({**example_profile, "as_of": "2027-06-30"}), "ca_ccb")
+    assert not within.rates_may_be_outdated and within.amount is not None
+    assert not within.amount.estimate
+    later = _program(_run({**example_profile, "as_of": "2027-07-01"}), "ca_ccb")
+    assert later.rates_may_be_outdated and later.valid_through is not None
+    assert later.status == "eligible" and later.amount is not None and later.amount.estimate
