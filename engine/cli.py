@@ -63,6 +63,7 @@ _LABELS = {
         "undetermined": "undetermined",
         "estimate": "est.",
         "in_kind": "in kind",
+        "outdated": "Figures may have changed since these files were last reviewed (estimates)",
     },
     "fr": {
         "program": "Programme",
@@ -78,6 +79,8 @@ _LABELS = {
         "undetermined": "indéterminé",
         "estimate": "est.",
         "in_kind": "en nature",
+        "outdated": "Les montants ont pu changer depuis la dernière révision de ces fichiers "
+        "(estimations)",
     },
 }
 
@@ -147,6 +150,9 @@ def _print_table(result: CheckResult, lang: str) -> None:
             why,
         )
     stdout.print(table)
+    outdated = [r.program for r in result.results if r.rates_may_be_outdated]
+    if outdated:
+        stdout.print(f"[yellow]{labels['outdated']}[/]: " + ", ".join(outdated))
     if result.next_question is not None:
         decides = ", ".join(result.next_question.would_decide) or "—"
         stdout.print(
