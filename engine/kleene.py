@@ -123,13 +123,12 @@ def compare_known(op: str, left: Array, right: Array) -> Array:
 
 def if_else(condition: Array, then: Array, otherwise: Array) -> Array:
     """``then if condition else otherwise``; unknown condition gives unknown unless both agree."""
-    out = np.where(condition == 1.0, then, otherwise)
+    out: Array = np.where(condition == 1.0, then, otherwise)
     undecided = np.isnan(condition)
     if undecided.any():
-        then_b, otherwise_b = np.broadcast_arrays(then, otherwise)
-        agree = then_b == otherwise_b
-        out = np.where(undecided & ~agree, np.nan, out)
-    return np.asarray(out, dtype=np.float64)
+        # != is also true where either branch is unknown: the result is unknown there too
+        out[undecided & (np.not_equal(then, otherwise))] = np.nan
+    return out
 
 
 def minimum(*operands: Array) -> Array:

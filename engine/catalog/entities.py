@@ -78,6 +78,8 @@ class Members:
     ) -> npt.NDArray[np.float64]:
         """Per-household value of one member (``index`` from applicant/spouse); NaN when absent."""
         present = index >= 0
+        if present.all():  # the applicant: every household has one
+            return values[index]
         out = np.full(self.n_households, np.nan)
         out[present] = values[index[present]]
         return out

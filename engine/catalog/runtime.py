@@ -130,6 +130,7 @@ class _Context:
         self.parts: dict[str, Array] = {}
         self.facts: dict[tuple[str, Entity], Array] = {}
         self.params: dict[str, float] = {}
+        self.tables: dict[str, tuple[Array, Array]] = {}
         self.entity: Entity = self.rules.program.entity
         self.node_memo: dict[int, Array] | None = getattr(simulation, "lifeevents_node_memo", None)
         self._node: Any = None
@@ -181,9 +182,18 @@ class _Context:
             self.params[name] = value
         return value
 
-    def table(self, name: str) -> dict[int, float]:
-        node = getattr(self._parameter_node(), name)
-        return {int(key[1:]): float(value) for key, value in node._children.items()}
+    def table(self, name: str) -> tuple[Array, Array]:
+        """A table parameter as sorted keys and their values, read once per context."""
+        cached = self.tables.get(name)
+        if cached is None:
+            node = getattr(self._parameter_node(), name)
+            rows = sorted((int(key[1:]), float(value)) for key, value in node._children.items())
+            cached = (
+                np.array([k for k, _ in rows], dtype=np.float64),
+                np.array([v for _, v in rows]),
+            )
+            self.tables[name] = cached
+        return cached
 
     def part(self, name: str) -> Array:
         """A criterion (``crit__<id>``), the ``amount`` or the ``scope``, computed once."""

@@ -39,8 +39,8 @@ class EvalContext(Protocol):
     def param(self, name: str) -> float:
         """A parameter's value in force on the evaluation date."""
 
-    def table(self, name: str) -> dict[int, float]:
-        """A table parameter's rows in force on the evaluation date."""
+    def table(self, name: str) -> tuple[Array, Array]:
+        """A table parameter in force on the evaluation date: sorted keys and their values."""
 
     def var(self, name: str, scope: Entity) -> Array:
         """One of the program's variables for every row of ``scope``."""
@@ -256,13 +256,14 @@ def _any(members: Members, values: Array) -> Array:
     return out
 
 
-def _lookup(table: dict[int, float], key: Array) -> Array:
-    keys = np.array(sorted(table), dtype=np.float64)
-    values = np.array([table[int(k)] for k in keys])
-    clipped = np.clip(np.floor(np.nan_to_num(key, nan=keys[0])), keys[0], keys[-1])
-    index = np.searchsorted(keys, clipped, side="right") - 1
-    out = values[index]
-    out[np.isnan(key)] = np.nan
+def _lookup(table: tuple[Array, Array], key: Array) -> Array:
+    """The value of the row at ``key`` (below the first row: the first; above the last: the last;
+    between rows: the row below)."""
+    keys, values = table
+    unknown = np.isnan(key)
+    index = np.searchsorted(keys, np.where(unknown, keys[0], key), side="right") - 1
+    out = values[np.maximum(index, 0)]
+    out[unknown] = np.nan
     return out
 
 

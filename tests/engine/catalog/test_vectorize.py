@@ -58,8 +58,8 @@ class FakeContext:
     def param(self, name: str) -> float:
         return {"cap": 1_000.0, "rate": 0.1}[name]
 
-    def table(self, name: str) -> dict[int, float]:
-        return {1: 0.07, 2: 0.135, 4: 0.23}
+    def table(self, name: str) -> tuple[Array, Array]:
+        return np.array([1.0, 2.0, 4.0]), np.array([0.07, 0.135, 0.23])
 
     def var(self, name: str, scope: Entity) -> Array:
         raise KeyError(name)
