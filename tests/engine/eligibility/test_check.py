@@ -145,3 +145,12 @@ def test_after_a_files_valid_through_date_amounts_are_estimates(
     later = _program(_run({**example_profile, "as_of": "2027-07-01"}), "ca_ccb")
     assert later.rates_may_be_outdated and later.valid_through is not None
     assert later.status == "eligible" and later.amount is not None and later.amount.estimate
+
+
+def test_missing_facts_name_only_what_decides(example_profile: dict[str, Any]) -> None:
+    data = copy.deepcopy(example_profile)
+    del data["household"]["members"][0]["date_of_birth"]  # the parent's age does not matter here
+    del data["household"]["members"][1]["custody"]
+    ccb = _program(_run(data), "ca_ccb")
+    assert ccb.status == "undetermined"
+    assert ccb.missing_facts == ["members/leo/custody"]
