@@ -11,6 +11,7 @@ from engine.catalog.facts import Entity, Kind
 
 __all__ = [
     "AGGREGATES",
+    "ALWAYS_KNOWN",
     "FORMATS",
     "FUNCTIONS",
     "MEMBERS",
@@ -42,6 +43,8 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "amount_of": (1, 1),
 }
 AGGREGATES = ("count", "sum", "any", "all")
+#: node types whose value is always known (constants, parameters, built-in dates)
+ALWAYS_KNOWN = ("const", "param", "date")
 MEMBERS = ("applicant", "spouse")
 
 

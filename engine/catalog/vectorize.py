@@ -18,6 +18,7 @@ from engine import kleene
 from engine.catalog.entities import Members
 from engine.catalog.expressions import Expr
 from engine.catalog.facts import Entity
+from engine.catalog.tree import ALWAYS_KNOWN
 from engine.kleene import Array
 
 __all__ = ["EVERY_NODE", "Compiled", "EvalContext", "age_at", "compile_expr", "compiled"]
@@ -126,7 +127,7 @@ def _compile(expr: Expr, shared: frozenset[int]) -> Compiled:
         return lambda ctx: -args[0](ctx)
     if op == "cmp":
         comparator: str = expr.value
-        if expr.args[1].op in _ALWAYS_KNOWN:  # e.g. ``age < 18``: only the left can be unknown
+        if expr.args[1].op in ALWAYS_KNOWN:  # e.g. ``age < 18``: only the left can be unknown
             return lambda ctx: kleene.compare_known(comparator, args[0](ctx), args[1](ctx))
         return lambda ctx: kleene.compare(comparator, args[0](ctx), args[1](ctx))
     if op == "isin":
@@ -143,7 +144,6 @@ def _compile(expr: Expr, shared: frozenset[int]) -> Compiled:
     return _call(expr, args)
 
 
-_ALWAYS_KNOWN = ("const", "param", "date")
 _CACHE: dict[int, tuple[Expr, Compiled]] = {}
 
 

@@ -11,13 +11,12 @@ from engine.catalog.compiler import context_for
 from engine.catalog.expressions import AGGREGATES, Expr
 from engine.catalog.facts import FACTS, ROLES, Entity, Kind
 from engine.catalog.loader import ProgramRules
+from engine.catalog.tree import ALWAYS_KNOWN
 from engine.catalog.vectorize import compiled
 from engine.eligibility.simulate import Run
 from engine.kleene import Array
 
 __all__ = ["Explainer"]
-
-_ALWAYS_KNOWN = ("const", "param", "date")
 
 #: derived fact -> the stated fact it comes from
 _SOURCES = {"age": "date_of_birth", "custody_share": "custody"}
@@ -63,7 +62,7 @@ class Explainer:
         return found
 
     def _walk(self, expr: Expr, rows: np.ndarray, found: set[str]) -> None:
-        if len(rows) == 0 or expr.op in _ALWAYS_KNOWN or expr.kind == Kind.TABLE:
+        if len(rows) == 0 or expr.op in ALWAYS_KNOWN or expr.kind == Kind.TABLE:
             return
         rows = rows[np.isnan(self.value(expr)[rows])]
         if len(rows) == 0:
