@@ -18,6 +18,7 @@ __all__ = [
     "FACTS",
     "PROVINCES",
     "ROLES",
+    "SOURCES",
     "Entity",
     "Fact",
     "Kind",
@@ -146,3 +147,10 @@ _ALL: tuple[Fact, ...] = (
 )
 
 FACTS: dict[str, Fact] = {fact.name: fact for fact in _ALL}
+
+#: derived fact -> the stated fact it is computed from (roles and counts need none)
+SOURCES: dict[str, str] = {
+    "age": "date_of_birth",
+    "custody_share": "custody",
+    "family_net_income": "net_income",
+}

@@ -9,7 +9,7 @@ import numpy as np
 
 from engine.catalog.compiler import context_for
 from engine.catalog.expressions import AGGREGATES, Expr
-from engine.catalog.facts import FACTS, ROLES, Entity, Kind
+from engine.catalog.facts import FACTS, ROLES, SOURCES, Entity, Kind
 from engine.catalog.loader import ProgramRules
 from engine.catalog.tree import ALWAYS_KNOWN
 from engine.catalog.vectorize import compiled
@@ -17,9 +17,6 @@ from engine.eligibility.simulate import Run
 from engine.kleene import Array
 
 __all__ = ["Explainer"]
-
-#: derived fact -> the stated fact it comes from
-_SOURCES = {"age": "date_of_birth", "custody_share": "custody"}
 
 
 class Explainer:
@@ -127,7 +124,7 @@ class Explainer:
             for person in persons[np.isnan(incomes[persons])]:
                 found.add(f"members/{population.person_ids[person]}/net_income")
             return
-        name = _SOURCES.get(name, name)
+        name = SOURCES.get(name, name)
         if FACTS[name].derived:
             return
         if entity == "household":

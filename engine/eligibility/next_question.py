@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from engine.catalog.facts import FACTS, Kind
+from engine.catalog.facts import FACTS, SOURCES, Kind
 from engine.catalog.loader import ProgramRules
 from engine.eligibility.population import Population, to_days
 from engine.kleene import Array
@@ -28,11 +28,6 @@ _NUMBERS: dict[str, tuple[float, ...]] = {
     "insurable_hours_52w": (0.0, 420.0, 600.0, 910.0, 2000.0),
     "monthly_shelter_cost": (0.0, 400.0, 800.0, 1500.0),
     "liquid_assets": (0.0, 5_000.0, 20_000.0, 100_000.0),
-}
-_DERIVED_SOURCES = {
-    "age": "date_of_birth",
-    "custody_share": "custody",
-    "family_net_income": "net_income",
 }
 
 
@@ -69,7 +64,7 @@ def _program_facts(rules: ProgramRules) -> frozenset[str]:
         names |= expr.names("fact")
         if any(n.op == "call" and n.value == "age_on" for n in expr.walk()):
             names.add("date_of_birth")
-    stated = {_DERIVED_SOURCES.get(n, n) for n in names}
+    stated = {SOURCES.get(n, n) for n in names}
     return frozenset(n for n in stated if not FACTS[n].derived)
 
 
