@@ -231,6 +231,14 @@ def rules_list(
             "entity": r.program.entity,
             "status": r.program.status,
             "income_tested": r.program.income_tested,
+            "valid_through": (
+                r.program.valid_through.isoformat() if r.program.valid_through else None
+            ),
+            "unverified_values": sum(
+                value.status == "unverified"
+                for parameter in r.program.parameters.values()
+                for value in parameter.values.values()
+            ),
             "file": str(r.file),
         }
         for r in catalog.programs.values()
@@ -241,7 +249,7 @@ def rules_list(
         )
         return
     table = Table(title=f"{len(rows)} programs")
-    for column in ("program", "name", "jurisdiction", "status"):
+    for column in ("program", "name", "jurisdiction", "status", "unverified", "valid through"):
         table.add_column(column)
     for row in rows:
         jurisdiction = row["jurisdiction"]
@@ -250,6 +258,8 @@ def rules_list(
             row["name"]["en"],
             f"{jurisdiction['level']} {jurisdiction['code']}",
             row["status"],
+            str(row["unverified_values"]),
+            row["valid_through"] or "—",
         )
     stdout.print(table)
 
