@@ -85,6 +85,10 @@ def _convert(
             key = ctor.construct_object(key_node, deep=True)
             if isinstance(key, bool | float):
                 key = str(key)
+            if not isinstance(key, str | int):
+                raise RuleSchemaError(
+                    file, key_node.start_mark.line + 1, "a mapping key must be a plain name"
+                )
             if key in out:
                 raise RuleSchemaError(
                     file, key_node.start_mark.line + 1, f"duplicate key {key!r} in a mapping"

@@ -120,6 +120,9 @@ def _compile(expr: Expr, shared: frozenset[int]) -> Compiled:
         program: str = expr.args[0].value
         what = "status" if expr.value == "is_eligible" else "benefit"
         return lambda ctx: ctx.program(program, what, scope)
+    special = _with_scalar(expr, shared)
+    if special is not None:
+        return special
     args = [compile_expr(arg, shared) for arg in expr.args]
     if op == "arith":
         return _arith(expr.value, args[0], args[1])
@@ -166,6 +169,48 @@ def compiled(expr: Expr) -> Compiled:
         entry = (expr, compile_expr(expr, EVERY_NODE))
         _CACHE[id(expr)] = entry
     return entry[1]
+
+
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_SCALAR_ARITH = {"+": np.add, "-": np.subtract, "*": np.multiply}
+
+
+def _scalar(expr: Expr) -> Callable[[EvalContext], float] | None:
+    """A getter for a value that is one number on every row (a constant, parameter or date)."""
+    if expr.op == "const":
+        value = float(expr.value)
+        return lambda ctx: value
+    if expr.op == "param":
+        name: str = expr.value
+        return lambda ctx: ctx.param(name)
+    if expr.op == "date":
+        day: str = expr.value
+        return lambda ctx: ctx.day(day)
+    return None
+
+
+def _with_scalar(expr: Expr, shared: frozenset[int]) -> Compiled | None:
+    """``x + 12`` or ``age < limit``: combine the array with a plain number, which NumPy
+    broadcasts, instead of building a constant array for the number."""
+    if expr.op not in ("arith", "cmp") or (expr.op == "arith" and expr.value == "/"):
+        return None
+    left, right = expr.args
+    left_scalar, right_scalar = _scalar(left), _scalar(right)
+    op: str = expr.value
+    if right_scalar is not None and left_scalar is None:
+        array, number, number_first = compile_expr(left, shared), right_scalar, False
+    elif left_scalar is not None and right_scalar is None:
+        array, number, number_first = compile_expr(right, shared), left_scalar, True
+    else:
+        return None  # both arrays, or both numbers (keep arrays: the result must be one)
+    if expr.op == "cmp":
+        # ``limit > age`` is ``age < limit``: the number goes on the right
+        comparator = _FLIPPED[op] if number_first else op
+        return lambda ctx: kleene.compare_known(comparator, array(ctx), number(ctx))  # type: ignore[arg-type]
+    ufunc = _SCALAR_ARITH[op]
+    if number_first:
+        return lambda ctx: np.asarray(ufunc(number(ctx), array(ctx)), dtype=np.float64)
+    return lambda ctx: np.asarray(ufunc(array(ctx), number(ctx)), dtype=np.float64)
 
 
 def _arith(op: str, left: Compiled, right: Compiled) -> Compiled:
