@@ -7,7 +7,8 @@ import datetime as dt
 import numpy as np
 
 from engine.catalog.facts import FACTS, PROVINCES, ROLES
-from engine.eligibility.population import Population, to_days
+from engine.eligibility.population import Population
+from engine.kleene import to_days
 
 __all__ = ["synthetic_population"]
 

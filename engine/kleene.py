@@ -19,6 +19,7 @@ Examples:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Literal
 
@@ -32,6 +33,7 @@ TRUE = 1.0
 FALSE = 0.0
 
 __all__ = [
+    "EPOCH",
     "FALSE",
     "TRUE",
     "UNKNOWN",
@@ -40,6 +42,7 @@ __all__ = [
     "compare",
     "compare_known",
     "from_bool",
+    "from_days",
     "if_else",
     "is_known",
     "maximum",
@@ -47,7 +50,26 @@ __all__ = [
     "not_",
     "or_",
     "status_name",
+    "to_days",
 ]
+
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def to_days(day: dt.date) -> float:
+    """A date as days since 1970-01-01, the array encoding of dates.
+
+    Examples:
+        >>> to_days(dt.date(1970, 1, 2))
+        1.0
+    """
+    return float((day - EPOCH).days)
+
+
+def from_days(days: float) -> dt.date:
+    """The date of a day number (the inverse of :func:`to_days`)."""
+    return EPOCH + dt.timedelta(days=int(days))
 
 
 def is_known(a: Array) -> npt.NDArray[np.bool_]:

@@ -8,7 +8,6 @@ variable goes through a per-simulation memo, and the engine's own formulas are c
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,11 +19,12 @@ from engine.catalog.entities import Members
 from engine.catalog.facts import FACTS, Entity
 from engine.catalog.loader import ProgramRules
 from engine.catalog.vectorize import Compiled, age_at
-from engine.kleene import Array
+from engine.kleene import Array, to_days
 
 __all__ = [
     "DIRECT_DISPATCH",
     "ProgramCode",
+    "days_of",
     "members_of",
     "period_of",
     "program_context",
@@ -32,7 +32,6 @@ __all__ = [
     "variable_name",
 ]
 
-_EPOCH = dt.date(1970, 1, 1)
 _INPUTS = frozenset(f.name for f in FACTS.values() if not f.derived)
 
 
@@ -82,10 +81,6 @@ def read_variable(simulation: Any, entity: str, name: str, period: Any) -> Array
     return values
 
 
-def _read(population: Any, name: str, period: Any) -> Array:
-    return read_variable(population.simulation, population.entity.key, name, period)
-
-
 def _own_formula(system: Any, name: str) -> Any:
     formulas = system.get_variable(name).formulas
     if len(formulas) != 1:
@@ -107,15 +102,16 @@ def members_of(population: Any) -> Members:
 
 
 def days_of(instant: Any) -> float:
-    return float((instant.date - _EPOCH).days)
+    """An OpenFisca instant as days since 1970-01-01 (the array encoding of dates)."""
+    return to_days(instant.date)
 
 
 class _Context:
     """An :class:`~engine.catalog.vectorize.EvalContext` over a running OpenFisca simulation.
 
     One context per (simulation, program, day), kept on the simulation: a program's intermediate
-    variables are computed once into ``values``, and every OpenFisca read goes through the
-    simulation's memo, so formulas pay OpenFisca's dispatch cost once per variable.
+    variables, criteria, amount and scope are computed once into ``values`` and ``parts``, and
+    every OpenFisca read goes through :func:`read_variable`.
     """
 
     def __init__(self, program: ProgramCode, simulation: Any, period: Any) -> None:
@@ -230,12 +226,12 @@ class _Context:
     def day(self, name: str) -> float:
         on = self.period.start.date
         if name == "month_start":
-            return float((on.replace(day=1) - _EPOCH).days)
+            return to_days(on.replace(day=1))
         if name == "year_start":
-            return float((on.replace(month=1, day=1) - _EPOCH).days)
+            return to_days(on.replace(month=1, day=1))
         if name == "year_end":
-            return float((on.replace(month=12, day=31) - _EPOCH).days)
-        return float((on - _EPOCH).days)
+            return to_days(on.replace(month=12, day=31))
+        return to_days(on)
 
 
 @dataclass(frozen=True)

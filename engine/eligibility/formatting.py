@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
 
 from engine.catalog.facts import FACTS, Kind
+from engine.kleene import from_days
 
 __all__ = ["render", "render_value", "round_cents"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
 _UNKNOWN = {"en": "unknown", "fr": "inconnu"}
-_EPOCH = dt.date(1970, 1, 1)
 
 
 def _number(value: float, lang: str, decimals: int) -> str:
@@ -52,7 +51,7 @@ def render_value(value: float, fmt: str, lang: str, name: str = "") -> str:
         text = _number(pct, lang, 0 if float(pct).is_integer() else len(f"{pct}".split(".")[1]))
         return f"{text}%" if lang == "en" else f"{text}\u00a0%"
     if fmt == "date" or (fact is not None and fact.kind == Kind.DATE):
-        return (_EPOCH + dt.timedelta(days=int(value))).isoformat()
+        return from_days(value).isoformat()
     if fmt == "int" or float(value).is_integer():
         return _number(value, lang, 0)
     return _number(value, lang, 2)

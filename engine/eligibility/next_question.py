@@ -16,8 +16,8 @@ import numpy as np
 
 from engine.catalog.facts import FACTS, SOURCES, Kind
 from engine.catalog.loader import ProgramRules
-from engine.eligibility.population import Population, to_days
-from engine.kleene import Array
+from engine.eligibility.population import Population
+from engine.kleene import Array, to_days
 
 __all__ = ["Candidate", "best_question", "candidates", "with_variants"]
 

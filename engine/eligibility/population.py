@@ -17,16 +17,9 @@ import numpy.typing as npt
 from engine.catalog.facts import FACTS, ROLES, Kind
 from engine.eligibility.profile import Member, Profile
 from engine.errors import InputError
-from engine.kleene import Array
+from engine.kleene import Array, to_days
 
-__all__ = ["Population", "from_profiles", "to_days"]
-
-_EPOCH = dt.date(1970, 1, 1)
-
-
-def to_days(day: dt.date) -> float:
-    """A date as days since 1970-01-01 (the array encoding of dates)."""
-    return float((day - _EPOCH).days)
+__all__ = ["Population", "from_profiles"]
 
 
 @dataclass
