@@ -101,21 +101,15 @@ def compile_expr(expr: Expr, shared: frozenset[int] = frozenset()) -> Compiled:
 def _compile(expr: Expr, shared: frozenset[int]) -> Compiled:
     op = expr.op
     scope = expr.scope
-    if op == "const":
-        value = float(expr.value)
-        return lambda ctx: ctx.constant(scope, value)
+    number = _scalar(expr)
+    if number is not None:  # a constant, parameter or date: the same number on every row
+        return lambda ctx: ctx.constant(scope, number(ctx))
     if op == "fact":
         name = expr.value
         return lambda ctx: ctx.fact(name, scope)
-    if op == "param":
-        name = expr.value
-        return lambda ctx: ctx.constant(scope, ctx.param(name))
     if op == "var":
         name = expr.value
         return lambda ctx: ctx.var(name, scope)
-    if op == "date":
-        name = expr.value
-        return lambda ctx: ctx.constant(scope, ctx.day(name))
     if op == "call" and expr.value in ("is_eligible", "amount_of"):
         program: str = expr.args[0].value
         what = "status" if expr.value == "is_eligible" else "benefit"

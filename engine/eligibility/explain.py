@@ -26,15 +26,15 @@ class Explainer:
         self.run = run
         self.rules = rules
         self.ctx: Any = context_for(run.compiled, run.simulation, rules.id, run.day)
-        self._values: dict[int, Array] = {}
         self._seen: set[tuple[int, bytes]] = set()
 
     def value(self, expr: Expr) -> Array:
-        """The expression's values for every row of its scope (cached per node)."""
-        key = id(expr)
-        if key not in self._values:
-            self._values[key] = compiled(expr)(self.ctx)
-        return self._values[key]
+        """The expression's values for every row of its scope.
+
+        Computed once per node: the run's node memo (``simulate(..., explain=True)``) keeps
+        them, and leaves are cached by the evaluation context.
+        """
+        return compiled(expr)(self.ctx)
 
     def _row(self, household: int) -> int:
         """The row of ``household`` in the program's entity (its applicant for person programs)."""
