@@ -36,9 +36,9 @@ sys.path.insert(0, str(HERE))
 from synthetic import synthetic_population  # noqa: E402
 from trivial_baseline import trivial_household, trivial_population, trivial_system  # noqa: E402
 
-from engine.eligibility.evaluate import check, compiled_system, evaluate_population  # noqa: E402
-from engine.eligibility.population import from_profiles  # noqa: E402
-from engine.eligibility.profile import parse_profile  # noqa: E402
+from engine import Engine  # noqa: E402
+
+ENGINE = Engine.load()
 
 AS_OF = dt.date(2026, 1, 15)
 GIB = 1024**3
@@ -60,21 +60,23 @@ def _percentile(values: list[float], q: float) -> float:
 
 def single_household(runs: int, per_run: int, warmup: int) -> dict[str, Any]:
     """p50/p99 of one household, medians over ``runs`` runs of ``per_run`` checks."""
-    profile = parse_profile(json.loads((ROOT / "examples" / "household.json").read_text()))
-    catalog = compiled_system().catalog
-    years = catalog.base_years(profile.as_of)
+    profile = ENGINE.parse(json.loads((ROOT / "examples" / "household.json").read_text()))
+    catalog = ENGINE.catalog
 
     def core() -> None:
-        evaluate_population(from_profiles([profile], years))
+        ENGINE.evaluate(ENGINE.population([profile]))
+
+    def check() -> None:
+        ENGINE.check(profile)
 
     system = trivial_system()
     rows: dict[str, list[float]] = {
         k: [] for k in ("check_p50", "check_p99", "core_p50", "core_p99", "base_p50")
     }
-    for fn in (lambda: check(profile), core, lambda: trivial_household(system)):
+    for fn in (check, core, lambda: trivial_household(system)):
         _timings(fn, warmup)
     for _ in range(runs):
-        full = _timings(lambda: check(profile), per_run)
+        full = _timings(check, per_run)
         evaluation = _timings(core, per_run)
         base = _timings(lambda: trivial_household(system), per_run)
         rows["check_p50"].append(statistics.median(full))
@@ -102,11 +104,11 @@ def single_household(runs: int, per_run: int, warmup: int) -> dict[str, Any]:
 
 def population_worker(n_persons: int) -> dict[str, Any]:
     """One population run in this process: throughput and peak memory."""
-    catalog = compiled_system().catalog
-    population = synthetic_population(n_persons, AS_OF, catalog.base_years(AS_OF))
+    catalog = ENGINE.catalog
+    population = synthetic_population(n_persons, AS_OF, catalog.base_years(AS_OF), catalog.facts)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     start = time.perf_counter()
-    result = evaluate_population(population)
+    result = ENGINE.evaluate(population)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     eligible = {pid: int((s == 1.0).sum()) for pid, s in result.status.items()}
@@ -176,15 +178,16 @@ def policyengine_compare(runs: int, per_run: int) -> dict[str, Any]:
     def theirs() -> None:
         Simulation(situation=situation).calculate("child_benefit", 2026)
 
-    profile = parse_profile(json.loads((ROOT / "examples" / "household.json").read_text()))
+    profile = ENGINE.parse(json.loads((ROOT / "examples" / "household.json").read_text()))
     with tempfile.TemporaryDirectory() as tmp:
         only_ccb = Path(tmp) / "programs"
         only_ccb.mkdir()
         shutil.copy(ROOT / "rules" / "programs" / "ca" / "ca_ccb.yaml", only_ccb)
+        ccb_engine = Engine.load(Path(tmp))
         timed = {
             "theirs": theirs,
-            "ours_all": lambda: check(profile),
-            "ours_ccb": lambda: check(profile, Path(tmp)),
+            "ours_all": lambda: ENGINE.check(profile),
+            "ours_ccb": lambda: ccb_engine.check(profile),
         }
         for fn in timed.values():
             _timings(fn, 5)

@@ -6,15 +6,15 @@ import datetime as dt
 
 import numpy as np
 
-from engine.catalog.facts import FACTS, PROVINCES, ROLES
-from engine.eligibility.population import Population
+from engine.catalog.facts import ROLE_CODES, FactRegistry
+from engine.evaluation.population import Population
 from engine.kleene import to_days
 
 __all__ = ["synthetic_population"]
 
 
 def synthetic_population(
-    n_persons: int, as_of: dt.date, years: set[int], seed: int = 20261124
+    n_persons: int, as_of: dt.date, years: set[int], facts: FactRegistry, seed: int = 20261124
 ) -> Population:
     """About ``n_persons`` persons in households of 1 to 6 (applicant, spouse, children)."""
     rng = np.random.default_rng(seed)
@@ -27,41 +27,48 @@ def synthetic_population(
     spouse_slot = np.repeat(has_spouse, sizes)
     role = np.where(
         position == 0,
-        ROLES.index("applicant"),
-        np.where((position == 1) & spouse_slot, ROLES.index("spouse"), ROLES.index("child")),
+        ROLE_CODES["applicant"],
+        np.where((position == 1) & spouse_slot, ROLE_CODES["spouse"], ROLE_CODES["child"]),
     ).astype(np.int64)
     n = len(role)
-    child = role == ROLES.index("child")
+    child = role == ROLE_CODES["child"]
+    residency = [
+        float(facts["residency_status"].code(v))
+        for v in ("citizen", "citizen", "citizen", "permanent_resident", "temporary_resident")
+    ]
+    custody = [float(facts["custody"].code(v)) for v in ("full", "shared")]
     age = np.where(child, rng.integers(0, 20, n), rng.integers(18, 95, n))
     today = to_days(as_of)
     person: dict[str, np.ndarray] = {
         "date_of_birth": today - age * 365.25 - rng.integers(0, 365, n),
-        "residency_status": rng.choice([0.0, 0.0, 0.0, 1.0, 3.0], n),
+        "residency_status": rng.choice(residency, n),
         "years_in_canada_since_18": np.where(child, 0.0, np.minimum(age - 18, 40)).astype(float),
         "months_in_canada": (age * 12).astype(float),
         "has_disability": (rng.random(n) < 0.1).astype(float),
         "disability_tax_credit": (rng.random(n) < 0.05).astype(float),
         "is_student": (rng.random(n) < 0.05).astype(float),
-        "custody": np.where(rng.random(n) < 0.9, 0.0, 1.0),
+        "custody": np.where(rng.random(n) < 0.9, custody[0], custody[1]),
         "monthly_shelter_cost": rng.choice([0.0, 600.0, 1200.0, 1800.0], n),
         "liquid_assets": rng.choice([0.0, 2_000.0, 20_000.0, 80_000.0], n),
     }
     # a share of facts is unknown, as in real questions
     for name in ("has_disability", "disability_tax_credit", "liquid_assets"):
         person[name][rng.random(n) < 0.2] = np.nan
-    for fact in FACTS.values():
-        if fact.entity == "person" and not fact.derived and not fact.yearly:
+    for fact in facts.stated:
+        if fact.entity == "person" and not fact.yearly and fact.name != "role":
             person.setdefault(fact.name, np.full(n, np.nan))
     earnings = np.where(child, 0.0, rng.lognormal(10.3, 1.0, n).round(0))
     yearly: dict[str, dict[int, np.ndarray]] = {}
-    for fact in FACTS.values():
-        if fact.yearly and not fact.derived:
+    for fact in facts.stated:
+        if fact.yearly:
             base = {"employment_income": earnings, "net_income": earnings * 0.9}.get(
                 fact.name, np.zeros(n)
             )
             yearly[fact.name] = {year: base.copy() for year in years}
     household = {
-        "province": rng.choice(np.arange(len(PROVINCES), dtype=float), n_households),
+        "province": rng.choice(
+            np.array(sorted(facts["province"].codes.values()), dtype=float), n_households
+        ),
         "municipality": np.full(n_households, np.nan),
     }
     return Population(
@@ -71,6 +78,5 @@ def synthetic_population(
         person=person,
         yearly=yearly,
         household=household,
-        person_ids=[],
-        household_ids=[str(i) for i in range(n_households)],
+        n_households=n_households,
     )

@@ -16,11 +16,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from engine.catalog.loader import default_rules_dir, load_catalog, validate_catalog
-from engine.eligibility.evaluate import check as check_profile
-from engine.eligibility.profile import parse_profile
+from engine.catalog.loader import load_catalog, validate_catalog
+from engine.catalog.paths import default_rules_dir
 from engine.eligibility.result import CheckResult
-from engine.eligibility.rule_tests import run_rule_tests
+from engine.engine import Engine
 from engine.errors import EvaluationError, InputError, LifeEventsError, RuleFileError
 
 app = typer.Typer(
@@ -186,7 +185,8 @@ def check(
     data = _read_json(file)
     name = "<stdin>" if file == "-" else file
     try:
-        result = check_profile(parse_profile(data, when), rules)
+        engine = Engine.load(rules)
+        result = engine.check(engine.parse(data, as_of=when))
     except InputError as exc:
         _fail(f"{name}: {exc}", 2)
     except RuleFileError as exc:
@@ -308,7 +308,8 @@ def rules_test(
 ) -> None:
     """Run the worked cases in rules/tests and report each one."""
     try:
-        outcomes = run_rule_tests(path, rules)
+        engine = Engine.load(rules)
+        outcomes = engine.run_rule_tests(path)
     except LifeEventsError as exc:
         _fail(str(exc), 2)
     failed = [o for o in outcomes if not o.passed]

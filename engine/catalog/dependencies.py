@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from engine.catalog._yaml import Loc
-from engine.catalog.expressions import Expr
+from engine.catalog.program import ProgramRules
+from engine.catalog.tree import Expr
 from engine.errors import DependencyCycleError
-
-if TYPE_CHECKING:
-    from engine.catalog.loader import ProgramRules
 
 __all__ = ["dependency_order"]
 

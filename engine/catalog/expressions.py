@@ -6,28 +6,34 @@ turns into vectorized NumPy. Errors name what is wrong and how to fix it; the lo
 file and line.
 
 Examples:
-    >>> ns = Namespace(entity="household", parameters={"cap": Kind.NUMBER})
-    >>> tree = check("min(cap, family_net_income) > 0", ns)
+    >>> from engine.catalog.loader import load_facts
+    >>> from engine.catalog.paths import default_rules_dir
+    >>> facts = load_facts(default_rules_dir() / "facts.yaml")
+    >>> ns = Namespace(facts, entity="household", parameters={"cap": Kind.NUMBER})
+    >>> tree = check_expression("min(cap, applicant(net_income)) > 0", ns)
     >>> tree.kind, sorted(tree.names("fact"))
-    (<Kind.BOOL: 'bool'>, ['family_net_income'])
+    (<Kind.BOOL: 'bool'>, ['net_income'])
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import datetime as dt
 from typing import Any
 
-from engine.catalog.facts import BUILTIN_DATES, FACTS, Entity, Kind
+from engine.catalog.facts import BUILTIN_DATES, Entity, Kind
 from engine.catalog.tree import (
     AGGREGATES,
     FUNCTIONS,
     MEMBERS,
+    PROGRAM_READS,
     Expr,
     ExpressionProblem,
     Namespace,
     placeholders,
 )
+from engine.kleene import to_days
 
 # the tree's names are re-exported: callers import the language from one place
 __all__ = [
@@ -36,7 +42,7 @@ __all__ = [
     "Expr",
     "ExpressionProblem",
     "Namespace",
-    "check",
+    "check_expression",
     "placeholders",
 ]
 
@@ -51,22 +57,25 @@ _COMPARE = {
 _ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 
-def check(source: str, ns: Namespace) -> Expr:
+def check_expression(source: str, ns: Namespace) -> Expr:
     """Parse and type-check one expression.
 
     Raises:
         ExpressionProblem: syntax outside the whitelist, an unknown name, or a type error.
     """
-    try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise ExpressionProblem(f"not a valid expression: {exc.msg}", exc.offset or 0) from None
-    expr = _Checker(ns).visit(tree.body, ns.entity)
+    expr = _Checker(ns).visit(_parse(source), ns.entity)
     if expr.op == "const" and expr.kind == Kind.ENUM:
         raise ExpressionProblem(
             'a quoted text is a value only when compared with a fact, e.g. province == "ON"', 1
         )
     return expr
+
+
+def _parse(source: str) -> ast.expr:
+    try:
+        return ast.parse(source.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise ExpressionProblem(f"not a valid expression: {exc.msg}", exc.offset or 0) from None
 
 
 def _describe(node: ast.AST) -> str:
@@ -137,11 +146,13 @@ class _Checker:
                 raise ExpressionProblem(
                     f"table parameter {name!r} can only be read with lookup({name}, key)", col
                 )
-            return Expr("param", self.ns.parameters[name], scope, name)
+            return Expr("param", self.ns.parameters[name], scope, name, owner=self.ns.program)
         if name in BUILTIN_DATES:
             return Expr("date", Kind.DATE, scope, name)
-        fact = FACTS.get(name)
-        if fact is not None:
+        if name in self.ns.definitions:
+            return self._definition(name, scope, col)
+        fact = self.ns.facts.get(name)
+        if fact is not None and not fact.derived:
             if fact.entity == "person" and scope == "household":
                 raise ExpressionProblem(
                     f"person fact {name!r} used at household level; read it through "
@@ -154,6 +165,51 @@ class _Checker:
         raise ExpressionProblem(
             f"unknown name {name!r}: not a fact, a parameter or a variable of this program", col
         )
+
+    def _definition(self, name: str, scope: Entity, col: int) -> Expr:
+        definition = self.ns.definitions[name]
+        if definition.entity == "person" and scope == "household":
+            raise ExpressionProblem(
+                f"{name!r} is defined per person; read it through applicant(...), spouse(...), "
+                "count(...), sum(...), any(...) or all(...)",
+                col,
+            )
+        inner = self.ns.expanded.get(name)
+        if inner is None:
+            inner = self._expand(definition, col)
+        return Expr("def", inner.kind, scope, name, (inner,), inner.enum_fact)
+
+    def _expand(self, definition: Any, col: int) -> Expr:
+        """Check a definition's expression; names it ``requires`` are the program's own."""
+        name = definition.name
+        if name in self.ns.expanding:
+            cycle = " -> ".join([*self.ns.expanding[self.ns.expanding.index(name) :], name])
+            raise ExpressionProblem(f"definitions depend on each other in a cycle: {cycle}", col)
+        parameters, variables = {}, {}
+        for required in definition.requires:
+            if required in self.ns.parameters:
+                parameters[required] = self.ns.parameters[required]
+            elif required in self.ns.variables:
+                variables[required] = self.ns.variables[required]
+            else:
+                raise ExpressionProblem(
+                    f"definition {name!r} needs {required!r}: declare a parameter or variable "
+                    f"{required!r} in this program",
+                    col,
+                )
+        inner_ns = dataclasses.replace(
+            self.ns, entity=definition.entity, parameters=parameters, variables=variables
+        )
+        self.ns.expanding.append(name)
+        try:
+            inner = _Checker(inner_ns).visit(_parse(definition.source), definition.entity)
+        except ExpressionProblem as exc:
+            raise ExpressionProblem(f"in definition {name!r}: {exc.reason}", col) from None
+        finally:
+            self.ns.expanding.pop()
+        if not definition.requires:
+            self.ns.expanded[name] = inner  # the same tree everywhere: shared by every program
+        return inner
 
     # --- operators --------------------------------------------------------------------------
 
@@ -239,7 +295,7 @@ class _Checker:
                     f"({ast.unparse(node)})",
                     col,
                 )
-            code = _enum_code(fact_side, literal.value, col)
+            code = _enum_code(self.ns, fact_side, literal.value, col)
             const = Expr("const", Kind.NUMBER, fact_side.scope, float(code))
             return Expr("cmp", Kind.BOOL, fact_side.scope, op, (fact_side, const))
         if left.kind != right.kind or left.kind not in (Kind.NUMBER, Kind.DATE, Kind.BOOL):
@@ -260,7 +316,7 @@ class _Checker:
             raise ExpressionProblem("'in' needs a tuple of literal values, e.g. ('ON', 'QC')", col)
         values = [e.value for e in right_node.elts if isinstance(e, ast.Constant)]
         if left.kind == Kind.ENUM:
-            codes = [float(_enum_code(left, str(v), col)) for v in values]
+            codes = [float(_enum_code(self.ns, left, str(v), col)) for v in values]
         elif left.kind == Kind.NUMBER and all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in values
         ):
@@ -317,11 +373,16 @@ class _Checker:
             x = self._number(a[0], scope, "round()")
             return Expr("call", Kind.NUMBER, scope, name, (x, self.visit(digits, scope)))
         if name == "lookup":
-            if not isinstance(a[0], ast.Name) or self.ns.parameters.get(a[0].id) != Kind.TABLE:
-                raise ExpressionProblem("lookup() needs a table parameter as first argument", col)
+            table = self._table(a[0], scope, col)
             key = self._number(a[1], scope, "lookup()")
-            table = Expr("param", Kind.TABLE, scope, a[0].id)
             return Expr("call", Kind.NUMBER, scope, name, (table, key))
+        if name == "parameter":
+            param = self._foreign_parameter(a, scope, col)
+            if param.kind == Kind.TABLE:
+                raise ExpressionProblem(
+                    "a table parameter can only be read with lookup(parameter(...), key)", col
+                )
+            return param
         if name in AGGREGATES or name in MEMBERS:
             if scope != "household":
                 raise ExpressionProblem(
@@ -348,14 +409,51 @@ class _Checker:
                 day = dt.date.fromisoformat(text)
             except ValueError:
                 raise ExpressionProblem(f"date() needs YYYY-MM-DD, got {text!r}", col) from None
-            days = float((day - dt.date(1970, 1, 1)).days)
-            return Expr("const", Kind.DATE, scope, days)
-        # is_eligible / amount_of
-        program = _string_literal(a[0], f"{name}()")
-        if program not in self.ns.programs:
-            raise ExpressionProblem(f"unknown program {program!r} in {name}()", col)
+            return Expr("const", Kind.DATE, scope, to_days(day))
+        # is_eligible / amount_of / criterion
+        program = self._program(a[0], name, col)
+        program_arg = Expr("const", Kind.ENUM, scope, program)
+        if name == "criterion":
+            criterion = _string_literal(a[1], "criterion()")
+            known = self.ns.foreign_criteria.get(program, ())
+            if criterion not in known:
+                raise ExpressionProblem(
+                    f"{program} has no criterion {criterion!r}; its criteria: " + ", ".join(known),
+                    col,
+                )
+            criterion_arg = Expr("const", Kind.ENUM, scope, criterion)
+            return Expr("call", Kind.BOOL, scope, name, (program_arg, criterion_arg))
         result = Kind.BOOL if name == "is_eligible" else Kind.NUMBER
-        return Expr("call", result, scope, name, (Expr("const", Kind.ENUM, scope, program),))
+        return Expr("call", result, scope, name, (program_arg,))
+
+    def _program(self, node: ast.expr, function: str, col: int) -> str:
+        program = _string_literal(node, f"{function}()")
+        if program not in self.ns.programs:
+            raise ExpressionProblem(f"unknown program {program!r} in {function}()", col)
+        if function in PROGRAM_READS and program == self.ns.program:
+            raise ExpressionProblem(f"{function}() cannot read the program's own result", col)
+        return program
+
+    def _table(self, node: ast.expr, scope: Entity, col: int) -> Expr:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "parameter" and len(node.args) == 2 and not node.keywords:
+                table = self._foreign_parameter(node.args, scope, col)
+                if table.kind == Kind.TABLE:
+                    return table
+        elif isinstance(node, ast.Name) and self.ns.parameters.get(node.id) == Kind.TABLE:
+            return Expr("param", Kind.TABLE, scope, node.id, owner=self.ns.program)
+        raise ExpressionProblem("lookup() needs a table parameter as first argument", col)
+
+    def _foreign_parameter(self, a: list[ast.expr], scope: Entity, col: int) -> Expr:
+        """``parameter("ca_oas", "max_65_74")``: another program's dated parameter."""
+        program = self._program(a[0], "parameter", col)
+        name = _string_literal(a[1], "parameter()")
+        kinds = self.ns.foreign_parameters.get(program, {})
+        if name not in kinds:
+            raise ExpressionProblem(
+                f"{program} has no parameter {name!r}; its parameters: " + ", ".join(kinds), col
+            )
+        return Expr("param", kinds[name], scope, name, owner=program)
 
 
 def _string_literal(node: ast.expr, what: str) -> str:
@@ -364,8 +462,8 @@ def _string_literal(node: ast.expr, what: str) -> str:
     return node.value
 
 
-def _enum_code(fact_side: Expr, value: str, col: int) -> int:
-    fact = FACTS.get(fact_side.enum_fact or "")
+def _enum_code(ns: Namespace, fact_side: Expr, value: str, col: int) -> int:
+    fact = ns.facts.get(fact_side.enum_fact or "")
     if fact is None or fact.kind != Kind.ENUM:
         raise ExpressionProblem("type error: text compares only with an enumerated fact", col)
     if value not in fact.values:

@@ -1,26 +1,32 @@
-"""The facts a profile may state and rule expressions may read.
+"""The fact registry: every fact a profile may state or the engine derives (``rules/facts.yaml``).
 
-Facts are the contract's vocabulary (CONTRACTS.md): adding one is allowed, renaming one is not.
-Every fact is optional; an absent fact is unknown. Derived facts are computed by the engine from
-the profile (``age`` from ``date_of_birth`` and ``as_of``), never stated by the caller.
+One entry per fact says everything the engine needs: its type and entity, the values the law
+allows (its domain), the question to ask in English and French, what it means in law, and for
+enumerations an explicit, append-only code per value. The profile model, the next question's
+sample answers, the documentation and the property tests' strategies are all built from it.
+Derived facts (``age``, roles, ``family_net_income``) are written in the rule language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from engine.catalog.municipalities import MUNICIPALITIES
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "BUILTIN_DATES",
-    "FACTS",
-    "PROVINCES",
-    "ROLES",
-    "SOURCES",
+    "ROLE_CODES",
+    "DerivedSpec",
+    "Domain",
     "Entity",
     "Fact",
+    "FactRegistry",
+    "FactSpec",
+    "FactValue",
+    "FactsFile",
     "Kind",
 ]
 
@@ -36,121 +42,215 @@ class Kind(StrEnum):
 
 
 Entity = Literal["person", "household"]
-
-PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
-ROLES = ("applicant", "spouse", "child", "dependant")
+FactType = Literal["number", "money", "bool", "date", "enum"]
 BUILTIN_DATES = ("as_of", "month_start", "year_start", "year_end")
+#: The household structure the engine itself relies on: the ``role`` fact must carry these codes.
+ROLE_CODES: Mapping[str, int] = {"applicant": 1, "spouse": 2, "child": 3, "dependant": 4}
+
+_Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
 
-@dataclass(frozen=True)
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Text(_Model):
+    en: Annotated[str, Field(min_length=1)]
+    fr: Annotated[str, Field(min_length=1)]
+
+
+class _Reference(_Model):
+    title: Annotated[str, Field(min_length=1)]
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+
+
+class FactValue(_Model):
+    """One value of an enumerated fact: its explicit code (never reused) and its label."""
+
+    code: Annotated[int, Field(ge=1)]
+    label: _Text
+    province: str | None = None
+
+
+class Domain(_Model):
+    """The values the law allows for a fact."""
+
+    min: float | None = None
+    max: float | None = None
+    not_after_as_of: bool = False
+    max_years_before_as_of: Annotated[int, Field(ge=1)] | None = None
+
+
+class FactSpec(_Model):
+    """A stated fact as written in ``rules/facts.yaml``."""
+
+    entity: Entity
+    type: FactType
+    yearly: bool = False
+    required: bool = False
+    label: _Text
+    question: _Text
+    meaning: _Text
+    reference: _Reference | None = None
+    applies_to: list[Literal["applicant", "spouse", "child", "dependant"]] | None = None
+    domain: Domain | None = None
+    samples: list[float] | None = None
+    values: dict[str, FactValue] | None = None
+
+    @model_validator(mode="after")
+    def _values_for_enums(self) -> FactSpec:
+        if (self.type == "enum") != (self.values is not None):
+            raise ValueError("'values' is required for an enum fact and only for one")
+        if self.values is not None:
+            codes = [v.code for v in self.values.values()]
+            if len(set(codes)) != len(codes):
+                raise ValueError("enum codes must be unique")
+        if self.samples is not None and self.type not in ("number", "money"):
+            raise ValueError("'samples' are for number and money facts")
+        return self
+
+
+class DerivedSpec(_Model):
+    """A derived fact: an expression of the rule language over stated facts."""
+
+    entity: Entity
+    type: Literal["number", "money", "bool"]
+    yearly: bool = False
+    label: _Text
+    meaning: _Text
+    reference: _Reference | None = None
+    expression: Annotated[str, Field(min_length=1)]
+
+
+class FactsFile(_Model):
+    """The whole ``rules/facts.yaml``."""
+
+    facts: dict[_Identifier, FactSpec]
+    derived: dict[_Identifier, DerivedSpec] = {}
+
+
+@dataclass(frozen=True, eq=False)
 class Fact:
-    """One fact: its name, the entity it describes, its kind and, for enums, its values.
+    """One fact as the engine uses it.
 
     ``yearly`` facts are stated per tax year (incomes): a program reads them for its base year.
-    ``derived`` facts are computed by the engine and cannot be stated in a profile.
+    ``derived`` facts carry an ``expression`` and cannot be stated in a profile. For enums,
+    ``codes`` maps each value to its explicit code (the number carried in arrays).
     """
 
     name: str
     entity: Entity
     kind: Kind
-    description: str
-    values: tuple[str, ...] = field(default=())
+    type: str
+    label: Mapping[str, str]
+    meaning: Mapping[str, str]
+    question: Mapping[str, str] | None = None
+    codes: Mapping[str, int] = field(default_factory=dict)
+    value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     yearly: bool = False
     derived: bool = False
+    required: bool = False
+    expression: str | None = None
+    domain: Domain | None = None
+    samples: tuple[float, ...] = ()
+    applies_to: tuple[str, ...] = ()
+    reference: tuple[str, str] | None = None
+    spec: FactSpec | DerivedSpec | None = None
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The enum's values, in code order."""
+        return tuple(sorted(self.codes, key=self.codes.__getitem__))
 
     def code(self, value: str) -> int:
-        """The integer code of an enum value (its position), as carried in arrays."""
-        return self.values.index(value)
+        """The explicit code of an enum value, as carried in arrays."""
+        return self.codes[value]
+
+    def value_of(self, code: float) -> str:
+        """The enum value of a code (the inverse of :meth:`code`)."""
+        for value, known in self.codes.items():
+            if known == code:
+                return value
+        raise KeyError(code)
 
 
-def _income(name: str, description: str) -> Fact:
-    return Fact(name, "person", Kind.NUMBER, description, yearly=True)
+def _kind(fact_type: str) -> Kind:
+    return Kind.NUMBER if fact_type in ("money", "number") else Kind(fact_type)
 
 
-_ALL: tuple[Fact, ...] = (
-    # person facts stated in a profile
-    Fact("date_of_birth", "person", Kind.DATE, "Date of birth"),
-    Fact(
-        "marital_status",
-        "person",
-        Kind.ENUM,
-        "Marital status",
-        ("single", "married", "common_law", "separated", "divorced", "widowed"),
-    ),
-    Fact(
-        "residency_status",
-        "person",
-        Kind.ENUM,
-        "Immigration or residency status in Canada",
-        ("citizen", "permanent_resident", "protected_person", "temporary_resident", "other"),
-    ),
-    Fact(
-        "months_in_canada",
-        "person",
-        Kind.NUMBER,
-        "Months lived in Canada up to as_of (e.g. the 18-month test for temporary residents)",
-    ),
-    Fact("years_in_canada_since_18", "person", Kind.NUMBER, "Years lived in Canada after age 18"),
-    _income("net_income", "Net income (line 23600 of the return), CAD per tax year"),
-    _income("employment_income", "Employment income, CAD per tax year"),
-    _income("self_employment_income", "Net self-employment income, CAD per tax year"),
-    _income("pension_income", "Pension income, CAD per tax year"),
-    _income("ei_income", "Employment insurance benefits, CAD per tax year"),
-    _income(
-        "oas_benefits_income",
-        "OAS pension, GIS and Allowance included in net income, CAD per tax year",
-    ),
-    _income("social_assistance_income", "Social assistance received, CAD per tax year"),
-    Fact("has_disability", "person", Kind.BOOL, "Has a disability"),
-    Fact("disability_tax_credit", "person", Kind.BOOL, "Approved for the disability tax credit"),
-    Fact("is_student", "person", Kind.BOOL, "Full-time student"),
-    Fact("custody", "person", Kind.ENUM, "Custody of a child", ("full", "shared")),
-    Fact(
-        "employment_status",
-        "person",
-        Kind.ENUM,
-        "Employment status",
-        ("employed", "self_employed", "unemployed", "retired", "not_in_labour_force"),
-    ),
-    Fact("insurable_hours_52w", "person", Kind.NUMBER, "Insurable hours in the last 52 weeks"),
-    Fact("is_caregiver", "person", Kind.BOOL, "Provides care to a family member"),
-    Fact("is_indigenous", "person", Kind.BOOL, "Indigenous person (First Nations, Inuit, Métis)"),
-    Fact("monthly_shelter_cost", "person", Kind.NUMBER, "Actual shelter cost, CAD per month"),
-    Fact("liquid_assets", "person", Kind.NUMBER, "Cash and liquid assets, CAD"),
-    # derived person facts
-    Fact("age", "person", Kind.NUMBER, "Completed years of age on as_of", derived=True),
-    Fact("is_applicant", "person", Kind.BOOL, "Is the applicant", derived=True),
-    Fact("is_spouse", "person", Kind.BOOL, "Is the applicant's spouse", derived=True),
-    Fact("is_partner", "person", Kind.BOOL, "Is the applicant or the spouse", derived=True),
-    Fact("is_child", "person", Kind.BOOL, "Has the child role", derived=True),
-    Fact("is_dependant", "person", Kind.BOOL, "Has the dependant role", derived=True),
-    Fact(
-        "custody_share",
-        "person",
-        Kind.NUMBER,
-        "Share of a child's custody: 1 for full, 0.5 for shared",
-        derived=True,
-    ),
-    # household facts
-    Fact("province", "household", Kind.ENUM, "Province or territory of residence", PROVINCES),
-    Fact("municipality", "household", Kind.ENUM, "Catalog municipality id", MUNICIPALITIES),
-    Fact("has_spouse", "household", Kind.BOOL, "The household has a spouse", derived=True),
-    Fact("n_members", "household", Kind.NUMBER, "Number of members", derived=True),
-    Fact(
-        "family_net_income",
-        "household",
-        Kind.NUMBER,
-        "Applicant's plus spouse's net income",
-        yearly=True,
-        derived=True,
-    ),
-)
+def _text(text: _Text) -> Mapping[str, str]:
+    return {"en": text.en, "fr": text.fr}
 
-FACTS: dict[str, Fact] = {fact.name: fact for fact in _ALL}
 
-#: derived fact -> the stated fact it is computed from (roles and counts need none)
-SOURCES: dict[str, str] = {
-    "age": "date_of_birth",
-    "custody_share": "custody",
-    "family_net_income": "net_income",
-}
+class FactRegistry(Mapping[str, Fact]):
+    """Every fact of a catalog by name (stated and derived).
+
+    Examples:
+        >>> from engine.catalog.loader import load_facts
+        >>> from engine.catalog.paths import default_rules_dir
+        >>> registry = load_facts(default_rules_dir() / "facts.yaml")
+        >>> registry["province"].code("ON") > 0, registry["age"].derived
+        (True, True)
+    """
+
+    def __init__(self, facts: Mapping[str, Fact]) -> None:
+        self._facts = dict(facts)
+        self.stated = tuple(f for f in self._facts.values() if not f.derived)
+        self.inputs = frozenset(f.name for f in self.stated)
+
+    @classmethod
+    def from_file(cls, spec: FactsFile) -> FactRegistry:
+        """The registry of a validated facts file."""
+        facts: dict[str, Fact] = {}
+        for name, stated in spec.facts.items():
+            facts[name] = Fact(
+                name,
+                stated.entity,
+                _kind(stated.type),
+                stated.type,
+                _text(stated.label),
+                _text(stated.meaning),
+                question=_text(stated.question),
+                codes={v: c.code for v, c in (stated.values or {}).items()},
+                value_labels={v: _text(c.label) for v, c in (stated.values or {}).items()},
+                yearly=stated.yearly,
+                required=stated.required,
+                domain=stated.domain,
+                samples=tuple(stated.samples or ()),
+                applies_to=tuple(stated.applies_to or ()),
+                reference=(stated.reference.title, stated.reference.url)
+                if stated.reference
+                else None,
+                spec=stated,
+            )
+        for name, derived in spec.derived.items():
+            facts[name] = Fact(
+                name,
+                derived.entity,
+                _kind(derived.type),
+                derived.type,
+                _text(derived.label),
+                _text(derived.meaning),
+                yearly=derived.yearly,
+                derived=True,
+                expression=derived.expression,
+                reference=(derived.reference.title, derived.reference.url)
+                if derived.reference
+                else None,
+                spec=derived,
+            )
+        return cls(facts)
+
+    def __getitem__(self, name: str) -> Fact:
+        return self._facts[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def codes_of(self, name: str) -> tuple[str, ...]:
+        """The values of an enumerated fact (empty for others)."""
+        fact = self._facts.get(name)
+        return fact.values if fact is not None else ()

@@ -1,7 +1,12 @@
-"""Load and validate the rule catalog: schema, expressions, dependencies, explanations.
+"""Load and validate a rules directory: facts, shared definitions, programs.
+
+A rules directory holds ``facts.yaml`` (the fact registry), ``definitions/<topic>.yaml`` (shared
+definitions) and ``programs/<jurisdiction>/<id>.yaml``. A folder of program files, or one file,
+is read against the bundled registry and definitions. Every problem names file, line and reason.
 
 Examples:
-    >>> from engine.catalog.loader import default_rules_dir, load_catalog
+    >>> from engine.catalog.loader import load_catalog
+    >>> from engine.catalog.paths import default_rules_dir
     >>> catalog = load_catalog(default_rules_dir())
     >>> "ca_ccb" in catalog.programs
     True
@@ -9,12 +14,8 @@ Examples:
 
 from __future__ import annotations
 
-import ast
-import datetime as dt
 import difflib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,113 +24,24 @@ from pydantic import ValidationError as PydanticValidationError
 
 from engine.catalog import schema
 from engine.catalog._yaml import Loc, LocatedDocument, load_located
+from engine.catalog.checking import check_definitions, check_program
 from engine.catalog.dependencies import dependency_order
-from engine.catalog.expressions import (
-    Expr,
-    ExpressionProblem,
-    Namespace,
-    check,
-    placeholders,
-)
-from engine.catalog.facts import PROVINCES, Entity, Kind
-from engine.catalog.municipalities import MUNICIPALITIES
+from engine.catalog.facts import ROLE_CODES, FactRegistry, FactsFile
+from engine.catalog.paths import default_rules_dir
+from engine.catalog.program import Catalog, Definition, ProgramRules
 from engine.catalog.sharing import share_subexpressions
-from engine.errors import (
-    DependencyCycleError,
-    ExpressionError,
-    ParameterValueMissing,
-    RuleFileError,
-    RuleSchemaError,
-)
+from engine.errors import DependencyCycleError, RuleFileError, RuleSchemaError
 
 __all__ = [
-    "Catalog",
-    "ProgramRules",
     "default_rules_dir",
     "load_catalog",
+    "load_definitions",
+    "load_facts",
     "load_program_file",
     "parse_model",
+    "rebuild",
     "validate_catalog",
 ]
-
-
-def default_rules_dir() -> Path:
-    """The bundled ``rules/`` directory (the repository's, next to the packages)."""
-    return Path(__file__).resolve().parents[2] / "rules"
-
-
-@dataclass(frozen=True, eq=False)
-class ProgramRules:
-    """One program, validated and type-checked, ready to compile."""
-
-    program: schema.Program
-    document: LocatedDocument
-    variables: dict[str, Expr]
-    criteria: dict[str, Expr]
-    amount: Expr | None
-    scope: Expr | None
-    texts: dict[str, Expr] = field(default_factory=dict)
-
-    @property
-    def id(self) -> str:
-        """The program id."""
-        return self.program.id
-
-    @property
-    def file(self) -> Path:
-        """The rule file."""
-        return self.document.file
-
-    def line(self, *loc: str | int) -> int:
-        """The line of a value in the rule file."""
-        return self.document.line_of(loc)
-
-    def depends_on(self) -> set[str]:
-        """Programs this one reads through is_eligible / amount_of."""
-        exprs = [*self.variables.values(), *self.criteria.values(), *self.texts.values()]
-        exprs += [e for e in (self.amount, self.scope) if e is not None]
-        return set().union(*(e.programs() for e in exprs)) if exprs else set()
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """Every program of a rules directory, in dependency order."""
-
-    root: Path
-    programs: dict[str, ProgramRules]
-    shared_nodes: frozenset[int] = frozenset()
-
-    def check_parameters(self, as_of: dt.date) -> None:
-        """Raise when a parameter has no value in force on ``as_of``.
-
-        Raises:
-            ParameterValueMissing: naming the file, the line and the first available date.
-        """
-        if as_of >= self.earliest_complete_date:
-            return
-        for rules in self.programs.values():
-            for name, parameter in rules.program.parameters.items():
-                if parameter.first_date > as_of:
-                    raise ParameterValueMissing(
-                        rules.file,
-                        rules.line("parameters", name, "values"),
-                        f"parameter '{name}' of {rules.id} has no value on {as_of.isoformat()}: "
-                        f"its first value is dated {parameter.first_date.isoformat()}; add the "
-                        "value in force on that date or evaluate a later date",
-                    )
-
-    @cached_property
-    def earliest_complete_date(self) -> dt.date:
-        """The first date on which every parameter of every program has a value."""
-        firsts = [
-            p.first_date for r in self.programs.values() for p in r.program.parameters.values()
-        ]
-        return max(firsts, default=dt.date.min)
-
-    def base_years(self, as_of: dt.date) -> set[int]:
-        """Every tax year whose income some program reads on ``as_of``."""
-        return {r.program.income_year.base_year(as_of) for r in self.programs.values()}
-
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -176,6 +88,64 @@ def _reason(error: Any) -> str:
     return f"{where}: {message}" if where else message
 
 
+def load_facts(file: Path) -> FactRegistry:
+    """Read and validate the fact registry.
+
+    Raises:
+        RuleSchemaError: a schema problem, or roles that are not the engine's.
+    """
+    doc = load_located(file)
+    spec = parse_model(FactsFile, doc)
+    role = spec.facts.get("role")
+    codes = {v: c.code for v, c in (role.values or {}).items()} if role else {}
+    if codes != dict(ROLE_CODES):
+        raise RuleSchemaError(
+            file,
+            doc.line_of(("facts", "role")),
+            "the fact 'role' must be an enum with exactly the codes "
+            + ", ".join(f"{k}: {v}" for k, v in ROLE_CODES.items()),
+        )
+    for name in ("province", "municipality"):
+        if name not in spec.facts or spec.facts[name].type != "enum":
+            raise RuleSchemaError(file, 0, f"the household enum fact {name!r} is required")
+    provinces = set(spec.facts["province"].values or {})
+    for value, entry in (spec.facts["municipality"].values or {}).items():
+        if entry.province not in provinces:
+            raise RuleSchemaError(
+                file,
+                doc.line_of(("facts", "municipality", "values", value)),
+                f"municipality {value!r} needs 'province:' one of the province codes",
+            )
+    return FactRegistry.from_file(spec)
+
+
+def load_definitions(folder: Path, facts: FactRegistry, facts_file: Path) -> dict[str, Definition]:
+    """Derived facts and every shared definition under ``folder``, by name.
+
+    Raises:
+        RuleSchemaError: a schema problem, or a name defined twice.
+    """
+    found: dict[str, Definition] = {}
+    facts_doc = load_located(facts_file)
+    for fact in facts.values():
+        if fact.expression is not None:
+            line = facts_doc.line_of(("derived", fact.name, "expression"))
+            found[fact.name] = Definition(fact.name, fact.entity, fact.expression, facts_file, line)
+    files = sorted(folder.rglob("*.yaml")) if folder.is_dir() else []
+    for file in files:
+        doc = load_located(file)
+        topic = parse_model(schema.DefinitionsFile, doc)
+        for name, spec in topic.definitions.items():
+            line = doc.line_of(("definitions", name))
+            if name in found or name in facts:
+                earlier = found[name].file if name in found else facts_file
+                raise RuleSchemaError(file, line, f"{name!r} is already defined in {earlier}")
+            found[name] = Definition(
+                name, spec.entity, spec.expression, file, line, tuple(spec.requires), spec
+            )
+    return found
+
+
 def load_program_file(file: Path) -> tuple[schema.Program, LocatedDocument]:
     """Read and schema-validate one program file (expressions are checked by the catalog)."""
     doc = load_located(file)
@@ -187,58 +157,104 @@ def load_program_file(file: Path) -> tuple[schema.Program, LocatedDocument]:
     return program, doc
 
 
-def _program_files(root: Path) -> list[Path]:
+def _layout(root: Path) -> tuple[Path, list[Path], Path]:
+    """The facts file, the program files and the definitions folder of ``root``.
+
+    Raises:
+        RuleSchemaError: ``root`` does not exist or holds no program file.
+    """
+    if not root.exists():
+        raise RuleSchemaError(root, 0, f"no rules at {root}: the path does not exist")
+    own = root.is_dir() and (root / "facts.yaml").is_file()
+    home = root if own else default_rules_dir()
     base = root / "programs" if (root / "programs").is_dir() else root
-    if base.is_file():
-        return [base]
-    return sorted(base.rglob("*.yaml"))
+    files = [base] if base.is_file() else sorted(base.rglob("*.yaml"))
+    if not files:
+        raise RuleSchemaError(
+            root,
+            0,
+            f"no program files under {root}: expected programs/<jurisdiction>/<id>.yaml",
+        )
+    return home / "facts.yaml", files, home / "definitions"
 
 
 def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileError]]:
     errors: list[RuleFileError] = []
+
+    def fail(exc: RuleFileError) -> None:
+        if strict:
+            raise exc
+        errors.append(exc)
+
+    try:
+        facts_file, files, definitions_dir = _layout(root)
+        facts = load_facts(facts_file)
+        definitions = load_definitions(definitions_dir, facts, facts_file)
+        check_definitions(facts, definitions)
+    except RuleFileError as exc:
+        fail(exc)
+        return None, errors
     parsed: dict[str, tuple[schema.Program, LocatedDocument]] = {}
-    for file in _program_files(root):
+    for file in files:
         try:
             program, doc = load_program_file(file)
         except RuleFileError as exc:
-            if strict:
-                raise
-            errors.append(exc)
+            fail(exc)
             continue
         if program.id in parsed:
-            duplicate = RuleSchemaError(
-                file, doc.line_of(("id",)), f"duplicate program id {program.id}"
-            )
-            if strict:
-                raise duplicate
-            errors.append(duplicate)
+            fail(RuleSchemaError(file, doc.line_of(("id",)), f"duplicate program id {program.id}"))
             continue
         parsed[program.id] = (program, doc)
-    entities: dict[str, Entity] = {pid: p.entity for pid, (p, _) in parsed.items()}
+    return _build(root, facts, definitions, parsed, fail), errors
+
+
+def _build(
+    root: Path,
+    facts: FactRegistry,
+    definitions: dict[str, Definition],
+    parsed: dict[str, tuple[schema.Program, LocatedDocument]],
+    fail: Callable[[RuleFileError], None],
+) -> Catalog | None:
+    programs = {pid: program for pid, (program, _) in parsed.items()}
     checked: dict[str, ProgramRules] = {}
     for pid, (program, doc) in parsed.items():
         try:
-            checked[pid] = _check_program(program, doc, entities)
+            checked[pid] = check_program(program, doc, facts, definitions, programs)
         except RuleFileError as exc:
-            if strict:
-                raise
-            errors.append(exc)
-    checked, shared = share_subexpressions(checked)
+            fail(exc)
+    checked, shared = share_subexpressions(checked, facts)
     try:
         ordered = dependency_order(checked)
     except DependencyCycleError as exc:
-        if strict:
-            raise
-        errors.append(exc)
-        return None, errors
-    return Catalog(root, ordered, shared), errors
+        fail(exc)
+        return None
+    return Catalog(root, facts, ordered, definitions, shared)
+
+
+def rebuild(catalog: Catalog, programs: dict[str, schema.Program]) -> Catalog:
+    """The catalog with its programs replaced (a reform), checked and compiled-ready exactly as
+    the loader does for rule files.
+
+    Raises:
+        RuleFileError: a replaced expression is invalid (named in the program's file).
+    """
+    parsed = {pid: (programs[pid], rules.document) for pid, rules in catalog.programs.items()}
+
+    def fail(exc: RuleFileError) -> None:
+        raise exc
+
+    built = _build(catalog.root, catalog.facts, dict(catalog.definitions), parsed, fail)
+    if built is None:  # pragma: no cover - fail raises
+        raise RuleSchemaError(catalog.root, 0, "no catalog")
+    return built
 
 
 def load_catalog(root: Path) -> Catalog:
     """Load every program file under ``root`` (a rules directory, a folder or one file).
 
     Raises:
-        RuleFileError: the first broken file, with its line and the reason.
+        RuleFileError: the first broken file, with its line and the reason; also when ``root``
+            is missing or holds no program file.
     """
     catalog, _ = _collect(root, strict=True)
     if catalog is None:  # pragma: no cover - strict mode raises instead
@@ -246,121 +262,6 @@ def load_catalog(root: Path) -> Catalog:
     return catalog
 
 
-@lru_cache(maxsize=8)
-def cached_catalog(root: Path) -> Catalog:
-    """The catalog of ``root``, loaded once per process."""
-    return load_catalog(root)
-
-
 def validate_catalog(root: Path) -> list[RuleFileError]:
     """Every problem in every file under ``root`` (an empty list when all is well)."""
     return _collect(root, strict=False)[1]
-
-
-def _check_jurisdiction(program: schema.Program, doc: LocatedDocument) -> None:
-    level, code = program.jurisdiction.level, program.jurisdiction.code
-    known = {
-        "federal": ("CA",),
-        "provincial": PROVINCES,
-        "territorial": PROVINCES,
-        "municipal": MUNICIPALITIES,
-    }[level]
-    if code not in known:
-        raise RuleSchemaError(
-            doc.file,
-            doc.line_of(("jurisdiction", "code")),
-            f"jurisdiction code {code!r} is not a known {level} code; expected one of: "
-            + ", ".join(known),
-        )
-
-
-def _check_program(
-    program: schema.Program, doc: LocatedDocument, entities: dict[str, Entity]
-) -> ProgramRules:
-    _check_jurisdiction(program, doc)
-    params = {
-        name: Kind.TABLE if p.is_table else Kind.NUMBER for name, p in program.parameters.items()
-    }
-    ns = Namespace(entity=program.entity, parameters=params, programs=entities)
-
-    def compile_at(source: str, loc: Loc, want: Kind | None) -> Expr:
-        try:
-            expr = check(source, ns)
-        except ExpressionProblem as exc:
-            column = f" (column {exc.col})" if exc.col else ""
-            raise ExpressionError(
-                doc.file, doc.line_of(loc), f"in `{source.strip()}`{column}: {exc.reason}"
-            ) from None
-        if want is not None and expr.kind != want:
-            raise ExpressionError(
-                doc.file,
-                doc.line_of(loc),
-                f"type error: `{source.strip()}` is a {expr.kind.value} where a "
-                f"{want.value} is needed",
-            )
-        return expr
-
-    variables = _check_variables(program, doc, ns, compile_at)
-    criteria = {
-        c.id: compile_at(c.test, ("eligibility", i, "test"), Kind.BOOL)
-        for i, c in enumerate(program.eligibility)
-    }
-    amount = compile_at(program.amount, ("amount",), Kind.NUMBER) if program.amount else None
-    scope = compile_at(program.scope.test, ("scope", "test"), Kind.BOOL) if program.scope else None
-    texts: dict[str, Expr] = {}
-    for loc, text in _explanations(program):
-        for name, _fmt in placeholders(text):
-            if name not in texts and name != "amount":
-                texts[name] = compile_at(name, loc, None)
-    return ProgramRules(program, doc, variables, criteria, amount, scope, texts)
-
-
-def _explanations(program: schema.Program) -> Iterable[tuple[Loc, str]]:
-    for i, criterion in enumerate(program.eligibility):
-        for key in ("explain", "when_false", "when_unknown"):
-            text = getattr(criterion, key)
-            if text is not None:
-                yield ("eligibility", i, key, "en"), text.en
-                yield ("eligibility", i, key, "fr"), text.fr
-    if program.scope is not None:
-        yield ("scope", "explain", "en"), program.scope.explain.en
-        yield ("scope", "explain", "fr"), program.scope.explain.fr
-
-
-def _check_variables(
-    program: schema.Program,
-    doc: LocatedDocument,
-    ns: Namespace,
-    compile_at: Any,
-) -> dict[str, Expr]:
-    """Check variables in dependency order; a cycle between variables is an error."""
-    sources = program.variables
-    done: dict[str, Expr] = {}
-    visiting: list[str] = []
-
-    def visit(name: str) -> None:
-        if name in done:
-            return
-        if name in visiting:
-            cycle = [*visiting[visiting.index(name) :], name]
-            raise DependencyCycleError(
-                doc.file,
-                doc.line_of(("variables", name)),
-                "dependency cycle between variables: " + " -> ".join(cycle),
-            )
-        visiting.append(name)
-        try:
-            tree = ast.parse(sources[name].strip(), mode="eval")
-            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-        except SyntaxError:
-            used = set()
-        for dep in sorted(used & set(sources)):
-            visit(dep)
-        visiting.pop()
-        expr = compile_at(sources[name], ("variables", name), None)
-        done[name] = expr
-        ns.variables[name] = expr.kind
-
-    for name in sources:
-        visit(name)
-    return done

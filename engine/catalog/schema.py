@@ -10,9 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 __all__ = [
     "Criterion",
     "DatedValue",
+    "DefinitionSpec",
+    "DefinitionsFile",
     "Delivery",
+    "Identifier",
     "IncomeYear",
     "Jurisdiction",
+    "NonEmpty",
+    "Number",
     "Parameter",
     "Program",
     "Reference",
@@ -20,6 +25,7 @@ __all__ = [
     "RuleCaseOutput",
     "RuleTestFile",
     "Scope",
+    "TableValue",
     "Text",
 ]
 
@@ -169,7 +175,7 @@ class Program(_Model):
     entity: Literal["person", "household"]
     period: Literal["month", "year", "day"] = "month"
     income_year: IncomeYear = IncomeYear()
-    income_tested: bool = False
+    income_tested: bool | list[Identifier] = False
     in_kind: bool = False
     delivery: Delivery
     references: Annotated[list[Reference], Field(min_length=1)]
@@ -214,3 +220,22 @@ class RuleTestFile(_Model):
 
     program: Identifier
     cases: Annotated[list[RuleCase], Field(min_length=1)]
+
+
+class DefinitionSpec(_Model):
+    """One shared definition: a named expression evaluated on its entity."""
+
+    entity: Literal["person", "household"]
+    description: Text
+    expression: NonEmpty
+    reference: Reference | None = None
+    requires: list[Identifier] = []
+
+
+class DefinitionsFile(_Model):
+    """A topic of shared definitions (``rules/definitions/<topic>.yaml``)."""
+
+    topic: Identifier
+    description: Text
+    references: Annotated[list[Reference], Field(min_length=1)]
+    definitions: Annotated[dict[Identifier, DefinitionSpec], Field(min_length=1)]

@@ -1,42 +1,45 @@
 """Common subexpressions: identical subtrees become one node, so a run computes them once.
 
 A subtree that reads only facts stated once per person or household (not incomes by year),
-built-in dates and constants means the same in every program: it is shared across the catalog.
-Any other subtree (it reads a program's parameters, variables, base-year incomes or another
-program) is shared only within its own program. Node values are memoized by node identity, so
-sharing the instance is what lets the memo serve every place the subtree appears.
+built-in dates, constants and parameters (each names its program) means the same in every
+program: it is shared across the catalog. Any other subtree (it reads a program's variables,
+base-year incomes or another program's results) is shared only within its own program. Node
+values are memoized by node identity, so sharing the instance is what lets the memo serve every
+place the subtree appears.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
-from engine.catalog.expressions import Expr
-from engine.catalog.facts import FACTS
-
-if TYPE_CHECKING:
-    from engine.catalog.loader import ProgramRules
+from engine.catalog.facts import FactRegistry
+from engine.catalog.program import ProgramRules
+from engine.catalog.tree import PROGRAM_READS, Expr
 
 __all__ = ["SubexpressionTable", "share_subexpressions"]
 
-_PROGRAM_SPECIFIC = ("var", "param")
+_PROGRAM_SPECIFIC = ("var",)
 
 
 class SubexpressionTable:
     """Canonical instances of subtrees, by program (or by nobody, when context-free).
 
     Examples:
-        >>> from engine.catalog.expressions import Namespace, check
-        >>> table = SubexpressionTable()
-        >>> ns = Namespace(entity="household")
-        >>> a = table.share(check("count(is_child and age < 6) > 0", ns), "p1")
-        >>> b = table.share(check("count(is_child and age < 6) >= 2", ns), "p2")
+        >>> from engine.catalog.expressions import Namespace, check_expression
+        >>> from engine.catalog.loader import load_facts
+        >>> from engine.catalog.paths import default_rules_dir
+        >>> facts = load_facts(default_rules_dir() / "facts.yaml")
+        >>> table = SubexpressionTable(facts)
+        >>> ns = Namespace(facts, entity="household")
+        >>> young = "count(role == 'child' and age_on(as_of) < 6)"
+        >>> a = table.share(check_expression(young + " > 0", ns), "p1")
+        >>> b = table.share(check_expression(young + " >= 2", ns), "p2")
         >>> a.args[0] is b.args[0]
         True
     """
 
-    def __init__(self) -> None:
+    def __init__(self, facts: FactRegistry) -> None:
+        self._facts = facts
         self._nodes: dict[tuple[str | None, Expr], Expr] = {}
         self._uses: dict[int, int] = {}
         self._free: dict[int, tuple[Expr, bool]] = {}  # keeps the node alive: ids stay unique
@@ -63,21 +66,20 @@ class SubexpressionTable:
             self._free[id(node)] = entry
         return entry[1]
 
-    @staticmethod
-    def _leaf_free(node: Expr) -> bool:
+    def _leaf_free(self, node: Expr) -> bool:
         if node.op in _PROGRAM_SPECIFIC:
             return False
         if node.op == "fact":
-            return not FACTS[node.value].yearly
-        return not (node.op == "call" and node.value in ("is_eligible", "amount_of"))
+            return not self._facts[node.value].yearly
+        return not (node.op == "call" and node.value in PROGRAM_READS)
 
 
 def share_subexpressions(
-    programs: dict[str, ProgramRules],
+    programs: dict[str, ProgramRules], facts: FactRegistry
 ) -> tuple[dict[str, ProgramRules], frozenset[int]]:
     """Rebuild every program's expressions with shared common subtrees; also the ids of the
     subtrees that stand in more than one place."""
-    table = SubexpressionTable()
+    table = SubexpressionTable(facts)
     out: dict[str, ProgramRules] = {}
     for pid, rules in programs.items():
 
@@ -90,6 +92,7 @@ def share_subexpressions(
             criteria={cid: share(e) for cid, e in rules.criteria.items()},
             amount=share(rules.amount) if rules.amount is not None else None,
             scope=share(rules.scope) if rules.scope is not None else None,
+            jurisdiction=share(rules.jurisdiction),
             texts={name: share(e) for name, e in rules.texts.items()},
         )
     return out, table.repeated

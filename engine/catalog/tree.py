@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.catalog.facts import Entity, Kind
+from engine.catalog.facts import Entity, FactRegistry, Kind
 
 __all__ = [
     "AGGREGATES",
@@ -15,6 +15,7 @@ __all__ = [
     "FORMATS",
     "FUNCTIONS",
     "MEMBERS",
+    "PROGRAM_READS",
     "Expr",
     "ExpressionProblem",
     "Namespace",
@@ -41,7 +42,11 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "date": (1, 1),
     "is_eligible": (1, 1),
     "amount_of": (1, 1),
+    "criterion": (2, 2),
+    "parameter": (2, 2),
 }
+#: calls that read another program's results (and so depend on that program)
+PROGRAM_READS = ("is_eligible", "amount_of", "criterion")
 AGGREGATES = ("count", "sum", "any", "all")
 #: node types whose value is always known (constants, parameters, built-in dates)
 ALWAYS_KNOWN = ("const", "param", "date")
@@ -62,25 +67,39 @@ class Namespace:
     """What an expression may refer to.
 
     Attributes:
+        facts: the fact registry (stated facts; derived facts are among ``definitions``).
         entity: where the expression is evaluated (a program's entity).
+        program: the program the expression belongs to ("" outside a program).
         parameters: the program's parameters and their kinds (NUMBER or TABLE).
         variables: the program's variables whose kinds are already known.
         programs: every program id in the catalog and its entity.
+        definitions: shared definitions and derived facts, inlined where used.
+        foreign: every program's parameters (for ``parameter("p", "name")``) and criteria ids
+            (for ``criterion("p", "id")``).
     """
 
+    facts: FactRegistry
     entity: Entity
+    program: str = ""
     parameters: dict[str, Kind] = field(default_factory=dict)
     variables: dict[str, Kind] = field(default_factory=dict)
     programs: dict[str, Entity] = field(default_factory=dict)
+    definitions: Mapping[str, Any] = field(default_factory=dict)
+    foreign_parameters: Mapping[str, Mapping[str, Kind]] = field(default_factory=dict)
+    foreign_criteria: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    expanded: dict[str, Expr] = field(default_factory=dict)
+    expanding: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Expr:
     """A checked, typed expression node.
 
-    ``op`` is one of: const, fact, param, var, date, arith, neg, cmp, isin, and, or, not, if,
-    call. ``value`` holds the constant, the name, the operator or the function name.
-    ``scope`` is the entity the node is evaluated on.
+    ``op`` is one of: const, fact, param, var, date, def, arith, neg, cmp, isin, and, or, not,
+    if, call. ``value`` holds the constant, the name, the operator or the function name.
+    ``scope`` is the entity the node is evaluated on. A ``def`` node is a shared definition or
+    derived fact inlined where it is used: its one argument is the definition's tree, evaluated
+    on the definition's entity. A ``param`` node's ``owner`` is the program whose parameter it is.
     """
 
     op: str
@@ -89,6 +108,7 @@ class Expr:
     value: Any = None
     args: tuple[Expr, ...] = ()
     enum_fact: str | None = None
+    owner: str | None = None
 
     def walk(self) -> Iterator[Expr]:
         """This node and every node below it, depth first."""
@@ -101,12 +121,14 @@ class Expr:
         return {node.value for node in self.walk() if node.op == op}
 
     def programs(self) -> set[str]:
-        """Every program this expression reads through is_eligible / amount_of."""
-        return {
+        """Every other program this expression reads (results, criteria or parameters)."""
+        read = {
             node.args[0].value
             for node in self.walk()
-            if node.op == "call" and node.value in ("is_eligible", "amount_of")
+            if node.op == "call" and node.value in PROGRAM_READS
         }
+        owners = {node.owner for node in self.walk() if node.op == "param" and node.owner}
+        return read | owners
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")

@@ -1,26 +1,24 @@
-"""Evaluate one profile or a population: three-valued results, explanations, next question."""
+"""Answers: three-valued results per program, explanations, missing facts, the next question."""
 
 from engine.eligibility.evaluate import (
     PopulationResult,
     check,
-    compiled_system,
+    check_dates,
     evaluate_population,
 )
-from engine.eligibility.population import Population, from_profiles
-from engine.eligibility.profile import Profile, parse_profile
-from engine.eligibility.result import CheckResult, ProgramResult
-from engine.eligibility.rule_tests import run_rule_tests
+from engine.eligibility.result import CheckResult, MemberResult, ProgramResult
+from engine.eligibility.rule_tests import CaseOutcome, load_rule_tests, run_case, run_rule_tests
 
 __all__ = [
+    "CaseOutcome",
     "CheckResult",
-    "Population",
+    "MemberResult",
     "PopulationResult",
-    "Profile",
     "ProgramResult",
     "check",
-    "compiled_system",
+    "check_dates",
     "evaluate_population",
-    "from_profiles",
-    "parse_profile",
+    "load_rule_tests",
+    "run_case",
     "run_rule_tests",
 ]

@@ -1,81 +1,106 @@
-"""Evaluate every applicable program for a household, or a whole population.
+"""Evaluate every applicable program for a household (on one or several days), or a population.
 
 Examples:
-    >>> from engine.eligibility.profile import parse_profile
-    >>> profile = parse_profile({"as_of": "2026-01-15", "household": {"province": "ON",
+    >>> from engine.engine import Engine
+    >>> engine = Engine.load()
+    >>> profile = engine.parse({"as_of": "2026-01-15", "household": {"province": "ON",
     ...     "members": [{"id": "maria", "role": "applicant", "date_of_birth": "1991-05-02",
     ...                  "residency_status": "citizen", "net_income": 35000},
     ...                 {"id": "leo", "role": "child", "date_of_birth": "2023-09-10",
     ...                  "custody": "full"}]}})
-    >>> ccb = next(r for r in check(profile).results if r.program == "ca_ccb")
+    >>> ccb = next(r for r in check(engine.compiled, profile).results if r.program == "ca_ccb")
     >>> ccb.status, ccb.amount.annual
     ('eligible', 7997.0)
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from engine.catalog.compiler import CompiledSystem, compile_catalog
-from engine.catalog.facts import FACTS
-from engine.catalog.loader import ProgramRules, cached_catalog, default_rules_dir
+from engine.catalog.facts import Entity
+from engine.catalog.profile import Profile
+from engine.catalog.program import BENEFIT, JURISDICTION, STATUS, ProgramRules
 from engine.eligibility import result as out
-from engine.eligibility.next_question import (
-    best_question,
-    candidates,
-    read_facts,
-    with_variants,
-)
-from engine.eligibility.population import Population, from_profiles
-from engine.eligibility.profile import Profile
-from engine.eligibility.program_result import program_result
-from engine.eligibility.simulate import simulate
+from engine.eligibility.members import by_member
+from engine.eligibility.next_question import best_question, candidates, with_variants
+from engine.eligibility.program_result import program_result, static_part
+from engine.evaluation.compiler import CompiledSystem
+from engine.evaluation.population import Population, from_profiles
+from engine.evaluation.simulate import Run, simulate
 from engine.kleene import Array
 
-__all__ = ["PopulationResult", "check", "compiled_system", "evaluate_population"]
+__all__ = ["PopulationResult", "check", "check_dates", "evaluate_population"]
 
 
-@lru_cache(maxsize=4)
-def _compiled(root: Path) -> CompiledSystem:
-    return compile_catalog(cached_catalog(root))
-
-
-def compiled_system(rules_dir: Path | None = None) -> CompiledSystem:
-    """The compiled catalog of ``rules_dir`` (default: the bundled rules), built once."""
-    return _compiled((rules_dir or default_rules_dir()).resolve())
-
-
-def check(profile: Profile, rules_dir: Path | None = None) -> out.CheckResult:
-    """Evaluate every program that applies to the household, with explanations.
+def check(compiled: CompiledSystem, profile: Profile) -> out.CheckResult:
+    """Evaluate every program that applies to the household on ``profile.as_of``.
 
     Raises:
         ParameterValueMissing: a program has no parameter value on ``profile.as_of``.
     """
-    compiled = compiled_system(rules_dir)
+    return check_dates(compiled, profile, [profile.as_of])[0]
+
+
+def check_dates(
+    compiled: CompiledSystem, profile: Profile, days: Sequence[dt.date]
+) -> list[out.CheckResult]:
+    """The household's answer on each of ``days``, from one simulation (a timeline, a life
+    event's follow-ups): every value is computed per day and never leaks into another day.
+
+    Raises:
+        ParameterValueMissing: a program has no parameter value on one of the days.
+    """
     catalog = compiled.catalog
-    catalog.check_parameters(profile.as_of)
-    base = from_profiles([profile], catalog.base_years(profile.as_of))
-    programs = [r for r in catalog.programs.values() if not _outside(r, base)[0]]
-    found = candidates(base, read_facts(programs))
-    run = simulate(compiled, with_variants(base, found), explain=True)
-    status = {r.id: run.per_household(r.id, "status") for r in programs}
-    results = [program_result(run, rules, status[rules.id][0]) for rules in programs]
+    for day in days:
+        catalog.check_parameters(day)
+    base = from_profiles([profile], catalog.base_years(*days), catalog.facts)
+    programs = _applicable(compiled, base)
+    facts = set().union(*(compiled.facts_read[r.id] for r in programs))
+    found = candidates(base, facts, catalog.facts)
+    run = simulate(compiled, with_variants(base, found, catalog.facts), explain=True)
+    static = {r.id: static_part(r) for r in programs}
+    return [_answer(run, programs, static, found, day) for day in days]
+
+
+def _applicable(compiled: CompiledSystem, base: Population) -> list[ProgramRules]:
+    """The programs whose jurisdiction may cover the household (an unknown province may)."""
+    run = simulate(compiled, base)
+    return [
+        rules
+        for pid, rules in compiled.catalog.programs.items()
+        if run.per_household(pid, JURISDICTION)[0] != 0.0
+    ]
+
+
+def _answer(
+    run: Run,
+    programs: list[ProgramRules],
+    static: dict[str, dict[str, Any]],
+    found: list[Any],
+    day: dt.date,
+) -> out.CheckResult:
+    status = {r.id: run.per_household(r.id, STATUS, day) for r in programs}
+    results = []
+    for rules in programs:
+        result = program_result(run, rules, status[rules.id][0], static[rules.id], day)
+        if rules.program.entity == "person":
+            result["by_member"] = by_member(run, rules, day)
+        results.append(result)
     undetermined = [r["program"] for r in results if r["status"] == "undetermined"]
     next_question = None
     if undetermined:
-        benefit = {p: run.per_household(p, "benefit") for p in undetermined}
+        benefit = {p: run.per_household(p, BENEFIT, day) for p in undetermined}
         best = best_question(found, undetermined, status, benefit)
         if best is not None:
             next_question = {"fact": best[0].path, "would_decide": best[1]}
         else:
             next_question = _most_frequent(results)
-    answer = {"as_of": profile.as_of, "results": results, "next_question": next_question}
+    answer = {"as_of": day, "results": results, "next_question": next_question}
     return out.CheckResult.model_validate(answer)
 
 
@@ -93,41 +118,54 @@ def _most_frequent(results: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class PopulationResult:
-    """Per-household status (1 eligible, 0 ineligible, NaN undetermined) and benefit, by program."""
+    """Statuses (1 eligible, 0 not, NaN undetermined) and benefits of every program.
 
+    ``status`` and ``benefit`` are per household: for a person program, a household is eligible
+    when any member is, and its benefit is the sum over its members (a couple's two OAS
+    pensions count twice). ``person_status`` and ``person_benefit`` hold person programs' values
+    per person. A program outside a household's jurisdiction is not eligible there (0).
+    """
+
+    entity: dict[str, Entity]
     status: dict[str, Array]
     benefit: dict[str, Array]
+    person_status: dict[str, Array]
+    person_benefit: dict[str, Array]
+
+    def total(self, program_id: str) -> float:
+        """The program's total known benefit over the population (undetermined count 0)."""
+        return float(np.nansum(self.benefit[program_id]))
+
+    def undetermined(self, program_id: str) -> int:
+        """How many households the program is undetermined for."""
+        return int(np.isnan(self.status[program_id]).sum())
 
 
-def evaluate_population(population: Population, rules_dir: Path | None = None) -> PopulationResult:
-    """Evaluate every program for every household of a population, vectorized.
-
-    A program whose jurisdiction does not cover a household counts as not eligible there
-    (status 0, benefit 0); where the household's province or municipality is unknown it stays
-    as evaluated.
-    """
-    compiled = compiled_system(rules_dir)
-    compiled.catalog.check_parameters(population.as_of)
+def evaluate_population(
+    compiled: CompiledSystem, population: Population, on: dt.date | None = None
+) -> PopulationResult:
+    """Evaluate every program for every household and person of a population, vectorized."""
+    day = on or population.as_of
+    compiled.catalog.check_parameters(day)
     run = simulate(compiled, population)
+    members = run.members
     status: dict[str, Array] = {}
     benefit: dict[str, Array] = {}
-    for pid, rules in compiled.catalog.programs.items():
-        s = run.per_household(pid, "status")
-        b = run.per_household(pid, "benefit")
-        outside = _outside(rules, population)
-        if outside.any():
-            s = np.where(outside, 0.0, s)
-            b = np.where(outside, 0.0, b)
+    person_status: dict[str, Array] = {}
+    person_benefit: dict[str, Array] = {}
+    for pid, entity in compiled.programs.items():
+        s = run.calculate(pid, STATUS, day)
+        b = run.calculate(pid, BENEFIT, day)
+        if entity == "person":
+            person_status[pid], person_benefit[pid] = s, b
+            s = _any_member(members.household_of, s, members.n_households)
+            b = members.household_sum(b)
         status[pid], benefit[pid] = s, b
-    return PopulationResult(status, benefit)
+    return PopulationResult(dict(compiled.programs), status, benefit, person_status, person_benefit)
 
 
-def _outside(rules: ProgramRules, population: Population) -> npt.NDArray[np.bool_]:
-    """Households certainly outside the program's jurisdiction (an unknown place might be in)."""
-    jurisdiction = rules.program.jurisdiction
-    fact = "municipality" if jurisdiction.level == "municipal" else "province"
-    where = population.household.get(fact)
-    if jurisdiction.level == "federal" or where is None:
-        return np.zeros(population.n_households, dtype=bool)
-    code = float(FACTS[fact].code(jurisdiction.code))
-    return np.asarray((where != code) & ~np.isnan(where))
+def _any_member(household_of: np.ndarray, status: Array, n: int) -> Array:
+    """Kleene "some member is eligible" per household."""
+    eligible = np.bincount(household_of, weights=status == 1.0, minlength=n) > 0
+    unknown = np.bincount(household_of, weights=np.isnan(status), minlength=n) > 0
+    return np.where(eligible, 1.0, np.where(unknown, np.nan, 0.0))

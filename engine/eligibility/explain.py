@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
-from engine.catalog.compiler import context_for
-from engine.catalog.expressions import AGGREGATES, Expr
-from engine.catalog.facts import FACTS, ROLES, SOURCES, Entity, Kind
-from engine.catalog.loader import ProgramRules
-from engine.catalog.tree import ALWAYS_KNOWN
-from engine.catalog.vectorize import compiled
-from engine.eligibility.simulate import Run
+from engine.catalog.facts import Entity, Kind
+from engine.catalog.program import Part, ProgramRules
+from engine.catalog.tree import AGGREGATES, ALWAYS_KNOWN, Expr
+from engine.evaluation.simulate import Run
 from engine.kleene import Array
 
 __all__ = ["Explainer"]
@@ -22,10 +20,11 @@ __all__ = ["Explainer"]
 class Explainer:
     """Evaluates a program's sub-expressions on a finished run, for one household at a time."""
 
-    def __init__(self, run: Run, rules: ProgramRules) -> None:
+    def __init__(self, run: Run, rules: ProgramRules, on: dt.date | None = None) -> None:
         self.run = run
         self.rules = rules
-        self.ctx: Any = context_for(run.compiled, run.simulation, rules.id, run.day)
+        self.on = on
+        self.ctx: Any = run.context(rules.id, on)
         self._seen: set[tuple[int, bytes]] = set()
 
     def value(self, expr: Expr) -> Array:
@@ -34,26 +33,21 @@ class Explainer:
         Computed once per node: the run's node memo (``simulate(..., explain=True)``) keeps
         them, and leaves are cached by the evaluation context.
         """
-        return compiled(expr)(self.ctx)
+        return self.run.compiled.explain_fn(expr)(self.ctx)
 
-    def _row(self, household: int) -> int:
-        """The row of ``household`` in the program's entity (its applicant for person programs)."""
-        if self.rules.program.entity == "person":
-            return int(self.run.members.applicant[household])
-        return household
+    def placeholder_values(self, row: int) -> Mapping[str, float]:
+        """The program's placeholder values for one row of its entity (a household, or a
+        person for person programs), evaluated when a text asks."""
+        return _Placeholders(self, row)
 
-    def placeholder_values(self, household: int) -> Mapping[str, float]:
-        """The program's placeholder values for one household, evaluated when a text asks."""
-        return _Placeholders(self, self._row(household))
+    def part(self, row: int, part: Part) -> float:
+        """A criterion, the amount, the scope or the jurisdiction test for one row."""
+        return float(self.ctx.part(part)[row])
 
-    def part(self, household: int, name: str) -> float:
-        """A criterion (``crit__<id>``), ``amount`` or ``scope`` for one household."""
-        return float(self.ctx.part(name)[self._row(household)])
-
-    def missing_facts(self, household: int, exprs: list[Expr]) -> set[str]:
-        """The unknown stated facts that leave any of ``exprs`` unknown for ``household``."""
+    def missing_facts(self, row: int, exprs: list[Expr]) -> set[str]:
+        """The unknown stated facts that leave any of ``exprs`` unknown for ``row``."""
         found: set[str] = set()
-        rows = np.array([self._row(household)])
+        rows = np.array([row])
         for expr in exprs:
             self._walk(expr, rows, found)
         return found
@@ -70,10 +64,13 @@ class Explainer:
         self._seen.add(visit)
         op, members = expr.op, self.run.members
         if op == "fact":
-            fact = FACTS[expr.value]
+            fact = self.run.compiled.catalog.facts[expr.value]
             if fact.entity == "household" and expr.scope == "person":
                 rows = members.household_of[rows]
             self._fact(expr.value, fact.entity, rows, found)
+        elif op == "def":
+            inner = expr.args[0]
+            self._walk(inner, self._convert(rows, expr.scope, inner.scope), found)
         elif op == "var":
             target = self.rules.variables[expr.value]
             self._walk(target, self._convert(rows, expr.scope, target.scope), found)
@@ -89,6 +86,11 @@ class Explainer:
             self._walk(expr.args[0], rows, found)
         elif op == "call" and expr.value in ("is_eligible", "amount_of"):
             self._program(expr.args[0].value, expr.scope, rows, found)
+        elif op == "call" and expr.value == "criterion":
+            other = self.run.compiled.catalog.programs[expr.args[0].value]
+            criterion = other.criteria[expr.args[1].value]
+            explainer = Explainer(self.run, other, self.on)
+            explainer._walk(criterion, self._convert(rows, expr.scope, other.program.entity), found)
         elif op == "if":
             condition = self.value(expr.args[0])[rows]
             self._walk(expr.args[0], rows, found)
@@ -109,29 +111,18 @@ class Explainer:
 
     def _program(self, program_id: str, scope: Entity, rows: np.ndarray, found: set[str]) -> None:
         other = self.run.compiled.catalog.programs[program_id]
-        explainer = Explainer(self.run, other)
+        explainer = Explainer(self.run, other, self.on)
         rows = self._convert(rows, scope, other.program.entity)
         for expr in _deciding(other):
             explainer._walk(expr, rows, found)
 
     def _fact(self, name: str, entity: Entity, rows: np.ndarray, found: set[str]) -> None:
-        population = self.run.population
-        if name == "family_net_income":
-            partners = np.isin(population.role, [ROLES.index("applicant"), ROLES.index("spouse")])
-            persons = np.nonzero(partners & _member_of(population.household_of, rows))[0]
-            year = self.rules.program.income_year.base_year(population.as_of)
-            incomes = population.yearly["net_income"][year]
-            for person in persons[np.isnan(incomes[persons])]:
-                found.add(f"members/{population.person_ids[person]}/net_income")
-            return
-        name = SOURCES.get(name, name)
-        if FACTS[name].derived:
-            return
         if entity == "household":
             found.add(f"household/{name}")
             return
+        population = self.run.population
         for person in rows:
-            found.add(f"members/{population.person_ids[person]}/{name}")
+            found.add(f"members/{population.member_id(int(person))}/{name}")
 
 
 class _Placeholders(Mapping[str, float]):
@@ -170,9 +161,4 @@ def _member_of(household_of: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 def _deciding(rules: ProgramRules) -> list[Expr]:
     """The expressions a program's status depends on."""
-    exprs = list(rules.criteria.values())
-    if rules.amount is not None:
-        exprs.append(rules.amount)
-    if rules.scope is not None:
-        exprs.append(rules.scope)
-    return exprs
+    return [expr for _, expr in rules.parts()]

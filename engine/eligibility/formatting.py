@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from engine.catalog.facts import FACTS, Kind
+from engine.catalog.facts import Fact, Kind
 from engine.kleene import from_days
 
 __all__ = ["render", "render_value", "round_cents"]
@@ -23,8 +23,8 @@ def _number(value: float, lang: str, decimals: int) -> str:
     return text
 
 
-def render_value(value: float, fmt: str, lang: str, name: str = "") -> str:
-    """Format one value for an explanation.
+def render_value(value: float, fmt: str, lang: str, fact: Fact | None = None) -> str:
+    """Format one value for an explanation (``fact``: what the value is, when it is a fact).
 
     Examples:
         >>> render_value(41000, "money", "en"), render_value(41000.5, "money", "fr")
@@ -36,9 +36,8 @@ def render_value(value: float, fmt: str, lang: str, name: str = "") -> str:
     """
     if value is None or math.isnan(value):
         return _UNKNOWN[lang]
-    fact = FACTS.get(name)
-    if fact is not None and fact.kind == Kind.ENUM and fact.values:
-        return fact.values[int(value)]
+    if fact is not None and fact.kind == Kind.ENUM and fact.codes:
+        return fact.value_labels[fact.value_of(value)][lang]
     if (fact is not None and fact.kind == Kind.BOOL) or fmt == "bool":
         yes = {"en": ("yes", "no"), "fr": ("oui", "non")}[lang]
         return yes[0] if value == 1.0 else yes[1]
@@ -69,19 +68,22 @@ def _pieces(template: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(pieces)
 
 
-def render(template: str, values: Mapping[str, float], lang: str) -> str:
-    """Fill ``{name}`` / ``{name:format}`` placeholders with values.
+def render(
+    template: str, values: Mapping[str, float], lang: str, facts: Mapping[str, Fact] | None = None
+) -> str:
+    """Fill ``{name}`` / ``{name:format}`` placeholders with values (``facts``: how to show a
+    placeholder that names a fact, e.g. an enum's label).
 
     Examples:
         >>> render("{afni:money} is above {cap:money}.", {"afni": 41000, "cap": 37487}, "en")
         '$41,000 is above $37,487.'
     """
-
+    known = facts or {}
     parts = []
     for literal, name, fmt in _pieces(template):
         parts.append(literal)
         if name:
-            parts.append(render_value(values.get(name, math.nan), fmt, lang, name))
+            parts.append(render_value(values.get(name, math.nan), fmt, lang, known.get(name)))
     return "".join(parts)
 
 

@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from engine.catalog.facts import FACTS, SOURCES, Kind
-from engine.catalog.loader import ProgramRules
-from engine.eligibility.population import Population
+from engine.catalog.facts import Fact, FactRegistry, Kind
+from engine.evaluation.population import Population
 from engine.kleene import Array, to_days
 
 __all__ = ["Candidate", "best_question", "candidates", "with_variants"]
 
-_INCOMES = (0.0, 5_000.0, 15_000.0, 25_000.0, 35_000.0, 50_000.0, 75_000.0, 100_000.0, 250_000.0)
+# ages that straddle the limits of the programs (a date of birth is tried at each)
 _AGES = (0, 3, 5, 6, 12, 17, 18, 19, 30, 45, 60, 64, 65, 70, 75, 85)
-_NUMBERS: dict[str, tuple[float, ...]] = {
-    "years_in_canada_since_18": (0.0, 5.0, 10.0, 20.0, 39.0, 40.0),
-    "insurable_hours_52w": (0.0, 420.0, 600.0, 910.0, 2000.0),
-    "monthly_shelter_cost": (0.0, 400.0, 800.0, 1500.0),
-    "liquid_assets": (0.0, 5_000.0, 20_000.0, 100_000.0),
-}
+_DEFAULT_NUMBERS = (0.0, 1.0, 10.0, 100.0, 1_000.0, 10_000.0)
 
 
 @dataclass(frozen=True)
@@ -41,47 +34,27 @@ class Candidate:
     samples: tuple[float, ...]
 
 
-def _samples(fact: str, as_of: dt.date) -> tuple[float, ...]:
-    spec = FACTS[fact]
-    if spec.kind == Kind.BOOL:
+def _samples(fact: Fact, as_of: dt.date) -> tuple[float, ...]:
+    """The representative answers tried for a fact (the registry's samples for numbers)."""
+    if fact.kind == Kind.BOOL:
         return (0.0, 1.0)
-    if spec.kind == Kind.ENUM:
-        return tuple(float(i) for i in range(len(spec.values)))
-    if spec.kind == Kind.DATE:
+    if fact.kind == Kind.ENUM:
+        return tuple(float(code) for code in sorted(fact.codes.values()))
+    if fact.kind == Kind.DATE:
         today = to_days(as_of)
         return tuple(today - age * 365.25 - 40 for age in _AGES)
-    if spec.yearly:
-        return _INCOMES
-    return _NUMBERS.get(fact, (0.0, 1.0, 10.0, 100.0, 1_000.0, 10_000.0))
+    return fact.samples or _DEFAULT_NUMBERS
 
 
-@lru_cache(maxsize=256)
-def _program_facts(rules: ProgramRules) -> frozenset[str]:
-    names: set[str] = set()
-    exprs = [*rules.variables.values(), *rules.criteria.values()]
-    exprs += [e for e in (rules.amount, rules.scope) if e is not None]
-    for expr in exprs:
-        names |= expr.names("fact")
-        if any(n.op == "call" and n.value == "age_on" for n in expr.walk()):
-            names.add("date_of_birth")
-    stated = {SOURCES.get(n, n) for n in names}
-    return frozenset(n for n in stated if not FACTS[n].derived)
-
-
-def read_facts(programs: list[ProgramRules]) -> set[str]:
-    """The stated facts the programs read (derived facts mapped to their sources)."""
-    return set().union(*(_program_facts(rules) for rules in programs))
-
-
-def candidates(population: Population, facts: set[str]) -> list[Candidate]:
+def candidates(population: Population, names: set[str], facts: FactRegistry) -> list[Candidate]:
     """Unknown facts of household 0 that some program reads."""
     out: list[Candidate] = []
-    for name in sorted(facts):
-        fact = FACTS[name]
+    for name in sorted(names):
+        fact = facts[name]
         if fact.entity == "household":
             if np.isnan(population.household[name][0]):
                 out.append(
-                    Candidate(f"household/{name}", name, None, _samples(name, population.as_of))
+                    Candidate(f"household/{name}", name, None, _samples(fact, population.as_of))
                 )
             continue
         for person in range(population.n_persons):
@@ -90,12 +63,14 @@ def candidates(population: Population, facts: set[str]) -> list[Candidate]:
             else:
                 unknown = bool(np.isnan(population.person[name][person]))
             if unknown:
-                path = f"members/{population.person_ids[person]}/{name}"
-                out.append(Candidate(path, name, person, _samples(name, population.as_of)))
+                path = f"members/{population.member_id(person)}/{name}"
+                out.append(Candidate(path, name, person, _samples(fact, population.as_of)))
     return out
 
 
-def with_variants(population: Population, found: list[Candidate]) -> Population:
+def with_variants(
+    population: Population, found: list[Candidate], facts: FactRegistry
+) -> Population:
     """Household 0 followed by one copy per (candidate, sample) with that fact answered."""
     copies = 1 + sum(len(c.samples) for c in found)
     n = population.n_persons
@@ -107,11 +82,11 @@ def with_variants(population: Population, found: list[Candidate]) -> Population:
         as_of=population.as_of,
         household_of=np.repeat(np.arange(copies, dtype=np.int64), n),
         role=np.tile(population.role, copies),
+        n_households=copies,
         person={k: tile(v) for k, v in population.person.items()},
         yearly={k: {y: tile(v) for y, v in by.items()} for k, by in population.yearly.items()},
         household={k: np.tile(v, copies) for k, v in population.household.items()},
-        person_ids=list(population.person_ids) * copies,
-        household_ids=[str(i) for i in range(copies)],
+        member_ids=list(population.member_ids) * copies,
     )
     copy = 1
     for candidate in found:
@@ -120,7 +95,7 @@ def with_variants(population: Population, found: list[Candidate]) -> Population:
                 out.household[candidate.fact][copy] = sample
             else:
                 row = copy * n + candidate.person
-                if FACTS[candidate.fact].yearly:
+                if facts[candidate.fact].yearly:
                     for values in out.yearly[candidate.fact].values():
                         values[row] = sample
                 else:

@@ -7,18 +7,19 @@ times cheaper than building a hundred small models in Python).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from engine import kleene
-from engine.catalog.expressions import Expr
-from engine.catalog.loader import ProgramRules
+from engine.catalog.facts import Fact
+from engine.catalog.program import AMOUNT, SCOPE, Part, ProgramRules
 from engine.catalog.schema import Text
+from engine.catalog.tree import Expr
 from engine.eligibility.explain import Explainer
 from engine.eligibility.formatting import render, round_cents
-from engine.eligibility.simulate import Run
+from engine.evaluation.simulate import Run
 
 __all__ = ["program_result"]
 
@@ -38,16 +39,18 @@ def _status_name(value: float) -> str:
     return "eligible" if value == 1.0 else "ineligible"
 
 
-def _text(template: Text, values: Mapping[str, float]) -> dict[str, str]:
-    return {"en": render(template.en, values, "en"), "fr": render(template.fr, values, "fr")}
+def _text(template: Text, values: Mapping[str, float], facts: Mapping[str, Fact]) -> dict[str, str]:
+    return {
+        "en": render(template.en, values, "en", facts),
+        "fr": render(template.fr, values, "fr", facts),
+    }
 
 
 def _localized(text: Text) -> dict[str, str]:
     return {"en": text.en, "fr": text.fr}
 
 
-@lru_cache(maxsize=512)
-def _static(rules: ProgramRules) -> dict[str, Any]:
+def static_part(rules: ProgramRules) -> dict[str, Any]:
     """The parts of a result that do not depend on the household, built once per program."""
     program = rules.program
     delivery = program.delivery
@@ -68,44 +71,66 @@ def _static(rules: ProgramRules) -> dict[str, Any]:
     }
 
 
-def program_result(run: Run, rules: ProgramRules, status_value: float) -> dict[str, Any]:
-    """The contract's result for household 0 of ``run`` and one program, as a plain dict."""
+def program_result(
+    run: Run,
+    rules: ProgramRules,
+    status_value: float,
+    static: dict[str, Any],
+    on: dt.date | None = None,
+    row: int | None = None,
+) -> dict[str, Any]:
+    """The contract's result for household 0 of ``run`` and one program on ``on``, as a plain
+    dict (``static``: the program's household-independent part, see :func:`static_part`).
+
+    ``row`` is the row of the program's entity to report (default: household 0, or its
+    applicant for a person program).
+    """
     program = rules.program
-    explainer = Explainer(run, rules)
-    values = explainer.placeholder_values(0)
+    facts = run.compiled.catalog.facts
+    explainer = Explainer(run, rules, on)
+    if row is None:
+        row = int(run.members.applicant[0]) if program.entity == "person" else 0
+    values = explainer.placeholder_values(row)
     status = _status_name(status_value)
     criteria: list[dict[str, Any]] = []
     unknown: list[Expr] = []
     for criterion in program.eligibility:
-        name = kleene.status_name(explainer.part(0, f"crit__{criterion.id}"))
+        name = kleene.status_name(explainer.part(row, Part.criterion(criterion.id)))
         template = criterion.explain
         if name == "false" and criterion.when_false is not None:
             template = criterion.when_false
         elif name == "unknown":
             template = criterion.when_unknown or template
             unknown.append(rules.criteria[criterion.id])
-        criteria.append({"id": criterion.id, "status": name, "explain": _text(template, values)})
+        criteria.append(
+            {"id": criterion.id, "status": name, "explain": _text(template, values, facts)}
+        )
     amount_value = math.nan
     if not program.in_kind:
-        amount_value = explainer.part(0, "amount")
+        amount_value = explainer.part(row, AMOUNT)
         positive = "unknown" if math.isnan(amount_value) else str(amount_value > 0).lower()
         template = _POSITIVE_UNKNOWN if positive == "unknown" else _POSITIVE
         criteria.append(
-            {"id": "has_positive_amount", "status": positive, "explain": _text(template, values)}
+            {
+                "id": "has_positive_amount",
+                "status": positive,
+                "explain": _text(template, values, facts),
+            }
         )
     scope_text = None
     missing: set[str] = set()
     if status == "undetermined":
-        inside = explainer.part(0, "scope") if rules.scope is not None else 1.0
+        inside = explainer.part(row, SCOPE) if rules.scope is not None else 1.0
         if inside != 1.0 and program.scope is not None and rules.scope is not None:
-            scope_text = _text(program.scope.explain, values)
+            scope_text = _text(program.scope.explain, values, facts)
             if math.isnan(inside):
-                missing = explainer.missing_facts(0, [rules.scope])
+                missing = explainer.missing_facts(row, [rules.scope])
         else:
             if rules.amount is not None and math.isnan(amount_value):
                 unknown.append(rules.amount)
-            missing = explainer.missing_facts(0, unknown)
-    as_of = run.population.as_of
+            unknown.append(rules.jurisdiction)
+            missing = explainer.missing_facts(row, unknown)
+    as_of = on or run.population.as_of
     outdated = program.valid_through is not None and as_of > program.valid_through
     amount = None
     if not program.in_kind and not math.isnan(amount_value) and status != "ineligible":
@@ -117,9 +142,9 @@ def program_result(run: Run, rules: ProgramRules, status_value: float) -> dict[s
         }
     member = None
     if program.entity == "person":
-        member = run.population.person_ids[int(run.members.applicant[0])]
+        member = run.population.member_id(row)
     return {
-        **_static(rules),
+        **static,
         "status": status,
         "amount": amount,
         "criteria": criteria,

@@ -14,6 +14,7 @@ __all__ = [
     "DeliveryOut",
     "JurisdictionOut",
     "LocalizedText",
+    "MemberResult",
     "NextQuestion",
     "ProgramResult",
     "ReferenceOut",
@@ -72,6 +73,16 @@ class DeliveryOut(_Out):
     deadline: LocalizedText | None = None
 
 
+class MemberResult(_Out):
+    """A person program's answer for one member of the household."""
+
+    member: str
+    status: Status
+    amount: Amount | None
+    criteria: list[CriterionResult]
+    missing_facts: list[str]
+
+
 class ProgramResult(_Out):
     """The answer for one program."""
 
@@ -93,6 +104,7 @@ class ProgramResult(_Out):
     valid_through: dt.date | None = None
     rates_may_be_outdated: bool = False
     rule_status: Literal["verified", "unverified"] = "verified"
+    by_member: list[MemberResult] | None = None
 
 
 class NextQuestion(_Out):

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.catalog._yaml import load_located
-from engine.catalog.loader import default_rules_dir, parse_model
+from engine.catalog.loader import parse_model
+from engine.catalog.profile import parse_profile
 from engine.catalog.schema import RuleCase, RuleTestFile
-from engine.eligibility.evaluate import check, compiled_system
-from engine.eligibility.profile import parse_profile
+from engine.eligibility.evaluate import check
 from engine.errors import InputError, RuleSchemaError
+from engine.evaluation.compiler import CompiledSystem
 
 __all__ = ["CaseOutcome", "load_rule_tests", "run_case", "run_rule_tests"]
 
@@ -28,9 +29,8 @@ class CaseOutcome:
     detail: str = ""
 
 
-def load_rule_tests(path: Path | None = None) -> list[tuple[Path, int, RuleTestFile, RuleCase]]:
-    """Every case under ``path`` (a tests folder or one file; default: the bundled tests)."""
-    root = path or default_rules_dir() / "tests"
+def load_rule_tests(root: Path) -> list[tuple[Path, int, RuleTestFile, RuleCase]]:
+    """Every case under ``root`` (a tests folder or one file)."""
     files = [root] if root.is_file() else sorted(root.rglob("*.yaml"))
     cases = []
     for file in files:
@@ -42,21 +42,23 @@ def load_rule_tests(path: Path | None = None) -> list[tuple[Path, int, RuleTestF
 
 
 def run_case(
-    file: Path, line: int, suite: RuleTestFile, case: RuleCase, rules_dir: Path | None = None
+    compiled: CompiledSystem, file: Path, line: int, suite: RuleTestFile, case: RuleCase
 ) -> CaseOutcome:
     """Evaluate one case and compare status and annual amount."""
 
     def outcome(passed: bool, detail: str = "") -> CaseOutcome:
         return CaseOutcome(file, line, suite.program, case.name, passed, detail)
 
-    if suite.program not in compiled_system(rules_dir).catalog.programs:
+    if suite.program not in compiled.catalog.programs:
         reason = f"unknown program {suite.program!r}: no rule file has this id"
         raise RuleSchemaError(file, line, reason)
+    model = compiled.catalog.profile_model
     try:
-        profile = parse_profile({"as_of": case.as_of.isoformat(), "household": case.input})
+        data = {"as_of": case.as_of.isoformat(), "household": case.input}
+        profile = parse_profile(data, model)
     except InputError as exc:
         raise RuleSchemaError(file, line, f"case input is invalid: {exc}") from exc
-    result = check(profile, rules_dir)
+    result = check(compiled, profile)
     found = [r for r in result.results if r.program == suite.program]
     want = case.output
     if not found:  # the program's jurisdiction does not cover the household: not eligible
@@ -75,6 +77,6 @@ def run_case(
     return outcome(True)
 
 
-def run_rule_tests(path: Path | None = None, rules_dir: Path | None = None) -> list[CaseOutcome]:
-    """Run every case under ``path``."""
-    return [run_case(*case, rules_dir=rules_dir) for case in load_rule_tests(path)]
+def run_rule_tests(compiled: CompiledSystem, root: Path) -> list[CaseOutcome]:
+    """Run every case under ``root`` (a tests folder or one file)."""
+    return [run_case(compiled, *case) for case in load_rule_tests(root)]

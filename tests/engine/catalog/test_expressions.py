@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from kit import namespace
 
-from engine.catalog.expressions import ExpressionProblem, Namespace, check
+from engine.catalog.expressions import ExpressionProblem, check_expression
 from engine.catalog.facts import Kind
 
-NS = Namespace(
+NS = namespace(
     entity="household",
+    program="xx_demo",
     parameters={"cap": Kind.NUMBER, "rates": Kind.TABLE},
-    programs={"ca_ccb": "household", "ca_oas": "person"},
+    programs={"ca_ccb": "household", "ca_oas": "person", "xx_demo": "household"},
+    foreign_parameters={
+        "ca_oas": {"max_65_74": Kind.NUMBER},
+        "ca_ccb": {"reduction_rate_1": Kind.TABLE},
+    },
+    foreign_criteria={"ca_ccb": ["has_eligible_status"]},
 )
 
 
@@ -27,16 +34,26 @@ NS = Namespace(
         ("applicant(age) if has_spouse else 0", Kind.NUMBER),
         ("lookup(rates, count(is_child))", Kind.NUMBER),
         ('date("2026-07-01") > as_of', Kind.BOOL),
+        ('criterion("ca_ccb", "has_eligible_status")', Kind.BOOL),
+        ('any(is_child) and criterion("ca_ccb", "has_eligible_status")', Kind.BOOL),
+        ('parameter("ca_oas", "max_65_74") * 12', Kind.NUMBER),
+        ('lookup(parameter("ca_ccb", "reduction_rate_1"), 2)', Kind.NUMBER),
     ],
 )
 def test_admitted_expressions_have_their_type(source: str, kind: Kind) -> None:
-    assert check(source, NS).kind == kind
+    assert check_expression(source, NS).kind == kind
 
 
 @pytest.mark.parametrize(
     ("source", "reason"),
     [
-        ("age > 65", "person fact 'age' used at household level"),
+        ("age > 65", "'age' is defined per person"),
+        ("net_income > 65", "person fact 'net_income' used at household level"),
+        ('criterion("ca_ccb", "nope")', "ca_ccb has no criterion 'nope'"),
+        ('parameter("ca_oas", "nope")', "ca_oas has no parameter 'nope'"),
+        ('parameter("ca_ccb", "reduction_rate_1")', "can only be read with lookup"),
+        ('is_eligible("xx_demo")', "cannot read the program's own result"),
+        ('criterion("nope", "x")', "unknown program 'nope'"),
         ('province < "ON"', "cannot order text values"),
         ("as_of + as_of", "cannot combine a date and a date"),
         ("cap if has_spouse else has_spouse", "both branches of 'if' must have the same type"),
@@ -59,5 +76,5 @@ def test_admitted_expressions_have_their_type(source: str, kind: Kind) -> None:
 )
 def test_rejected_expressions_say_why(source: str, reason: str) -> None:
     with pytest.raises(ExpressionProblem) as caught:
-        check(source, NS)
+        check_expression(source, NS)
     assert reason in caught.value.reason, caught.value.reason

@@ -6,14 +6,13 @@ import copy
 from typing import Any
 
 import pytest
+from kit import ENGINE
 
-from engine.eligibility.evaluate import check
-from engine.eligibility.profile import parse_profile
 from engine.eligibility.result import CheckResult, ProgramResult
 
 
 def _run(data: dict[str, Any]) -> CheckResult:
-    return check(parse_profile(data))
+    return ENGINE.check(data)
 
 
 def _program(result: CheckResult, program_id: str) -> ProgramResult:

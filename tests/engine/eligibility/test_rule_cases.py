@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from kit import ENGINE
 
 from engine.catalog.loader import load_catalog
 from engine.eligibility.rule_tests import load_rule_tests, run_case
@@ -17,7 +18,7 @@ CASES = load_rule_tests(RULES / "tests")
     "case", CASES, ids=[f"{suite.program}:{line}" for _, line, suite, _ in CASES]
 )
 def test_rule_case(case: tuple) -> None:  # type: ignore[type-arg]
-    outcome = run_case(*case)
+    outcome = run_case(ENGINE.compiled, *case)
     assert outcome.passed, f"{outcome.name}: {outcome.detail}"
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kit import CATALOG, ENGINE
 
-from engine.eligibility.profile import parse_profile
+from engine.catalog.profile import parse_profile
 from engine.errors import InputError
 
 
@@ -25,6 +27,10 @@ def _household(**member: Any) -> dict[str, Any]:
         (_household(net_income={"2024": "x"}), "household/members/0/net_income", "not a number"),
         (_household(custody="half"), "household/members/0/custody", "must be one of"),
         (_household(has_pet=True), "household/members/0/has_pet", "unknown field"),
+        (_household(net_income=True), "household/members/0/net_income", "not a number"),
+        (_household(net_income="35000"), "household/members/0/net_income", "not a number"),
+        (_household(net_income=-1), "household/members/0/net_income", "greater than or equal to 0"),
+        (_household(months_in_canada=2000), "household/members/0/months_in_canada", "less than"),
         (_household(has_disability="maybe"), "household/members/0/has_disability", "true or false"),
         ({"household": {"members": []}}, "household/members", "must not be empty"),
         (
@@ -56,23 +62,35 @@ def _household(**member: Any) -> dict[str, Any]:
 )
 def test_invalid_profile_names_path_and_reason(data: Any, path: str, reason: str) -> None:
     with pytest.raises(InputError) as caught:
-        parse_profile(data)
+        ENGINE.parse(data)
     assert caught.value.path == path
     assert reason in caught.value.reason
 
 
 def test_absent_facts_stay_unknown_not_zero() -> None:
-    member = parse_profile(_household()).household.members[0]
+    member = ENGINE.parse(_household()).household.members[0]
     assert member.net_income is None and member.has_disability is None
 
 
-def test_one_run_evaluates_one_date() -> None:
-    from engine.eligibility.population import from_profiles
-
-    first = parse_profile({"as_of": "2026-01-15", **_household()})
-    second = parse_profile({"as_of": "2026-02-15", **_household()})
+def test_a_profile_without_a_date_takes_the_callers_clock_never_the_system_date() -> None:
+    assert ENGINE.parse(_household()).as_of == dt.date(2026, 1, 15)  # kit's engine clock
     with pytest.raises(InputError) as caught:
-        from_profiles([first, second], {2024})
+        parse_profile(_household(), CATALOG.profile_model)
+    assert caught.value.path == "as_of"
+
+
+def test_every_stated_fact_of_the_registry_is_a_profile_field() -> None:
+    fields = CATALOG.profile_model.model_fields["household"].annotation
+    member = fields.model_fields["members"].annotation.__args__[0]  # type: ignore[union-attr]
+    stated = {f.name for f in CATALOG.facts.stated if f.entity == "person"} - {"role"}
+    assert stated <= set(member.model_fields)
+
+
+def test_one_run_evaluates_one_date() -> None:
+    first = ENGINE.parse({"as_of": "2026-01-15", **_household()})
+    second = ENGINE.parse({"as_of": "2026-02-15", **_household()})
+    with pytest.raises(InputError) as caught:
+        ENGINE.population([first, second])
     assert caught.value.path == "1/as_of"
 
 
@@ -109,7 +127,7 @@ def test_any_json_is_a_profile_or_an_input_error_with_a_path(data: st.DataObject
     }[where]
     target["net_income" if where == "income" else key] = value
     try:
-        parsed = parse_profile(profile)
+        parsed = ENGINE.parse(profile)
     except InputError as error:
         assert error.reason
         return

@@ -13,11 +13,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kit import FACTS, code, namespace
 
-from engine.catalog.entities import Members
-from engine.catalog.expressions import ExpressionProblem, Namespace, check
-from engine.catalog.facts import FACTS, ROLES, Entity, Kind
-from engine.catalog.vectorize import age_at, compile_expr
+from engine.catalog.expressions import ExpressionProblem, check_expression
+from engine.catalog.facts import ROLE_CODES, Entity, Kind
+from engine.catalog.program import Part
+from engine.evaluation.entities import Members
+from engine.evaluation.vectorize import age_at, compile_expr
 from engine.kleene import Array
 
 NAN = math.nan
@@ -30,24 +32,22 @@ class FakeContext:
     node_memo = None
 
     def __init__(self) -> None:
-        role = np.array([ROLES.index(r) for r in ("applicant", "spouse", "child", "applicant")])
+        role = np.array([ROLE_CODES[r] for r in ("applicant", "spouse", "child", "applicant")])
         self.members = Members.build(np.array([0, 0, 0, 1]), role, 2)
+        citizen, resident = (
+            code("residency_status", "citizen"),
+            code("residency_status", "permanent_resident"),
+        )
         self.person = {
+            "role": role.astype(np.float64),
             "net_income": np.array([30_000.0, NAN, 0.0, 12_000.0]),
             "date_of_birth": np.array(
                 [DAY - 40 * 365.25, DAY - 38 * 365.25, DAY - 4 * 365.25, NAN]
             ),
-            "is_child": np.array([0.0, 0.0, 1.0, 0.0]),
-            "is_partner": np.array([1.0, 1.0, 0.0, 1.0]),
             "has_disability": np.array([0.0, NAN, 1.0, NAN]),
-            "residency_status": np.array([0.0, 1.0, 0.0, NAN]),
+            "residency_status": np.array([citizen, resident, citizen, NAN]),
         }
-        self.person["age"] = age_at(self.person["date_of_birth"], np.full(4, DAY))
-        self.household = {
-            "province": np.array([8.0, NAN]),
-            "has_spouse": np.array([1.0, 0.0]),
-            "family_net_income": np.array([NAN, 12_000.0]),
-        }
+        self.household = {"province": np.array([code("province", "ON"), NAN])}
 
     def fact(self, name: str, scope: Entity) -> Array:
         if FACTS[name].entity == "person":
@@ -55,16 +55,16 @@ class FakeContext:
         values = self.household[name]
         return values[self.members.household_of] if scope == "person" else values
 
-    def param(self, name: str) -> float:
+    def param(self, program: str, name: str) -> float:
         return {"cap": 1_000.0, "rate": 0.1}[name]
 
-    def table(self, name: str) -> tuple[Array, Array]:
+    def table(self, program: str, name: str) -> tuple[Array, Array]:
         return np.array([1.0, 2.0, 4.0]), np.array([0.07, 0.135, 0.23])
 
     def var(self, name: str, scope: Entity) -> Array:
         raise KeyError(name)
 
-    def program(self, program_id: str, what: str, scope: Entity) -> Array:
+    def program(self, program_id: str, part: Part, scope: Entity) -> Array:
         raise KeyError(program_id)
 
     def age_on(self, scope: Entity, when: Array) -> Array:
@@ -82,8 +82,8 @@ class FakeContext:
 
 def evaluate(source: str) -> list[float]:
     parameters = {"cap": Kind.NUMBER, "rate": Kind.NUMBER, "t": Kind.TABLE}
-    namespace = Namespace(entity="household", parameters=parameters)
-    values: list[float] = compile_expr(check(source, namespace))(FakeContext()).tolist()  # type: ignore[arg-type]
+    ns = namespace(entity="household", program="xx", parameters=parameters)
+    values: list[float] = compile_expr(check_expression(source, ns))(FakeContext()).tolist()  # type: ignore[arg-type]
     return values
 
 
@@ -182,9 +182,9 @@ def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 @given(st.recursive(_LEAVES, _combine, max_leaves=8))
 def test_whatever_the_checker_admits_the_compiler_runs(source: str) -> None:
     parameters = {"cap": Kind.NUMBER, "rate": Kind.NUMBER, "rates": Kind.TABLE}
-    namespace = Namespace(entity="household", parameters=parameters)
+    ns = namespace(entity="household", program="xx", parameters=parameters)
     try:
-        expr = check(source, namespace)
+        expr = check_expression(source, ns)
     except ExpressionProblem:
         return
     values = compile_expr(expr)(FakeContext())  # type: ignore[arg-type]

@@ -15,13 +15,13 @@ import numpy as np
 import numpy.typing as npt
 
 from engine import kleene
-from engine.catalog.entities import Members
-from engine.catalog.expressions import Expr
 from engine.catalog.facts import Entity
-from engine.catalog.tree import ALWAYS_KNOWN
+from engine.catalog.program import BENEFIT, STATUS, Part
+from engine.catalog.tree import ALWAYS_KNOWN, Expr
+from engine.evaluation.entities import Members
 from engine.kleene import Array
 
-__all__ = ["EVERY_NODE", "Compiled", "EvalContext", "age_at", "compile_expr", "compiled"]
+__all__ = ["EVERY_NODE", "Compiled", "EvalContext", "age_at", "compile_expr"]
 
 
 class EvalContext(Protocol):
@@ -37,17 +37,17 @@ class EvalContext(Protocol):
     def fact(self, name: str, scope: Entity) -> Array:
         """A fact (stated or derived) for every row of ``scope``."""
 
-    def param(self, name: str) -> float:
-        """A parameter's value in force on the evaluation date."""
+    def param(self, program: str, name: str) -> float:
+        """A program's parameter value in force on the evaluation date."""
 
-    def table(self, name: str) -> tuple[Array, Array]:
-        """A table parameter in force on the evaluation date: sorted keys and their values."""
+    def table(self, program: str, name: str) -> tuple[Array, Array]:
+        """A program's table parameter in force on the evaluation date: sorted keys, values."""
 
     def var(self, name: str, scope: Entity) -> Array:
         """One of the program's variables for every row of ``scope``."""
 
-    def program(self, program_id: str, what: str, scope: Entity) -> Array:
-        """Another program's ``status`` or ``benefit`` for every row of ``scope``."""
+    def program(self, program_id: str, part: Part, scope: Entity) -> Array:
+        """Another program's status, benefit or criterion for every row of ``scope``."""
 
     def age_on(self, scope: Entity, when: Array) -> Array:
         """Completed years of age of every person row on the dates ``when``."""
@@ -72,13 +72,15 @@ def compile_expr(expr: Expr, shared: frozenset[int] = frozenset()) -> Compiled:
     their values in the context's ``node_memo`` when it has one, so they are computed once.
 
     Examples:
-        >>> from engine.catalog.expressions import Namespace, check
-        >>> fn = compile_expr(check("1 + 2 * 3", Namespace(entity="household")))
+        >>> from engine.catalog.tree import Expr
+        >>> from engine.catalog.facts import Kind
+        >>> one, two = (Expr("const", Kind.NUMBER, "household", v) for v in (1.0, 2.0))
+        >>> fn = compile_expr(Expr("arith", Kind.NUMBER, "household", "+", (one, two)))
         >>> class Ctx:
         ...     node_memo = None
         ...     def constant(self, scope, value): return np.full(2, value)
         >>> fn(Ctx()).tolist()
-        [7.0, 7.0]
+        [3.0, 3.0]
     """
     fn = _compile(expr, shared)
     key = id(expr)
@@ -110,10 +112,18 @@ def _compile(expr: Expr, shared: frozenset[int]) -> Compiled:
     if op == "var":
         name = expr.value
         return lambda ctx: ctx.var(name, scope)
-    if op == "call" and expr.value in ("is_eligible", "amount_of"):
+    if op == "call" and expr.value in ("is_eligible", "amount_of", "criterion"):
         program: str = expr.args[0].value
-        what = "status" if expr.value == "is_eligible" else "benefit"
-        return lambda ctx: ctx.program(program, what, scope)
+        part = {"is_eligible": STATUS, "amount_of": BENEFIT}.get(expr.value)
+        if part is None:
+            part = Part.criterion(expr.args[1].value)
+        return lambda ctx: ctx.program(program, part, scope)
+    if op == "def":
+        inner = compile_expr(expr.args[0], shared)
+        if expr.args[0].scope == scope:
+            return inner
+        # a household definition read per person: each person sees their household's value
+        return lambda ctx: inner(ctx)[ctx.members.household_of]
     special = _with_scalar(expr, shared)
     if special is not None:
         return special
@@ -141,9 +151,6 @@ def _compile(expr: Expr, shared: frozenset[int]) -> Compiled:
     return _call(expr, args)
 
 
-_CACHE: dict[int, tuple[Expr, Compiled]] = {}
-
-
 class _Every(frozenset[int]):
     """Every node id: compile with a memo wrapper on each node."""
 
@@ -152,17 +159,6 @@ class _Every(frozenset[int]):
 
 
 EVERY_NODE: frozenset[int] = _Every()
-
-
-def compiled(expr: Expr) -> Compiled:
-    """``compile_expr`` once per node, memoizing every node it computes in the context's
-    ``node_memo`` (explanations: each value is computed once, and shared nodes the formulas
-    already computed are reused)."""
-    entry = _CACHE.get(id(expr))
-    if entry is None or entry[0] is not expr:
-        entry = (expr, compile_expr(expr, EVERY_NODE))
-        _CACHE[id(expr)] = entry
-    return entry[1]
 
 
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -176,7 +172,8 @@ def _scalar(expr: Expr) -> Callable[[EvalContext], float] | None:
         return lambda ctx: value
     if expr.op == "param":
         name: str = expr.value
-        return lambda ctx: ctx.param(name)
+        owner: str = expr.owner or ""
+        return lambda ctx: ctx.param(owner, name)
     if expr.op == "date":
         day: str = expr.value
         return lambda ctx: ctx.day(day)
@@ -255,8 +252,9 @@ def _call(expr: Expr, args: list[Compiled]) -> Compiled:
         return _phase_out(*args)
     if name == "lookup":
         table_name: str = expr.args[0].value
+        table_owner: str = expr.args[0].owner or ""
         key = args[1]
-        return lambda ctx: _lookup(ctx.table(table_name), key(ctx))
+        return lambda ctx: _lookup(ctx.table(table_owner, table_name), key(ctx))
     if name in ("count", "sum"):
         inner = args[0]
         return lambda ctx: ctx.members.household_sum(inner(ctx))

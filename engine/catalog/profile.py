@@ -1,7 +1,8 @@
-"""The household profile (input contract, CONTRACTS.md) and its validation.
+"""The household profile (input contract, CONTRACTS.md), built from the fact registry.
 
-Every fact is optional: an absent fact is unknown, never zero or false. Bad input raises
-:class:`~engine.errors.InputError` naming the JSON path and the reason.
+Every fact is optional: an absent fact is unknown, never zero or false. The model's fields,
+types and allowed ranges come from ``rules/facts.yaml``, so adding a fact there adds it here.
+Bad input raises :class:`~engine.errors.InputError` naming the JSON path and the reason.
 """
 
 from __future__ import annotations
@@ -9,17 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from engine.catalog.facts import FACTS, PROVINCES
-from engine.catalog.municipalities import MUNICIPALITIES
+from engine.catalog.facts import Fact, FactRegistry
 from engine.errors import InputError
 
-__all__ = ["Demographics", "Household", "Member", "Profile", "parse_profile"]
-
-Money = Annotated[float, Field(allow_inf_nan=False)]
-Income = Money | dict[Annotated[str, Field(pattern=r"^\d{4}$")], Money]
+__all__ = ["Demographics", "Household", "Member", "Profile", "parse_profile", "profile_model"]
 
 
 class _Model(BaseModel):
@@ -38,45 +35,19 @@ class Demographics(_Model):
     age_band: str | None = None
 
 
-def _enum(name: str) -> Any:
-    return Literal[FACTS[name].values]
-
-
 class Member(_Model):
-    """One member of the household and the facts stated about them."""
+    """One member of the household; the facts stated about them are added from the registry."""
 
     id: Annotated[str, Field(min_length=1, max_length=64)]
     role: Literal["applicant", "spouse", "child", "dependant"]
-    date_of_birth: dt.date | None = None
-    marital_status: _enum("marital_status") | None = None  # type: ignore[valid-type]
-    residency_status: _enum("residency_status") | None = None  # type: ignore[valid-type]
-    months_in_canada: Annotated[float, Field(ge=0, le=1500)] | None = None
-    years_in_canada_since_18: Annotated[float, Field(ge=0, le=120)] | None = None
-    net_income: Income | None = None
-    employment_income: Income | None = None
-    self_employment_income: Income | None = None
-    pension_income: Income | None = None
-    ei_income: Income | None = None
-    oas_benefits_income: Income | None = None
-    social_assistance_income: Income | None = None
-    has_disability: bool | None = None
-    disability_tax_credit: bool | None = None
-    is_student: bool | None = None
-    custody: _enum("custody") | None = None  # type: ignore[valid-type]
-    employment_status: _enum("employment_status") | None = None  # type: ignore[valid-type]
-    insurable_hours_52w: Annotated[float, Field(ge=0, le=8784)] | None = None
-    is_caregiver: bool | None = None
-    is_indigenous: bool | None = None
-    monthly_shelter_cost: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
-    liquid_assets: Annotated[float, Field(allow_inf_nan=False)] | None = None
     demographics: Demographics | None = None
 
 
 class Household(_Model):
     """A family: one applicant, at most one spouse, children and other dependants."""
 
-    province: Literal[PROVINCES] | None = None  # type: ignore[valid-type]
-    municipality: Literal[MUNICIPALITIES] | None = None  # type: ignore[valid-type]
+    province: str | None = None
+    municipality: str | None = None
     members: Annotated[list[Member], Field(min_length=1, max_length=30)]
 
     @model_validator(mode="after")
@@ -100,8 +71,65 @@ class Household(_Model):
 class Profile(_Model):
     """The question: a household and the date it is asked about."""
 
-    as_of: dt.date = Field(default_factory=dt.date.today)
+    as_of: dt.date
     household: Household
+
+
+def _not_text_or_bool(value: Any) -> Any:
+    # JSON true is not 1 and "35000" is not a number: a profile states numbers as numbers
+    if isinstance(value, bool | str):
+        raise ValueError("not a number")
+    return value
+
+
+def _number(fact: Fact) -> Any:
+    bounds: dict[str, Any] = {"allow_inf_nan": False}
+    if fact.domain is not None and fact.domain.min is not None:
+        bounds["ge"] = fact.domain.min
+    if fact.domain is not None and fact.domain.max is not None:
+        bounds["le"] = fact.domain.max
+    return Annotated[float, BeforeValidator(_not_text_or_bool), Field(**bounds)]
+
+
+def _annotation(fact: Fact) -> Any:
+    if fact.type == "enum":
+        return Literal[fact.values]
+    if fact.type == "bool":
+        return bool
+    if fact.type == "date":
+        return dt.date
+    number: Any = _number(fact)
+    if fact.yearly:
+        return number | dict[Annotated[str, Field(pattern=r"^\d{4}$")], number]
+    return number
+
+
+def profile_model(facts: FactRegistry) -> type[Profile]:
+    """The profile model of a fact registry (one field per stated fact).
+
+    Examples:
+        >>> from engine.catalog.loader import load_facts
+        >>> from engine.catalog.paths import default_rules_dir
+        >>> model = profile_model(load_facts(default_rules_dir() / "facts.yaml"))
+        >>> household = model.model_fields["household"].annotation
+        >>> member = household.model_fields["members"].annotation.__args__[0]
+        >>> "net_income" in member.model_fields
+        True
+    """
+    fields: dict[str, Any] = {
+        fact.name: (_annotation(fact) | None, None)
+        for fact in facts.stated
+        if fact.entity == "person" and fact.name != "role"
+    }
+    member = create_model("Member", __base__=Member, **fields)
+    places = {
+        name: (Literal[facts[name].values] | None, None) for name in ("province", "municipality")
+    }
+    members = Annotated[list[member], Field(min_length=1, max_length=30)]  # type: ignore[valid-type]
+    household: Any = create_model(  # type: ignore[call-overload]
+        "Household", __base__=Household, members=(members, ...), **places
+    )
+    return create_model("Profile", __base__=Profile, household=(household, ...))
 
 
 _REASONS = {
@@ -124,29 +152,27 @@ _REASONS = {
 }
 
 
-def parse_profile(data: Any, as_of: dt.date | None = None) -> Profile:
-    """Validate a profile (parsed JSON); ``as_of`` overrides the profile's date.
+def parse_profile(
+    data: Any, model: type[Profile], *, as_of: dt.date | None = None, today: dt.date | None = None
+) -> Profile:
+    """Validate a profile (parsed JSON) against a catalog's profile model.
+
+    ``as_of`` overrides the profile's date; ``today`` is used when the profile gives none (the
+    caller's clock: the engine never reads the system date deep inside a model).
 
     Raises:
         InputError: naming the JSON path of the first problem and the reason.
-
-    Examples:
-        >>> p = parse_profile({"as_of": "2026-01-15",
-        ...     "household": {"members": [{"id": "a", "role": "applicant"}]}})
-        >>> p.household.members[0].net_income is None
-        True
-        >>> parse_profile({"household": {"members": [{"id": "a", "role": "applicant",
-        ...     "net_income": "lots"}]}})
-        Traceback (most recent call last):
-        ...
-        engine.errors.InputError: household/members/0/net_income: not a number
     """
     if not isinstance(data, dict):
         raise InputError("", "the profile must be a JSON object with 'household'")
     if as_of is not None:
         data = {**data, "as_of": as_of.isoformat()}
+    elif data.get("as_of") is None:
+        if today is None:
+            raise InputError("as_of", "required: the profile gives no date and no clock was given")
+        data = {**data, "as_of": today.isoformat()}
     try:
-        return Profile.model_validate(data)
+        return model.model_validate(data)
     except PydanticValidationError as exc:
         raise _input_error(exc) from None
 
@@ -161,6 +187,8 @@ def _input_error(exc: PydanticValidationError) -> InputError:
     reason = _REASONS.get(error["type"])
     if error["type"] == "literal_error":
         reason = "must be one of " + str(error.get("ctx", {}).get("expected", ""))
+    elif error["type"] == "value_error":
+        reason = str(error["msg"]).removeprefix("Value error, ")
     elif error["type"] in ("greater_than_equal", "less_than_equal", "too_long"):
         reason = str(error["msg"]).lower()
     return InputError(path, reason or str(error["msg"]))

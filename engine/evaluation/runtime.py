@@ -8,47 +8,51 @@ variable goes through a per-simulation memo, and the engine's own formulas are c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from openfisca_core import periods
 
-from engine.catalog.entities import Members
-from engine.catalog.facts import FACTS, Entity
-from engine.catalog.loader import ProgramRules
-from engine.catalog.vectorize import Compiled, age_at
+from engine.catalog.facts import Entity, FactRegistry
+from engine.catalog.program import Part, ProgramRules
+from engine.evaluation.entities import Members
+from engine.evaluation.vectorize import Compiled, age_at
 from engine.kleene import Array, to_days
 
 __all__ = [
-    "DIRECT_DISPATCH",
     "ProgramCode",
-    "days_of",
-    "members_of",
+    "RunState",
     "period_of",
     "program_context",
     "read_variable",
-    "variable_name",
 ]
 
-_INPUTS = frozenset(f.name for f in FACTS.values() if not f.derived)
 
+@dataclass
+class RunState:
+    """What the engine keeps on one OpenFisca simulation (``simulation.lifeevents``).
 
-def variable_name(program_id: str, part: str) -> str:
-    """The OpenFisca variable holding ``part`` of a program (``status``, ``amount``, ``crit__x``).
-
-    Examples:
-        >>> variable_name("ca_ccb", "status")
-        'ca_ccb__status'
+    Attributes:
+        facts: the catalog's fact registry (which variables are stated inputs).
+        members: household membership arrays.
+        programs: each program's entity.
+        direct: call the engine's own formulas without OpenFisca's dispatch (see
+            :func:`read_variable`); off, every read goes through ``Simulation.calculate``
+            (for OpenFisca's tracer). Results are identical; a test runs both ways.
+        node_memo: per evaluation day, the values of expression nodes (explanations reuse
+            them); ``None`` in population runs, where it would hold one array per node.
     """
-    return f"{program_id}__{part}"
 
-
-#: Call the engine's own formulas directly instead of through ``Simulation.calculate``.
-#: Results are identical (a test runs both ways); a variable replaced by a reform always goes
-#: through OpenFisca. Switch off to trace a run with OpenFisca's own tools.
-DIRECT_DISPATCH = True
+    facts: FactRegistry
+    members: Members
+    programs: dict[str, Entity]
+    direct: bool = True
+    node_memo: dict[Any, dict[int, Array]] | None = None
+    memo: dict[tuple[str, Any], Array] = field(default_factory=dict)
+    contexts: dict[tuple[str, Any], _Context] = field(default_factory=dict)
+    constants: dict[tuple[str, float], Array] = field(default_factory=dict)
 
 
 def read_variable(simulation: Any, entity: str, name: str, period: Any) -> Array:
@@ -60,24 +64,24 @@ def read_variable(simulation: Any, entity: str, name: str, period: Any) -> Array
     which is most of a one-household check. Anything else, such as a formula a reform
     installed, goes through ``Simulation.calculate``.
     """
-    memo: dict[tuple[str, Any], Array] = simulation.lifeevents_memo
+    state: RunState = simulation.lifeevents
     key = (name, period)
-    values = memo.get(key)
+    values = state.memo.get(key)
     if values is not None:
         return values
     population = simulation.populations[entity]
-    if name in _INPUTS:
+    if name in state.facts.inputs:
         values = simulation.get_holder(name).get_array(period)
         if values is None:
             values = np.full(population.count, np.nan)
     else:
-        formula = _own_formula(simulation.tax_benefit_system, name) if DIRECT_DISPATCH else None
+        formula = _own_formula(simulation.tax_benefit_system, name) if state.direct else None
         if formula is not None:
             parameters = simulation.tax_benefit_system.get_parameters_at_instant
             values = np.asarray(formula(population, period, parameters), dtype=np.float64)
         else:
             values = np.asarray(simulation.calculate(name, period))
-    memo[key] = values
+    state.memo[key] = values
     return values
 
 
@@ -95,19 +99,8 @@ def period_of(text: str) -> Any:
     return periods.period(text)
 
 
-def members_of(population: Any) -> Members:
-    """The membership arrays the simulation was built with."""
-    members: Members = population.simulation.lifeevents_members
-    return members
-
-
-def days_of(instant: Any) -> float:
-    """An OpenFisca instant as days since 1970-01-01 (the array encoding of dates)."""
-    return to_days(instant.date)
-
-
 class _Context:
-    """An :class:`~engine.catalog.vectorize.EvalContext` over a running OpenFisca simulation.
+    """An :class:`~engine.evaluation.vectorize.EvalContext` over a running OpenFisca simulation.
 
     One context per (simulation, program, day), kept on the simulation: a program's intermediate
     variables, criteria, amount and scope are computed once into ``values`` and ``parts``, and
@@ -118,24 +111,29 @@ class _Context:
         self.rules = program.rules
         self.code = program
         self.simulation = simulation
-        self.members: Members = simulation.lifeevents_members
+        self.state: RunState = simulation.lifeevents
+        self.members: Members = self.state.members
         self.period = period
         year = self.rules.program.income_year.base_year(period.start.date)
         self.base_year = period_of(str(year))
         self.values: dict[str, Array] = {}
-        self.parts: dict[str, Array] = {}
+        self.parts: dict[Part, Array] = {}
         self.facts: dict[tuple[str, Entity], Array] = {}
-        self.params: dict[str, float] = {}
-        self.tables: dict[str, tuple[Array, Array]] = {}
+        self.params: dict[tuple[str, str], float] = {}
+        self.tables: dict[tuple[str, str], tuple[Array, Array]] = {}
         self.entity: Entity = self.rules.program.entity
-        self.node_memo: dict[int, Array] | None = getattr(simulation, "lifeevents_node_memo", None)
-        self._node: Any = None
+        # node values are kept per day: a node's value on one date is not its value on another
+        memo = self.state.node_memo
+        self.node_memo: dict[int, Array] | None = (
+            None if memo is None else memo.setdefault(period, {})
+        )
+        self._nodes: dict[str, Any] = {}
 
     def size(self, scope: Entity) -> int:
         return int(self.simulation.populations[scope].count)
 
     def constant(self, scope: Entity, value: float) -> Array:
-        constants: dict[tuple[str, float], Array] = self.simulation.lifeevents_constants
+        constants = self.state.constants
         key = (scope, value)
         values = constants.get(key)
         if values is None:
@@ -159,44 +157,54 @@ class _Context:
         key = (name, scope)
         values = self.facts.get(key)
         if values is None:
-            fact = FACTS[name]
+            fact = self.state.facts[name]
             period = self.base_year if fact.yearly else self.period
             values = self._project(self.read(fact.entity, name, period), fact.entity, scope)
             self.facts[key] = values
         return values
 
-    def _parameter_node(self) -> Any:
-        if self._node is None:
+    def _parameter_node(self, program: str) -> Any:
+        node = self._nodes.get(program)
+        if node is None:
             at = self.simulation.tax_benefit_system.get_parameters_at_instant(self.period.start)
-            self._node = getattr(at, self.rules.id)
-        return self._node
+            node = self._nodes[program] = getattr(at, program)
+        return node
 
-    def param(self, name: str) -> float:
-        value = self.params.get(name)
+    def param(self, program: str, name: str) -> float:
+        key = (program, name)
+        value = self.params.get(key)
         if value is None:
-            value = float(getattr(self._parameter_node(), name))
-            self.params[name] = value
+            value = float(getattr(self._parameter_node(program), name))
+            self.params[key] = value
         return value
 
-    def table(self, name: str) -> tuple[Array, Array]:
-        """A table parameter as sorted keys and their values, read once per context."""
-        cached = self.tables.get(name)
+    def table(self, program: str, name: str) -> tuple[Array, Array]:
+        """A table parameter as sorted keys and their values, read once per context.
+
+        Only the rows of the value in force count: a row dropped by a later value is gone.
+        """
+        key = (program, name)
+        cached = self.tables.get(key)
         if cached is None:
-            node = getattr(self._parameter_node(), name)
-            rows = sorted((int(key[1:]), float(value)) for key, value in node._children.items())
+            node = getattr(self._parameter_node(program), name)
+            rows = sorted(
+                (int(row[1:]), float(value))
+                for row, value in node._children.items()
+                if value is not None
+            )
             cached = (
                 np.array([k for k, _ in rows], dtype=np.float64),
                 np.array([v for _, v in rows]),
             )
-            self.tables[name] = cached
+            self.tables[key] = cached
         return cached
 
-    def part(self, name: str) -> Array:
-        """A criterion (``crit__<id>``), the ``amount`` or the ``scope``, computed once."""
-        values = self.parts.get(name)
+    def part(self, part: Part) -> Array:
+        """A criterion, the amount, the scope or the jurisdiction test, computed once."""
+        values = self.parts.get(part)
         if values is None:
-            values = self.code.parts[name](self)
-            self.parts[name] = values
+            values = self.code.parts[part](self)
+            self.parts[part] = values
         return values
 
     def var(self, name: str, scope: Entity) -> Array:
@@ -206,16 +214,16 @@ class _Context:
             self.values[name] = values
         return values if scope == self.entity else self._project(values, self.entity, scope)
 
-    def program(self, program_id: str, what: str, scope: Entity) -> Array:
-        entity = self.simulation.lifeevents_programs[program_id]
-        values = self.read(entity, variable_name(program_id, what), self.period)
+    def program(self, program_id: str, part: Part, scope: Entity) -> Array:
+        entity = self.state.programs[program_id]
+        values = self.read(entity, part.variable(program_id), self.period)
         return self._project(values, entity, scope)
 
     def age_on(self, scope: Entity, when: Array) -> Array:
         births = self.fact("date_of_birth", scope)
         if len(when) == 0 or not (when == when[0]).all():
             return age_at(births, when)
-        memo: dict[tuple[str, Any], Array] = self.simulation.lifeevents_memo
+        memo = self.state.memo
         key = (f"age_on:{scope}", float(when[0]))
         ages = memo.get(key)
         if ages is None:
@@ -240,11 +248,12 @@ class ProgramCode:
 
     rules: ProgramRules
     variables: dict[str, Compiled]
-    parts: dict[str, Compiled]
+    parts: dict[Part, Compiled]
 
 
 def program_context(program: ProgramCode, simulation: Any, period: Any) -> _Context:
-    contexts: dict[tuple[str, Any], _Context] = simulation.lifeevents_contexts
+    """The evaluation context of a program on one day, created on first use."""
+    contexts: dict[tuple[str, Any], _Context] = simulation.lifeevents.contexts
     key = (program.rules.id, period)
     context = contexts.get(key)
     if context is None:

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 from openfisca_core.entities import build_entity
 
-from engine.catalog.facts import ROLES
+from engine.catalog.facts import ROLE_CODES
 
 __all__ = ["HOUSEHOLD", "PERSON", "Members"]
 
@@ -40,8 +40,8 @@ IntArray = npt.NDArray[np.int64]
 class Members:
     """Who belongs to which household, in the shape vectorized formulas need.
 
-    ``household_of[p]`` is person ``p``'s household index; ``role[p]`` its role code (position in
-    ``ROLES``); ``applicant[h]`` and ``spouse[h]`` are person indices (``-1`` when absent).
+    ``household_of[p]`` is person ``p``'s household index; ``role[p]`` its role code
+    (``ROLE_CODES``); ``applicant[h]`` and ``spouse[h]`` are person indices (``-1`` when absent).
     """
 
     household_of: IntArray
@@ -56,8 +56,8 @@ class Members:
         applicant = np.full(n_households, -1, dtype=np.int64)
         spouse = np.full(n_households, -1, dtype=np.int64)
         for code, target in (
-            (ROLES.index("applicant"), applicant),
-            (ROLES.index("spouse"), spouse),
+            (ROLE_CODES["applicant"], applicant),
+            (ROLE_CODES["spouse"], spouse),
         ):
             persons = np.nonzero(role == code)[0]
             target[household_of[persons]] = persons

@@ -1,0 +1,202 @@
+"""Type-check programs and shared definitions against the fact registry and each other."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Mapping
+
+from engine.catalog import schema
+from engine.catalog._yaml import Loc, LocatedDocument
+from engine.catalog.expressions import (
+    Expr,
+    ExpressionProblem,
+    Namespace,
+    check_expression,
+    placeholders,
+)
+from engine.catalog.facts import FactRegistry, Kind
+from engine.catalog.program import Definition, ProgramRules
+from engine.errors import DependencyCycleError, ExpressionError, RuleSchemaError
+
+__all__ = ["check_definitions", "check_program", "jurisdiction_test", "texts_of"]
+
+Compile = Callable[[str, Loc, Kind | None], Expr]
+
+
+def _namespace(
+    facts: FactRegistry, definitions: Mapping[str, Definition], **kw: object
+) -> Namespace:
+    return Namespace(facts, definitions=definitions, **kw)  # type: ignore[arg-type]
+
+
+def check_definitions(facts: FactRegistry, definitions: Mapping[str, Definition]) -> None:
+    """Check every definition on its own (names it ``requires`` stand for numbers).
+
+    Raises:
+        ExpressionError: naming the definition's file and line.
+    """
+    for definition in definitions.values():
+        ns = _namespace(
+            facts,
+            definitions,
+            entity=definition.entity,
+            parameters=dict.fromkeys(definition.requires, Kind.NUMBER),
+        )
+        try:
+            check_expression(definition.name, ns)
+        except ExpressionProblem as exc:
+            reason = exc.reason.removeprefix(f"in definition {definition.name!r}: ")
+            raise ExpressionError(
+                definition.file, definition.line, f"definition {definition.name!r}: {reason}"
+            ) from None
+
+
+def jurisdiction_test(program: schema.Program, facts: FactRegistry) -> str:
+    """The engine's own test that a household is in the program's jurisdiction."""
+    level, code = program.jurisdiction.level, program.jurisdiction.code
+    if level == "federal":
+        return "True"
+    fact = "municipality" if level == "municipal" else "province"
+    return f'{fact} == "{code}"'
+
+
+def _check_jurisdiction(program: schema.Program, doc: LocatedDocument, facts: FactRegistry) -> None:
+    level, code = program.jurisdiction.level, program.jurisdiction.code
+    known: tuple[str, ...] = {
+        "federal": ("CA",),
+        "provincial": facts["province"].values,
+        "territorial": facts["province"].values,
+        "municipal": facts["municipality"].values,
+    }[level]
+    if code not in known:
+        raise RuleSchemaError(
+            doc.file,
+            doc.line_of(("jurisdiction", "code")),
+            f"jurisdiction code {code!r} is not a known {level} code; expected one of: "
+            + ", ".join(known),
+        )
+
+
+def check_program(
+    program: schema.Program,
+    doc: LocatedDocument,
+    facts: FactRegistry,
+    definitions: Mapping[str, Definition],
+    programs: Mapping[str, schema.Program],
+) -> ProgramRules:
+    """Type-check one program's expressions and texts.
+
+    Raises:
+        RuleFileError: with the file, the line and the reason.
+    """
+    _check_jurisdiction(program, doc, facts)
+    own = {
+        name: Kind.TABLE if p.is_table else Kind.NUMBER for name, p in program.parameters.items()
+    }
+    for names, what in ((program.parameters, "parameters"), (program.variables, "variables")):
+        for name in names:
+            if name in definitions or name in facts:
+                kind = (
+                    "a fact"
+                    if name in facts
+                    else f"a shared definition ({definitions[name].file.name})"
+                )
+                raise RuleSchemaError(
+                    doc.file,
+                    doc.line_of((what, name)),
+                    f"{name!r} is already {kind}; use it by name or rename this one",
+                )
+    ns = _namespace(
+        facts,
+        definitions,
+        entity=program.entity,
+        program=program.id,
+        parameters=own,
+        programs={pid: p.entity for pid, p in programs.items()},
+        foreign_parameters={
+            pid: {n: Kind.TABLE if v.is_table else Kind.NUMBER for n, v in p.parameters.items()}
+            for pid, p in programs.items()
+        },
+        foreign_criteria={pid: [c.id for c in p.eligibility] for pid, p in programs.items()},
+    )
+
+    def compile_at(source: str, loc: Loc, want: Kind | None) -> Expr:
+        try:
+            expr = check_expression(source, ns)
+        except ExpressionProblem as exc:
+            column = f" (column {exc.col})" if exc.col else ""
+            raise ExpressionError(
+                doc.file, doc.line_of(loc), f"in `{source.strip()}`{column}: {exc.reason}"
+            ) from None
+        if want is not None and expr.kind != want:
+            raise ExpressionError(
+                doc.file,
+                doc.line_of(loc),
+                f"type error: `{source.strip()}` is a {expr.kind.value} where a "
+                f"{want.value} is needed",
+            )
+        return expr
+
+    variables = _check_variables(program, doc, ns, compile_at)
+    criteria = {
+        c.id: compile_at(c.test, ("eligibility", i, "test"), Kind.BOOL)
+        for i, c in enumerate(program.eligibility)
+    }
+    amount = compile_at(program.amount, ("amount",), Kind.NUMBER) if program.amount else None
+    scope = compile_at(program.scope.test, ("scope", "test"), Kind.BOOL) if program.scope else None
+    jurisdiction = compile_at(jurisdiction_test(program, facts), ("jurisdiction",), Kind.BOOL)
+    texts: dict[str, Expr] = {}
+    for loc, text in texts_of(program):
+        for name, _fmt in placeholders(text):
+            if name not in texts and name != "amount":
+                texts[name] = compile_at(name, loc, None)
+    return ProgramRules(program, doc, variables, criteria, amount, scope, jurisdiction, texts)
+
+
+def texts_of(program: schema.Program) -> Iterable[tuple[Loc, str]]:
+    """Every explanation text of a program, with where it is."""
+    for i, criterion in enumerate(program.eligibility):
+        for key in ("explain", "when_false", "when_unknown"):
+            text = getattr(criterion, key)
+            if text is not None:
+                yield ("eligibility", i, key, "en"), text.en
+                yield ("eligibility", i, key, "fr"), text.fr
+    if program.scope is not None:
+        yield ("scope", "explain", "en"), program.scope.explain.en
+        yield ("scope", "explain", "fr"), program.scope.explain.fr
+
+
+def _check_variables(
+    program: schema.Program, doc: LocatedDocument, ns: Namespace, compile_at: Compile
+) -> dict[str, Expr]:
+    """Check variables in dependency order; a cycle between variables is an error."""
+    sources = program.variables
+    done: dict[str, Expr] = {}
+    visiting: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        if name in visiting:
+            cycle = [*visiting[visiting.index(name) :], name]
+            raise DependencyCycleError(
+                doc.file,
+                doc.line_of(("variables", name)),
+                "dependency cycle between variables: " + " -> ".join(cycle),
+            )
+        visiting.append(name)
+        try:
+            tree = ast.parse(sources[name].strip(), mode="eval")
+            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        except SyntaxError:
+            used = set()
+        for dep in sorted(used & set(sources)):
+            visit(dep)
+        visiting.pop()
+        expr = compile_at(sources[name], ("variables", name), None)
+        done[name] = expr
+        ns.variables[name] = expr.kind
+
+    for name in sources:
+        visit(name)
+    return done

@@ -1,0 +1,178 @@
+"""The validated catalog: programs ready to compile, their parts, and shared definitions.
+
+Examples:
+    >>> Part.criterion("has_eligible_child").variable("ca_ccb")
+    'ca_ccb__crit__has_eligible_child'
+    >>> STATUS.variable("ca_ccb")
+    'ca_ccb__status'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from engine.catalog import schema
+from engine.catalog._yaml import LocatedDocument
+from engine.catalog.facts import FactRegistry
+from engine.catalog.profile import Profile, profile_model
+from engine.catalog.tree import Expr
+from engine.errors import ParameterValueMissing
+
+__all__ = [
+    "AMOUNT",
+    "BENEFIT",
+    "JURISDICTION",
+    "SCOPE",
+    "STATUS",
+    "Catalog",
+    "Definition",
+    "Part",
+    "ProgramRules",
+]
+
+PartKind = Literal["criterion", "amount", "scope", "jurisdiction", "status", "benefit"]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One result a program computes: a criterion, its amount, scope, jurisdiction, status or
+    benefit (the amount when eligible, 0 when not, unknown otherwise)."""
+
+    kind: PartKind
+    name: str = ""
+
+    @classmethod
+    def criterion(cls, criterion_id: str) -> Part:
+        """The part holding one named criterion."""
+        return cls("criterion", criterion_id)
+
+    def variable(self, program_id: str) -> str:
+        """The OpenFisca variable that holds this part of ``program_id``."""
+        if self.kind == "criterion":
+            return f"{program_id}__crit__{self.name}"
+        return f"{program_id}__{self.kind}"
+
+
+AMOUNT = Part("amount")
+SCOPE = Part("scope")
+JURISDICTION = Part("jurisdiction")
+STATUS = Part("status")
+BENEFIT = Part("benefit")
+
+
+@dataclass(frozen=True, eq=False)
+class Definition:
+    """A named expression shared by programs (``rules/definitions/<topic>.yaml``) or a derived
+    fact (``rules/facts.yaml``), inlined where it is used.
+
+    ``requires`` are names the using program must provide (its parameters or variables), so
+    one arithmetic serves programs with their own rates.
+    """
+
+    name: str
+    entity: str
+    source: str
+    file: Path
+    line: int
+    requires: tuple[str, ...] = ()
+    spec: schema.DefinitionSpec | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ProgramRules:
+    """One program, validated and type-checked, ready to compile."""
+
+    program: schema.Program
+    document: LocatedDocument
+    variables: dict[str, Expr]
+    criteria: dict[str, Expr]
+    amount: Expr | None
+    scope: Expr | None
+    jurisdiction: Expr
+    texts: dict[str, Expr] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """The program id."""
+        return self.program.id
+
+    @property
+    def file(self) -> Path:
+        """The rule file."""
+        return self.document.file
+
+    def line(self, *loc: str | int) -> int:
+        """The line of a value in the rule file."""
+        return self.document.line_of(loc)
+
+    def parts(self) -> Iterator[tuple[Part, Expr]]:
+        """Every computed part: the criteria, the amount, the scope and the jurisdiction."""
+        for criterion_id, expr in self.criteria.items():
+            yield Part.criterion(criterion_id), expr
+        if self.amount is not None:
+            yield AMOUNT, self.amount
+        if self.scope is not None:
+            yield SCOPE, self.scope
+        yield JURISDICTION, self.jurisdiction
+
+    def expressions(self) -> list[Expr]:
+        """Every expression of the program (variables, parts and explanation placeholders)."""
+        return [*self.variables.values(), *(e for _, e in self.parts()), *self.texts.values()]
+
+    def depends_on(self) -> set[str]:
+        """Programs this one reads (is_eligible, amount_of, criterion, parameter)."""
+        return set().union(*(e.programs() for e in self.expressions())) - {self.id}
+
+
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    """Every program of a rules directory, in dependency order, and the facts they read."""
+
+    root: Path
+    facts: FactRegistry
+    programs: dict[str, ProgramRules]
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    shared_nodes: frozenset[int] = frozenset()
+
+    def check_parameters(self, as_of: dt.date) -> None:
+        """Raise when a parameter has no value in force on ``as_of``.
+
+        Raises:
+            ParameterValueMissing: naming the file, the line and the first available date.
+        """
+        if as_of >= self.earliest_complete_date:
+            return
+        for rules in self.programs.values():
+            for name, parameter in rules.program.parameters.items():
+                if parameter.first_date > as_of:
+                    raise ParameterValueMissing(
+                        rules.file,
+                        rules.line("parameters", name, "values"),
+                        f"parameter '{name}' of {rules.id} has no value on {as_of.isoformat()}: "
+                        f"its first value is dated {parameter.first_date.isoformat()}; add the "
+                        "value in force on that date or evaluate a later date",
+                    )
+
+    @cached_property
+    def profile_model(self) -> type[Profile]:
+        """The profile model of this catalog's fact registry."""
+        return profile_model(self.facts)
+
+    @cached_property
+    def earliest_complete_date(self) -> dt.date:
+        """The first date on which every parameter of every program has a value."""
+        firsts = [
+            p.first_date for r in self.programs.values() for p in r.program.parameters.values()
+        ]
+        return max(firsts, default=dt.date.min)
+
+    def base_years(self, *days: dt.date) -> set[int]:
+        """Every tax year whose income some program reads on one of ``days``."""
+        return {
+            r.program.income_year.base_year(day) for r in self.programs.values() for day in days
+        }

@@ -1,0 +1,34 @@
+"""Person programs, member by member: each adult of the household gets their own answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from engine.catalog.facts import ROLE_CODES
+from engine.catalog.program import STATUS, ProgramRules
+from engine.eligibility.program_result import program_result
+from engine.evaluation.simulate import Run
+
+__all__ = ["by_member"]
+
+_KEPT = ("member", "status", "amount", "criteria", "missing_facts")
+
+
+def by_member(run: Run, rules: ProgramRules, on: dt.date) -> list[dict[str, Any]]:
+    """The program's answer for each member of household 0 who is not a child.
+
+    Children are left out: person programs (pensions, EI, CPP) are for adults, and a child
+    with an unknown date of birth would only add noise.
+    """
+    status = run.calculate(rules.id, STATUS, on)
+    persons = np.nonzero(
+        (run.members.household_of == 0) & (run.members.role != ROLE_CODES["child"])
+    )[0]
+    out = []
+    for person in persons:
+        result = program_result(run, rules, float(status[person]), {}, on, int(person))
+        out.append({key: result[key] for key in _KEPT})
+    return out

@@ -1,0 +1,145 @@
+"""The one handle on the rules: load a rules directory once, then check, evaluate, reform.
+
+The API, ``rules diff``, baseline-versus-reform runs and tests each hold their own engine;
+nothing is cached per path or per process, so an engine and everything it compiled go away
+together.
+
+Examples:
+    >>> engine = Engine.load()
+    >>> result = engine.check({"as_of": "2026-01-15", "household": {"province": "ON",
+    ...     "members": [{"id": "maria", "role": "applicant", "net_income": 35000},
+    ...                 {"id": "leo", "role": "child", "date_of_birth": "2023-09-10"}]}})
+    >>> sorted(r.program for r in result.results)[:3]
+    ['ca_ccb', 'ca_cdb', 'ca_cwb']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from engine.catalog.loader import load_catalog, rebuild
+from engine.catalog.paths import default_rules_dir
+from engine.catalog.profile import Profile, parse_profile
+from engine.catalog.program import Catalog
+from engine.catalog.reform import Reform, apply_reform
+from engine.eligibility.evaluate import (
+    PopulationResult,
+    check,
+    check_dates,
+    evaluate_population,
+)
+from engine.eligibility.result import CheckResult
+from engine.eligibility.rule_tests import CaseOutcome, run_rule_tests
+from engine.errors import InputError
+from engine.evaluation.compiler import CompiledSystem, compile_catalog
+from engine.evaluation.population import Population, from_profiles
+from engine.evaluation.simulate import Run, simulate
+
+__all__ = ["Engine"]
+
+Clock = Callable[[], dt.date]
+
+
+class Engine:
+    """A compiled catalog and the operations on it.
+
+    Args:
+        catalog: a loaded catalog (see :meth:`load`).
+        clock: today's date, for profiles that give no ``as_of`` (passed in, never read deep
+            inside a model, so tests and replays control time).
+        direct_dispatch: call the engine's own formulas without OpenFisca's dispatch (the same
+            answers; off routes every read through ``Simulation.calculate`` for its tracer).
+    """
+
+    def __init__(
+        self, catalog: Catalog, *, clock: Clock = dt.date.today, direct_dispatch: bool = True
+    ) -> None:
+        self.catalog = catalog
+        self.compiled: CompiledSystem = compile_catalog(catalog, direct_dispatch=direct_dispatch)
+        self.clock = clock
+        self.direct_dispatch = direct_dispatch
+
+    @classmethod
+    def load(
+        cls,
+        rules_dir: Path | None = None,
+        *,
+        clock: Clock = dt.date.today,
+        direct_dispatch: bool = True,
+    ) -> Engine:
+        """Load and compile a rules directory (default: the bundled rules).
+
+        Raises:
+            RuleFileError: a broken rule file (file, line, reason), or no program at all.
+        """
+        catalog = load_catalog(rules_dir or default_rules_dir())
+        return cls(catalog, clock=clock, direct_dispatch=direct_dispatch)
+
+    def parse(self, data: Any, *, as_of: dt.date | None = None) -> Profile:
+        """Validate a profile (parsed JSON); ``as_of`` overrides its date.
+
+        Raises:
+            InputError: naming the JSON path and the reason.
+        """
+        return parse_profile(data, self.catalog.profile_model, as_of=as_of, today=self.clock())
+
+    def _profile(self, profile: Profile | Mapping[str, Any]) -> Profile:
+        return profile if isinstance(profile, Profile) else self.parse(profile)
+
+    def check(self, profile: Profile | Mapping[str, Any]) -> CheckResult:
+        """Every program that applies to the household on its ``as_of``: statuses, amounts,
+        explanations, missing facts and the next question.
+
+        Raises:
+            InputError: the profile is invalid.
+            ParameterValueMissing: ``as_of`` is before the catalog's figures.
+        """
+        return check(self.compiled, self._profile(profile))
+
+    def check_dates(
+        self, profile: Profile | Mapping[str, Any], days: Sequence[dt.date]
+    ) -> list[CheckResult]:
+        """The household's answer on each day (a timeline), from one simulation."""
+        if not days:
+            raise InputError("days", "at least one date is needed")
+        return check_dates(self.compiled, self._profile(profile), days)
+
+    def population(self, profiles: Sequence[Profile], *days: dt.date) -> Population:
+        """Profiles in columns, with the incomes of every tax year the days read."""
+        when = days or (profiles[0].as_of,)
+        return from_profiles(profiles, self.catalog.base_years(*when), self.catalog.facts)
+
+    def evaluate(self, population: Population, on: dt.date | None = None) -> PopulationResult:
+        """Every program for every household and person of a population, vectorized."""
+        return evaluate_population(self.compiled, population, on)
+
+    def simulate(self, population: Population, *, explain: bool = False) -> Run:
+        """A lazy run over a population (for callers that read parts or several days)."""
+        return simulate(self.compiled, population, explain=explain)
+
+    def reformed(self, reform: Reform | Mapping[str, Any]) -> Engine:
+        """A new engine whose rules carry the reform (this one is left as it was).
+
+        Raises:
+            InputError: the reform names what does not exist or is malformed.
+            RuleFileError: a replaced expression does not check.
+        """
+        if not isinstance(reform, Reform):
+            from pydantic import ValidationError
+
+            try:
+                reform = Reform.model_validate(reform)
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                path = "/".join(str(p) for p in error["loc"])
+                raise InputError(path, str(error["msg"])) from None
+        programs = {pid: rules.program for pid, rules in self.catalog.programs.items()}
+        catalog = rebuild(self.catalog, apply_reform(programs, reform))
+        return Engine(catalog, clock=self.clock, direct_dispatch=self.direct_dispatch)
+
+    def run_rule_tests(self, root: Path | None = None) -> list[CaseOutcome]:
+        """The worked cases under ``root`` (default: ``tests/`` of this engine's rules)."""
+        return run_rule_tests(self.compiled, root or self.catalog.root / "tests")
