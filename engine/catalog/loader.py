@@ -33,6 +33,7 @@ from engine.catalog.expressions import (
 )
 from engine.catalog.facts import PROVINCES, Entity, Kind
 from engine.catalog.municipalities import MUNICIPALITIES
+from engine.catalog.paths import default_rules_dir
 from engine.catalog.sharing import share_subexpressions
 from engine.errors import (
     DependencyCycleError,
@@ -51,11 +52,6 @@ __all__ = [
     "parse_model",
     "validate_catalog",
 ]
-
-
-def default_rules_dir() -> Path:
-    """The bundled ``rules/`` directory (the repository's, next to the packages)."""
-    return Path(__file__).resolve().parents[2] / "rules"
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,10 +190,26 @@ def _program_files(root: Path) -> list[Path]:
     return sorted(base.rglob("*.yaml"))
 
 
+def _no_programs(root: Path) -> str:
+    # The error's location already names root, so the reason does not repeat it.
+    if not root.exists():
+        return (
+            "no program files: the path does not exist (expected a rules directory with "
+            "programs/<jurisdiction>/<id>.yaml)"
+        )
+    return "no program files under this directory (expected programs/<jurisdiction>/<id>.yaml)"
+
+
 def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileError]]:
     errors: list[RuleFileError] = []
     parsed: dict[str, tuple[schema.Program, LocatedDocument]] = {}
-    for file in _program_files(root):
+    files = _program_files(root)
+    if not files:  # an empty catalog would make every check an empty success
+        missing = RuleSchemaError(root, 0, _no_programs(root))
+        if strict:
+            raise missing
+        return None, [missing]
+    for file in files:
         try:
             program, doc = load_program_file(file)
         except RuleFileError as exc:
@@ -238,7 +250,8 @@ def load_catalog(root: Path) -> Catalog:
     """Load every program file under ``root`` (a rules directory, a folder or one file).
 
     Raises:
-        RuleFileError: the first broken file, with its line and the reason.
+        RuleFileError: the first broken file, with its line and the reason; a
+            :class:`RuleSchemaError` naming ``root`` when it is missing or holds no program file.
     """
     catalog, _ = _collect(root, strict=True)
     if catalog is None:  # pragma: no cover - strict mode raises instead
