@@ -320,3 +320,7 @@ def rules_test(
     stdout.print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     if failed or not outcomes:
         raise typer.Exit(1)
+
+
+if __name__ == "__main__":  # `python -m engine.cli`, as the packaging tests run it
+    main()

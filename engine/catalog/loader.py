@@ -164,7 +164,12 @@ def _layout(root: Path) -> tuple[Path, list[Path], Path]:
         RuleSchemaError: ``root`` does not exist or holds no program file.
     """
     if not root.exists():
-        raise RuleSchemaError(root, 0, f"no rules at {root}: the path does not exist")
+        raise RuleSchemaError(
+            root,
+            0,
+            "no program files: the path does not exist (expected a rules directory with "
+            "programs/<jurisdiction>/<id>.yaml)",
+        )
     own = root.is_dir() and (root / "facts.yaml").is_file()
     home = root if own else default_rules_dir()
     base = root / "programs" if (root / "programs").is_dir() else root
@@ -173,7 +178,7 @@ def _layout(root: Path) -> tuple[Path, list[Path], Path]:
         raise RuleSchemaError(
             root,
             0,
-            f"no program files under {root}: expected programs/<jurisdiction>/<id>.yaml",
+            "no program files under this directory (expected programs/<jurisdiction>/<id>.yaml)",
         )
     return home / "facts.yaml", files, home / "definitions"
 

@@ -152,3 +152,31 @@ def test_a_parameter_without_value_on_the_date_is_named_by_validate_and_check() 
     )
     checked = _run("check", "examples/household.json", "--rules", folder)
     assert checked.returncode == 2 and "has no value on 2026-01-15" in checked.stderr
+
+
+@pytest.mark.parametrize("exists", [True, False], ids=["empty", "missing"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "examples/household.json", "--rules", "{root}"),
+        ("rules", "list", "--rules", "{root}"),
+        ("rules", "list", "--json", "--rules", "{root}"),
+        ("rules", "validate", "{root}"),
+    ],
+    ids=["check", "list", "list-json", "validate"],
+)
+def test_an_empty_or_missing_rules_directory_exits_2_with_one_line(
+    tmp_path: Path, exists: bool, command: tuple[str, ...]
+) -> None:
+    root = tmp_path / "rules"
+    if exists:
+        root.mkdir()
+    done = _run(*(part.format(root=root) for part in command))
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"{root}: " + (
+        "no program files under this directory (expected programs/<jurisdiction>/<id>.yaml)"
+        if exists
+        else "no program files: the path does not exist (expected a rules directory with "
+        "programs/<jurisdiction>/<id>.yaml)"
+    )
+    assert done.stdout == ""
