@@ -90,6 +90,15 @@ def check_program(
         RuleFileError: with the file, the line and the reason.
     """
     _check_jurisdiction(program, doc, facts)
+    if isinstance(program.income_tested, list):
+        for name in program.income_tested:
+            if name not in facts or not facts[name].yearly or facts[name].derived:
+                raise RuleSchemaError(
+                    doc.file,
+                    doc.line_of(("income_tested",)),
+                    f"income_tested lists {name!r}, which is not an income fact stated per "
+                    "tax year (see rules/facts.yaml)",
+                )
     own = {
         name: Kind.TABLE if p.is_table else Kind.NUMBER for name, p in program.parameters.items()
     }

@@ -52,6 +52,17 @@ CASES: dict[str, tuple[type[RuleFileError], int, tuple[str, ...]]] = {
         5,
         ("jurisdiction code 'ZZ' is not a known provincial",),
     ),
+    "definition_requires": (
+        ExpressionError,
+        23,
+        ("definition 'sa_monthly_entitlement' needs 'basic_needs'",),
+    ),
+    "shadows_definition": (
+        RuleSchemaError,
+        19,
+        ("'adjusted_family_net_income' is already a shared definition",),
+    ),
+    "foreign_parameter": (ExpressionError, 23, ("xx_demo has no parameter 'ceiling'",)),
 }
 
 
