@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 from openfisca_core.simulations import Simulation
 
-from engine.catalog.program import STATUS, Part
+from engine.catalog.program import Part
 from engine.errors import EvaluationError, LifeEventsError
 from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.entities import Members
@@ -59,8 +59,7 @@ class Run:
         """
         try:
             entity = self.compiled.programs[program_id]
-            if part.kind not in _RESULTS:
-                self.calculate(program_id, STATUS, on)  # computes every part in its context
+            if part.kind not in _RESULTS:  # computed once in the program's context
                 code = self.compiled.codes[program_id]
                 return np.asarray(program_context(code, self.simulation, self._day(on)).part(part))
             return read_variable(self.simulation, entity, part.variable(program_id), self._day(on))
