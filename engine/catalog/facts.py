@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -182,6 +182,23 @@ def _text(text: _Text) -> Mapping[str, str]:
     return {"en": text.en, "fr": text.fr}
 
 
+def _fact(name: str, spec: FactSpec | DerivedSpec, **extra: Any) -> Fact:
+    """A registry entry: the fields every fact has, and ``extra`` for stated or derived ones."""
+    reference = (spec.reference.title, spec.reference.url) if spec.reference else None
+    return Fact(
+        name,
+        spec.entity,
+        _kind(spec.type),
+        spec.type,
+        _text(spec.label),
+        _text(spec.meaning),
+        yearly=spec.yearly,
+        reference=reference,
+        spec=spec,
+        **extra,
+    )
+
+
 class FactRegistry(Mapping[str, Fact]):
     """Every fact of a catalog by name (stated and derived).
 
@@ -203,42 +220,20 @@ class FactRegistry(Mapping[str, Fact]):
         """The registry of a validated facts file."""
         facts: dict[str, Fact] = {}
         for name, stated in spec.facts.items():
-            facts[name] = Fact(
+            values = stated.values or {}
+            facts[name] = _fact(
                 name,
-                stated.entity,
-                _kind(stated.type),
-                stated.type,
-                _text(stated.label),
-                _text(stated.meaning),
+                stated,
                 question=_text(stated.question),
-                codes={v: c.code for v, c in (stated.values or {}).items()},
-                value_labels={v: _text(c.label) for v, c in (stated.values or {}).items()},
-                yearly=stated.yearly,
+                codes={v: c.code for v, c in values.items()},
+                value_labels={v: _text(c.label) for v, c in values.items()},
                 required=stated.required,
                 domain=stated.domain,
                 samples=tuple(stated.samples or ()),
                 applies_to=tuple(stated.applies_to or ()),
-                reference=(stated.reference.title, stated.reference.url)
-                if stated.reference
-                else None,
-                spec=stated,
             )
         for name, derived in spec.derived.items():
-            facts[name] = Fact(
-                name,
-                derived.entity,
-                _kind(derived.type),
-                derived.type,
-                _text(derived.label),
-                _text(derived.meaning),
-                yearly=derived.yearly,
-                derived=True,
-                expression=derived.expression,
-                reference=(derived.reference.title, derived.reference.url)
-                if derived.reference
-                else None,
-                spec=derived,
-            )
+            facts[name] = _fact(name, derived, derived=True, expression=derived.expression)
         return cls(facts)
 
     def __getitem__(self, name: str) -> Fact:
