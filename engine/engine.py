@@ -20,9 +20,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from engine.catalog.loader import load_catalog, rebuild
 from engine.catalog.paths import default_rules_dir
-from engine.catalog.profile import Profile, parse_profile
+from engine.catalog.profile import Profile, input_error, parse_profile
 from engine.catalog.program import Catalog
 from engine.catalog.reform import Reform, apply_reform
 from engine.eligibility.evaluate import (
@@ -128,14 +130,10 @@ class Engine:
             RuleFileError: a replaced expression does not check.
         """
         if not isinstance(reform, Reform):
-            from pydantic import ValidationError
-
             try:
                 reform = Reform.model_validate(reform)
             except ValidationError as exc:
-                error = exc.errors()[0]
-                path = "/".join(str(p) for p in error["loc"])
-                raise InputError(path, str(error["msg"])) from None
+                raise input_error(exc) from None
         programs = {pid: rules.program for pid, rules in self.catalog.programs.items()}
         catalog = rebuild(self.catalog, apply_reform(programs, reform))
         return Engine(catalog, clock=self.clock, direct_dispatch=self.direct_dispatch)

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from engine.catalog.schema import Identifier, Reference, Text
+
 __all__ = [
     "BUILTIN_DATES",
     "ROLE_CODES",
@@ -47,28 +49,16 @@ BUILTIN_DATES = ("as_of", "month_start", "year_start", "year_end")
 #: The household structure the engine itself relies on: the ``role`` fact must carry these codes.
 ROLE_CODES: Mapping[str, int] = {"applicant": 1, "spouse": 2, "child": 3, "dependant": 4}
 
-_Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _Text(_Model):
-    en: Annotated[str, Field(min_length=1)]
-    fr: Annotated[str, Field(min_length=1)]
-
-
-class _Reference(_Model):
-    title: Annotated[str, Field(min_length=1)]
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
 
 
 class FactValue(_Model):
     """One value of an enumerated fact: its explicit code (never reused) and its label."""
 
     code: Annotated[int, Field(ge=1)]
-    label: _Text
+    label: Text
     province: str | None = None
 
 
@@ -88,10 +78,10 @@ class FactSpec(_Model):
     type: FactType
     yearly: bool = False
     required: bool = False
-    label: _Text
-    question: _Text
-    meaning: _Text
-    reference: _Reference | None = None
+    label: Text
+    question: Text
+    meaning: Text
+    reference: Reference | None = None
     applies_to: list[Literal["applicant", "spouse", "child", "dependant"]] | None = None
     domain: Domain | None = None
     samples: list[float] | None = None
@@ -116,17 +106,17 @@ class DerivedSpec(_Model):
     entity: Entity
     type: Literal["number", "money", "bool"]
     yearly: bool = False
-    label: _Text
-    meaning: _Text
-    reference: _Reference | None = None
+    label: Text
+    meaning: Text
+    reference: Reference | None = None
     expression: Annotated[str, Field(min_length=1)]
 
 
 class FactsFile(_Model):
     """The whole ``rules/facts.yaml``."""
 
-    facts: dict[_Identifier, FactSpec]
-    derived: dict[_Identifier, DerivedSpec] = {}
+    facts: dict[Identifier, FactSpec]
+    derived: dict[Identifier, DerivedSpec] = {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,7 +168,7 @@ def _kind(fact_type: str) -> Kind:
     return Kind.NUMBER if fact_type in ("money", "number") else Kind(fact_type)
 
 
-def _text(text: _Text) -> Mapping[str, str]:
+def _text(text: Text) -> Mapping[str, str]:
     return {"en": text.en, "fr": text.fr}
 
 
@@ -244,8 +234,3 @@ class FactRegistry(Mapping[str, Fact]):
 
     def __len__(self) -> int:
         return len(self._facts)
-
-    def codes_of(self, name: str) -> tuple[str, ...]:
-        """The values of an enumerated fact (empty for others)."""
-        fact = self._facts.get(name)
-        return fact.values if fact is not None else ()

@@ -94,7 +94,11 @@ def load_facts(file: Path) -> FactRegistry:
     Raises:
         RuleSchemaError: a schema problem, or roles that are not the engine's.
     """
-    doc = load_located(file)
+    return _registry(load_located(file))
+
+
+def _registry(doc: LocatedDocument) -> FactRegistry:
+    file = doc.file
     spec = parse_model(FactsFile, doc)
     role = spec.facts.get("role")
     codes = {v: c.code for v, c in (role.values or {}).items()} if role else {}
@@ -119,14 +123,17 @@ def load_facts(file: Path) -> FactRegistry:
     return FactRegistry.from_file(spec)
 
 
-def load_definitions(folder: Path, facts: FactRegistry, facts_file: Path) -> dict[str, Definition]:
-    """Derived facts and every shared definition under ``folder``, by name.
+def load_definitions(
+    folder: Path, facts: FactRegistry, facts_doc: LocatedDocument
+) -> dict[str, Definition]:
+    """Derived facts (from the registry's document) and every shared definition under
+    ``folder``, by name.
 
     Raises:
         RuleSchemaError: a schema problem, or a name defined twice.
     """
+    facts_file = facts_doc.file
     found: dict[str, Definition] = {}
-    facts_doc = load_located(facts_file)
     for fact in facts.values():
         if fact.expression is not None:
             line = facts_doc.line_of(("derived", fact.name, "expression"))
@@ -193,8 +200,9 @@ def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileErr
 
     try:
         facts_file, files, definitions_dir = _layout(root)
-        facts = load_facts(facts_file)
-        definitions = load_definitions(definitions_dir, facts, facts_file)
+        facts_doc = load_located(facts_file)
+        facts = _registry(facts_doc)
+        definitions = load_definitions(definitions_dir, facts, facts_doc)
         check_definitions(facts, definitions)
     except RuleFileError as exc:
         fail(exc)

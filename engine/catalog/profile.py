@@ -16,7 +16,15 @@ from pydantic import ValidationError as PydanticValidationError
 from engine.catalog.facts import Fact, FactRegistry
 from engine.errors import InputError
 
-__all__ = ["Demographics", "Household", "Member", "Profile", "parse_profile", "profile_model"]
+__all__ = [
+    "Demographics",
+    "Household",
+    "Member",
+    "Profile",
+    "input_error",
+    "parse_profile",
+    "profile_model",
+]
 
 
 class _Model(BaseModel):
@@ -174,10 +182,12 @@ def parse_profile(
     try:
         return model.model_validate(data)
     except PydanticValidationError as exc:
-        raise _input_error(exc) from None
+        raise input_error(exc) from None
 
 
-def _input_error(exc: PydanticValidationError) -> InputError:
+def input_error(exc: PydanticValidationError) -> InputError:
+    """The first problem of a pydantic validation error as an input error: its JSON path and a
+    reason a person can read."""
     error = exc.errors()[0]
     cause = error.get("ctx", {}).get("error")
     if isinstance(cause, InputError):

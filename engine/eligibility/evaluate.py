@@ -89,7 +89,7 @@ def _answer(
     for rules in programs:
         result = program_result(run, rules, status[rules.id][0], static[rules.id], day)
         if rules.program.entity == "person":
-            result["by_member"] = by_member(run, rules, day)
+            result["by_member"] = by_member(run, rules, day, result)
         results.append(result)
     undetermined = [r["program"] for r in results if r["status"] == "undetermined"]
     next_question = None
@@ -158,14 +158,7 @@ def evaluate_population(
         b = run.calculate(pid, BENEFIT, day)
         if entity == "person":
             person_status[pid], person_benefit[pid] = s, b
-            s = _any_member(members.household_of, s, members.n_households)
+            s = members.kleene_any(s)
             b = members.household_sum(b)
         status[pid], benefit[pid] = s, b
     return PopulationResult(dict(compiled.programs), status, benefit, person_status, person_benefit)
-
-
-def _any_member(household_of: np.ndarray, status: Array, n: int) -> Array:
-    """Kleene "some member is eligible" per household."""
-    eligible = np.bincount(household_of, weights=status == 1.0, minlength=n) > 0
-    unknown = np.bincount(household_of, weights=np.isnan(status), minlength=n) > 0
-    return np.where(eligible, 1.0, np.where(unknown, np.nan, 0.0))

@@ -17,11 +17,14 @@ __all__ = ["by_member"]
 _KEPT = ("member", "status", "amount", "criteria", "missing_facts")
 
 
-def by_member(run: Run, rules: ProgramRules, on: dt.date) -> list[dict[str, Any]]:
+def by_member(
+    run: Run, rules: ProgramRules, on: dt.date, applicant: dict[str, Any]
+) -> list[dict[str, Any]]:
     """The program's answer for each member of household 0 who is not a child.
 
-    Children are left out: person programs (pensions, EI, CPP) are for adults, and a child
-    with an unknown date of birth would only add noise.
+    ``applicant`` is the result already built for the applicant (the entry's own figures), so
+    it is not explained twice. Children are left out: person programs (pensions, EI, CPP) are
+    for adults, and a child with an unknown date of birth would only add noise.
     """
     status = run.calculate(rules.id, STATUS, on)
     persons = np.nonzero(
@@ -29,6 +32,9 @@ def by_member(run: Run, rules: ProgramRules, on: dt.date) -> list[dict[str, Any]
     )[0]
     out = []
     for person in persons:
-        result = program_result(run, rules, float(status[person]), {}, on, int(person))
+        if person == run.members.applicant[0]:
+            result = applicant
+        else:
+            result = program_result(run, rules, float(status[person]), {}, on, int(person))
         out.append({key: result[key] for key in _KEPT})
     return out

@@ -73,6 +73,15 @@ class Members:
         counts = np.bincount(self.household_of, weights=mask, minlength=self.n_households)
         return counts > 0
 
+    def kleene_any(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Per-household Kleene "some member is true": true if one is, else unknown if one is
+        unknown, else false."""
+        has_true = self.household_any(values == 1.0)
+        has_unknown = self.household_any(np.isnan(values))
+        out = np.where(has_true, 1.0, 0.0)
+        out[~has_true & has_unknown] = np.nan
+        return out
+
     def member_value(
         self, values: npt.NDArray[np.float64], index: IntArray
     ) -> npt.NDArray[np.float64]:

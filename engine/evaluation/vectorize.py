@@ -260,10 +260,10 @@ def _call(expr: Expr, args: list[Compiled]) -> Compiled:
         return lambda ctx: ctx.members.household_sum(inner(ctx))
     if name == "any":
         inner = args[0]
-        return lambda ctx: _any(ctx.members, inner(ctx))
+        return lambda ctx: ctx.members.kleene_any(inner(ctx))
     if name == "all":
         inner = args[0]
-        return lambda ctx: kleene.not_(_any(ctx.members, kleene.not_(inner(ctx))))
+        return lambda ctx: kleene.not_(ctx.members.kleene_any(kleene.not_(inner(ctx))))
     if name == "applicant":
         inner = args[0]
         return lambda ctx: ctx.members.member_value(inner(ctx), ctx.members.applicant)
@@ -283,14 +283,6 @@ def _phase_out(base: Compiled, income: Compiled, threshold: Compiled, rate: Comp
         return np.maximum(base(ctx) - excess * rate(ctx), 0.0)
 
     return phase_out
-
-
-def _any(members: Members, values: Array) -> Array:
-    has_true = members.household_any(values == 1.0)
-    has_unknown = members.household_any(np.isnan(values))
-    out = np.where(has_true, 1.0, 0.0)
-    out[~has_true & has_unknown] = np.nan
-    return out
 
 
 def _lookup(table: tuple[Array, Array], key: Array) -> Array:
