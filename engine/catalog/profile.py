@@ -1,4 +1,4 @@
-"""The household profile (input contract, CONTRACTS.md), built from the fact registry.
+"""The household profile (input contract, docs/contracts.md), built from the fact registry.
 
 Every fact is optional: an absent fact is unknown, never zero or false. The model's fields,
 types and allowed ranges come from ``rules/facts.yaml``, so adding a fact there adds it here.
