@@ -1,4 +1,4 @@
-"""The eligibility result (output contract, docs/contracts.md). Fields may be added, never renamed."""
+"""The eligibility result (output contract, docs/contracts.md): fields are added, never renamed."""
 
 from __future__ import annotations
 

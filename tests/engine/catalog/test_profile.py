@@ -7,9 +7,10 @@ import os
 from typing import Any
 
 import pytest
+import strategies
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kit import CATALOG, ENGINE
+from kit import CATALOG, ENGINE, FACTS
 
 from engine.catalog.profile import parse_profile
 from engine.errors import InputError
@@ -132,3 +133,29 @@ def test_any_json_is_a_profile_or_an_input_error_with_a_path(data: st.DataObject
         assert error.reason
         return
     assert parsed.household.members
+
+
+_DAYS = (dt.date(2025, 1, 15), dt.date(2026, 11, 24))
+
+
+@settings(max_examples=100, deadline=None)
+@given(strategies.profiles(FACTS, _DAYS, tuple(sorted(CATALOG.base_years(*_DAYS)))))
+def test_every_profile_the_registry_describes_is_accepted(data: dict[str, Any]) -> None:
+    parsed = ENGINE.parse(data)
+    stated = {k for m in data["household"]["members"] for k in m} - {"id", "role"}
+    assert stated <= FACTS.inputs  # the strategy names only registry facts
+    assert len(parsed.household.members) == len(data["household"]["members"])
+
+
+def test_the_registry_strategies_draw_every_stated_fact() -> None:
+    seen: set[str] = set()
+
+    @settings(max_examples=60, deadline=None, database=None)
+    @given(strategies.profiles(FACTS, _DAYS))
+    def collect(data: dict[str, Any]) -> None:
+        seen.update(k for k in data["household"] if k != "members")
+        for member in data["household"]["members"]:
+            seen.update(member)
+
+    collect()
+    assert FACTS.inputs <= seen, sorted(FACTS.inputs - seen)

@@ -13,9 +13,10 @@ import os
 from typing import Any
 
 import numpy as np
+import strategies
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kit import CATALOG, ENGINE
+from kit import CATALOG, ENGINE, FACTS
 
 from engine import Engine
 from engine.eligibility.formatting import round_cents
@@ -41,55 +42,21 @@ SETTINGS = settings(
 )
 
 
-def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    return st.one_of(st.none(), strategy)
+YEARS = tuple(sorted(CATALOG.base_years(*AS_OF)))
 
 
-@st.composite
-def members(draw: st.DrawFn, role: str, as_of: dt.date, index: int) -> dict[str, Any]:
-    low, high = (0, 20) if role == "child" else (16, 95)
-    age_days = draw(st.integers(low * 365, high * 365 + 364))
-    facts: dict[str, Any] = {
-        "id": f"{role}{index}",
-        "role": role,
-        "date_of_birth": draw(_maybe(st.just((as_of - dt.timedelta(days=age_days)).isoformat()))),
-        "residency_status": draw(
-            _maybe(
-                st.sampled_from(["citizen", "permanent_resident", "temporary_resident", "other"])
-            )
-        ),
-        "net_income": draw(_maybe(st.integers(0, 200_000))),
-        "employment_income": draw(_maybe(st.integers(0, 120_000))),
-        "self_employment_income": draw(_maybe(st.sampled_from([0, 5_000]))),
-        "pension_income": draw(_maybe(st.sampled_from([0, 12_000]))),
-        "ei_income": draw(_maybe(st.sampled_from([0, 8_000]))),
-        "oas_benefits_income": draw(_maybe(st.sampled_from([0, 8_800]))),
-        "years_in_canada_since_18": draw(_maybe(st.integers(0, 60))),
-        "months_in_canada": draw(_maybe(st.integers(0, 600))),
-        "has_disability": draw(_maybe(st.booleans())),
-        "disability_tax_credit": draw(_maybe(st.booleans())),
-        "is_student": draw(_maybe(st.booleans())),
-        "monthly_shelter_cost": draw(_maybe(st.sampled_from([0, 600, 1500]))),
-        "liquid_assets": draw(_maybe(st.sampled_from([0, 3_000, 60_000]))),
-    }
-    if role == "child":
-        facts["custody"] = draw(_maybe(st.sampled_from(["full", "shared"])))
-    return {k: v for k, v in facts.items() if v is not None}
+def profiles(as_of: dt.date | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """Households drawn from the fact registry (see tests/strategies.py)."""
+    return strategies.profiles(FACTS, (as_of,) if as_of else tuple(AS_OF), YEARS)
 
 
-@st.composite
-def profiles(draw: st.DrawFn, as_of: dt.date | None = None) -> dict[str, Any]:
-    when = as_of or draw(st.sampled_from(AS_OF))
-    people = [draw(members("applicant", when, 0))]
-    if draw(st.booleans()):
-        people.append(draw(members("spouse", when, 0)))
-    for index in range(draw(st.integers(0, 3))):
-        people.append(draw(members("child", when, index)))
-    household: dict[str, Any] = {"members": people}
-    province = draw(_maybe(st.sampled_from(["ON", "ON", "BC", "QC", "AB"])))
-    if province is not None:
-        household["province"] = province
-    return {"as_of": when.isoformat(), "household": household}
+def _add(member: dict[str, Any], fact: str, extra: float) -> None:
+    """Add ``extra`` to a fact stated as one amount or by tax year (every year)."""
+    value = member.get(fact, 0)
+    if isinstance(value, dict):
+        member[fact] = {year: amount + extra for year, amount in value.items()}
+    else:
+        member[fact] = value + extra
 
 
 def check(data: dict[str, Any], engine: Engine = ENGINE) -> CheckResult:
@@ -152,11 +119,10 @@ def test_more_income_never_raises_an_amount_tested_on_it(
     program, income = tested
     applicant = data["household"]["members"][0]
     applicant.setdefault("net_income", 10_000)
-    applicant.setdefault(income, 0)
     before = _statuses(data)
-    applicant[income] += extra
+    _add(applicant, income, extra)
     if income != "net_income":
-        applicant["net_income"] += extra  # net income includes every income type
+        _add(applicant, "net_income", extra)  # net income includes every income type
     after = _statuses(data)
     if program not in before or "undetermined" in (before[program][0], after[program][0]):
         return
@@ -187,24 +153,6 @@ def test_dropping_facts_never_flips_a_determined_answer(data: dict[str, Any], dr
             assert full[program][1] == amount, program
 
 
-_ANSWERS: dict[str, list[Any]] = {
-    "date_of_birth": ["1950-03-01", "1990-06-15", "2021-01-10"],
-    "residency_status": ["citizen", "temporary_resident", "other"],
-    "custody": ["full", "shared"],
-    "province": ["ON", "QC"],
-}
-
-
-def _answer(fact: str) -> list[Any]:
-    if fact in _ANSWERS:
-        return _ANSWERS[fact]
-    if fact.endswith("_income"):
-        return [0, 30_000, 150_000]
-    if fact.startswith(("is_", "has_")) or fact == "disability_tax_credit":
-        return [True, False]
-    return [0, 10, 40]
-
-
 @SETTINGS
 @given(profiles())
 def test_undetermined_inside_scope_always_names_what_is_missing(data: dict[str, Any]) -> None:
@@ -227,7 +175,13 @@ def test_answering_the_next_question_decides_what_it_promised(
     if question is None or not question.would_decide:
         return
     parts = question.fact.split("/")
-    value = draw.draw(st.sampled_from(_answer(parts[-1])))
+    role = "applicant"
+    if parts[0] != "household":
+        role = next(m["role"] for m in data["household"]["members"] if m["id"] == parts[1])
+    answers = strategies.fact_values(
+        FACTS[parts[-1]], dt.date.fromisoformat(data["as_of"]), role=role
+    )
+    value = draw.draw(answers)
     if parts[0] == "household":
         data["household"][parts[1]] = value
     else:
