@@ -7,6 +7,8 @@
 - a synthetic population of 1,000,000 persons in households, all programs: persons per second
   and peak memory (each run in a fresh process), with the ratio to a trivial 60-variable
   OpenFisca pass over the same households;
+- loading the rule files: libyaml's parser (what the engine uses) against PyYAML's pure-Python
+  one on the same files, and the whole `Engine.load` (parse, validate, compile);
 - if policyengine-canada is importable (optional `compare` extra), its child benefit on the same
   household, and the ratio.
 
@@ -204,6 +206,36 @@ def policyengine_compare(runs: int, per_run: int) -> dict[str, Any]:
     }
 
 
+def rule_loading(runs: int) -> dict[str, Any]:
+    """Parse every rule file with libyaml and with the pure-Python parser; load the engine."""
+    import yaml
+
+    from engine.catalog import _yaml
+
+    files = sorted((ROOT / "rules").rglob("*.yaml"))
+
+    def parse_all() -> None:
+        for file in files:
+            _yaml.load_located(file)
+
+    fast = _yaml._LOADER
+    medians: dict[str, float] = {}
+    for name, loader in (("libyaml", fast), ("pure_python", yaml.SafeLoader)):
+        _yaml._LOADER = loader
+        try:
+            medians[name] = statistics.median(_timings(parse_all, runs))
+        finally:
+            _yaml._LOADER = fast
+    load = statistics.median(_timings(Engine.load, max(3, runs // 2)))
+    return {
+        "files": len(files),
+        "parse_libyaml_ms": round(medians["libyaml"] * 1000, 1),
+        "parse_pure_python_ms": round(medians["pure_python"] * 1000, 1),
+        "ratio_pure_python_over_libyaml": round(medians["pure_python"] / medians["libyaml"], 1),
+        "engine_load_ms": round(load * 1000, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -218,6 +250,7 @@ def main() -> None:
     report = {
         "benchmark": "eligibility",
         "python": sys.version.split()[0],
+        "rule_loading": rule_loading(args.runs + 2),
         "single_household": single_household(args.runs, args.checks, warmup=50),
         "population": population(args.population_runs, args.persons),
         "policyengine_canada": policyengine_compare(3, 50),

@@ -59,7 +59,7 @@ def load_located(file: Path) -> LocatedDocument:
     """
     try:
         text = file.read_text(encoding="utf-8")
-        # libyaml's parser (about 18x faster than the pure-Python one) keeps line marks too
+        # libyaml keeps line marks too; whole parse about 11x faster than pure Python (make bench)
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
