@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from engine.catalog.facts import Fact, FactRegistry, FactSpec
 
-__all__ = ["AGE_BANDS", "fact_values", "member", "profiles"]
+__all__ = ["AGE_BANDS", "completions", "fact_values", "member", "profiles"]
 
 #: the ages drawn per role (the registry allows 0 to 120 for anyone)
 AGE_BANDS = {"applicant": (16, 95), "spouse": (16, 95), "child": (0, 20), "dependant": (0, 95)}
@@ -131,3 +131,37 @@ def profiles(
         if value is not None:
             household[fact.name] = value
     return {"as_of": when.isoformat(), "household": household}
+
+
+@st.composite
+def completions(
+    draw: st.DrawFn, facts: FactRegistry, data: dict[str, Any], years: tuple[int, ...] = ()
+) -> dict[str, Any]:
+    """``data`` with some of its unstated facts stated (any value their domains allow): what
+    the household may turn out to be once the missing facts are known."""
+    as_of = dt.date.fromisoformat(data["as_of"])
+    household = {k: v for k, v in data["household"].items() if k != "members"}
+    members = []
+    for stated in data["household"]["members"]:
+        completed = dict(stated)
+        for fact in facts.stated:
+            if fact.entity != "person" or fact.name in completed:
+                continue
+            if fact.applies_to and stated["role"] not in fact.applies_to:
+                continue
+            value = draw(_maybe(fact_values(fact, as_of, role=stated["role"], years=years)))
+            if value is not None:
+                completed[fact.name] = value
+        members.append(completed)
+    if "province" not in household and draw(st.booleans()):
+        municipality = facts["municipality"]
+        values = municipality.spec.values if isinstance(municipality.spec, FactSpec) else None
+        if "municipality" in household and values:
+            household["province"] = values[household["municipality"]].province
+        else:
+            household["province"] = draw(st.sampled_from(facts["province"].values))
+    if "municipality" not in household and draw(st.booleans()):
+        places = _municipalities(facts["municipality"], household.get("province"))
+        if places:
+            household["municipality"] = draw(st.sampled_from(places))
+    return {"as_of": data["as_of"], "household": {**household, "members": members}}

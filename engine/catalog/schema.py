@@ -198,10 +198,12 @@ class Program(_Model):
 
 
 class RuleCaseOutput(_Model):
-    """What a rule case expects."""
+    """What a rule case expects: the status, the annual amount, or (when facts are missing)
+    the least amount every completion of them gives (``minimum``: "at least")."""
 
     status: Literal["eligible", "ineligible", "undetermined"]
     amount: Number | None = None
+    minimum: Number | None = None
 
 
 class RuleCase(_Model):

@@ -108,6 +108,8 @@ def _most_frequent(results: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Fallback when no single answer decides a program: the fact most programs wait on."""
     counts: dict[str, int] = {}
     for result in results:
+        if result["status"] != "undetermined":
+            continue  # an eligible program's missing facts only decide how much
         for fact in result["missing_facts"]:
             counts[fact] = counts.get(fact, 0) + 1
     if not counts:

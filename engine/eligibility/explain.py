@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -11,6 +12,7 @@ import numpy as np
 from engine.catalog.facts import Entity, Kind
 from engine.catalog.program import Part, ProgramRules
 from engine.catalog.tree import AGGREGATES, ALWAYS_KNOWN, Expr
+from engine.eligibility.formatting import Placeholder
 from engine.evaluation.simulate import Run
 from engine.kleene import Array
 
@@ -35,7 +37,13 @@ class Explainer:
         """
         return self.run.compiled.explain_fn(expr)(self.ctx)
 
-    def placeholder_values(self, row: int) -> Mapping[str, float]:
+    def value_bounds(self, expr: Expr, row: int) -> tuple[float, float]:
+        """The least and greatest value of ``expr`` for one row over every completion of the
+        unknown facts."""
+        lo, hi = self.run.compiled.bounds_fn(expr)(self.ctx)
+        return float(lo[row]), float(hi[row])
+
+    def placeholder_values(self, row: int) -> Mapping[str, Placeholder]:
         """The program's placeholder values for one row of its entity (a household, or a
         person for person programs), evaluated when a text asks."""
         return _Placeholders(self, row)
@@ -43,6 +51,12 @@ class Explainer:
     def part(self, row: int, part: Part) -> float:
         """A criterion, the amount, the scope or the jurisdiction test for one row."""
         return float(self.ctx.part(part)[row])
+
+    def bounds(self, row: int, part: Part) -> tuple[float, float]:
+        """A part's least and greatest value for one row over every completion of the unknown
+        facts (see :mod:`engine.evaluation.bounds`)."""
+        lo, hi = self.ctx.part_bounds(part)
+        return float(lo[row]), float(hi[row])
 
     def missing_facts(self, row: int, exprs: list[Expr]) -> set[str]:
         """The unknown stated facts that leave any of ``exprs`` unknown for ``row``."""
@@ -125,15 +139,16 @@ class Explainer:
             found.add(f"members/{population.member_id(int(person))}/{name}")
 
 
-class _Placeholders(Mapping[str, float]):
-    """Placeholder values, each computed on first use (most templates use only a few)."""
+class _Placeholders(Mapping[str, Placeholder]):
+    """Placeholder values, each computed on first use (most templates use only a few). An
+    unknown value is given as its bounds over the completions of the unknown facts."""
 
     def __init__(self, explainer: Explainer, row: int) -> None:
         self._explainer = explainer
         self._row = row
-        self._cache: dict[str, float] = {}
+        self._cache: dict[str, Placeholder] = {}
 
-    def __getitem__(self, name: str) -> float:
+    def __getitem__(self, name: str) -> Placeholder:
         value = self._cache.get(name)
         if value is None:
             rules = self._explainer.rules
@@ -141,6 +156,8 @@ class _Placeholders(Mapping[str, float]):
             if expr is None:
                 raise KeyError(name)
             value = float(self._explainer.value(expr)[self._row])
+            if math.isnan(value):
+                value = self._explainer.value_bounds(expr, self._row)
             self._cache[name] = value
         return value
 

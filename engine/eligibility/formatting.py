@@ -10,7 +10,7 @@ from functools import lru_cache
 from engine.catalog.facts import Fact, Kind
 from engine.kleene import from_days
 
-__all__ = ["render", "render_value", "round_cents"]
+__all__ = ["Placeholder", "render", "render_range", "render_value", "round_cents"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
 _UNKNOWN = {"en": "unknown", "fr": "inconnu"}
@@ -68,11 +68,48 @@ def _pieces(template: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(pieces)
 
 
+_RANGE = {
+    "en": ("at least {}", "at most {}", "between {} and {}"),
+    "fr": ("au moins {}", "au plus {}", "entre {} et {}"),
+}
+
+
+def render_range(low: float, high: float, fmt: str, lang: str, fact: Fact | None = None) -> str:
+    """A value known only to lie between ``low`` and ``high`` (infinite: unbounded).
+
+    Examples:
+        >>> render_range(3998.5, 7997, "money", "en"), render_range(0, 18000, "money", "fr")
+        ('between $3,998.50 and $7,997', 'au plus 18\xa0000\xa0$')
+        >>> render_range(250, float("inf"), "money", "en")
+        'at least $250'
+    """
+    at_least, at_most, between = _RANGE[lang]
+    if fact is not None and fact.kind in (Kind.BOOL, Kind.ENUM, Kind.DATE):
+        return _UNKNOWN[lang]
+    bounded_below = math.isfinite(low) and not (fmt == "money" and low <= 0.0)
+    if bounded_below and math.isfinite(high):
+        return between.format(
+            render_value(low, fmt, lang, fact), render_value(high, fmt, lang, fact)
+        )
+    if bounded_below:
+        return at_least.format(render_value(low, fmt, lang, fact))
+    if math.isfinite(high):
+        return at_most.format(render_value(high, fmt, lang, fact))
+    return _UNKNOWN[lang]
+
+
+Placeholder = float | tuple[float, float]
+
+
 def render(
-    template: str, values: Mapping[str, float], lang: str, facts: Mapping[str, Fact] | None = None
+    template: str,
+    values: Mapping[str, Placeholder],
+    lang: str,
+    facts: Mapping[str, Fact] | None = None,
 ) -> str:
     """Fill ``{name}`` / ``{name:format}`` placeholders with values (``facts``: how to show a
-    placeholder that names a fact, e.g. an enum's label).
+    placeholder that names a fact, e.g. an enum's label). A value given as ``(low, high)`` is
+    only known to lie between them (see :func:`render_range`).
 
     Examples:
         >>> render("{afni:money} is above {cap:money}.", {"afni": 41000, "cap": 37487}, "en")
@@ -83,7 +120,11 @@ def render(
     for literal, name, fmt in _pieces(template):
         parts.append(literal)
         if name:
-            parts.append(render_value(values.get(name, math.nan), fmt, lang, known.get(name)))
+            value = values.get(name, math.nan)
+            if isinstance(value, tuple):
+                parts.append(render_range(value[0], value[1], fmt, lang, known.get(name)))
+            else:
+                parts.append(render_value(value, fmt, lang, known.get(name)))
     return "".join(parts)
 
 

@@ -17,7 +17,7 @@ from engine.catalog.facts import Fact, FactRegistry, Kind
 from engine.evaluation.population import Population
 from engine.kleene import Array, to_days
 
-__all__ = ["Candidate", "best_question", "candidates", "with_variants"]
+__all__ = ["Candidate", "best_question", "candidates", "samples", "with_variants"]
 
 # ages that straddle the limits of the programs (a date of birth is tried at each)
 _AGES = (0, 3, 5, 6, 12, 17, 18, 19, 30, 45, 60, 64, 65, 70, 75, 85)
@@ -34,7 +34,7 @@ class Candidate:
     samples: tuple[float, ...]
 
 
-def _samples(fact: Fact, as_of: dt.date) -> tuple[float, ...]:
+def samples(fact: Fact, as_of: dt.date) -> tuple[float, ...]:
     """The representative answers tried for a fact (the registry's samples for numbers)."""
     if fact.kind == Kind.BOOL:
         return (0.0, 1.0)
@@ -54,7 +54,7 @@ def candidates(population: Population, names: set[str], facts: FactRegistry) -> 
         if fact.entity == "household":
             if np.isnan(population.household[name][0]):
                 out.append(
-                    Candidate(f"household/{name}", name, None, _samples(fact, population.as_of))
+                    Candidate(f"household/{name}", name, None, samples(fact, population.as_of))
                 )
             continue
         for person in range(population.n_persons):
@@ -64,7 +64,7 @@ def candidates(population: Population, names: set[str], facts: FactRegistry) -> 
                 unknown = bool(np.isnan(population.person[name][person]))
             if unknown:
                 path = f"members/{population.member_id(person)}/{name}"
-                out.append(Candidate(path, name, person, _samples(fact, population.as_of)))
+                out.append(Candidate(path, name, person, samples(fact, population.as_of)))
     return out
 
 

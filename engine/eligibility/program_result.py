@@ -18,7 +18,7 @@ from engine.catalog.program import AMOUNT, SCOPE, Part, ProgramRules
 from engine.catalog.schema import Text
 from engine.catalog.tree import Expr
 from engine.eligibility.explain import Explainer
-from engine.eligibility.formatting import render, round_cents
+from engine.eligibility.formatting import Placeholder, render, round_cents
 from engine.evaluation.simulate import Run
 
 __all__ = ["program_result"]
@@ -39,7 +39,9 @@ def _status_name(value: float) -> str:
     return "eligible" if value == 1.0 else "ineligible"
 
 
-def _text(template: Text, values: Mapping[str, float], facts: Mapping[str, Fact]) -> dict[str, str]:
+def _text(
+    template: Text, values: Mapping[str, Placeholder], facts: Mapping[str, Fact]
+) -> dict[str, str]:
     return {
         "en": render(template.en, values, "en", facts),
         "fr": render(template.fr, values, "fr", facts),
@@ -105,11 +107,19 @@ def program_result(
         criteria.append(
             {"id": criterion.id, "status": name, "explain": _text(template, values, facts)}
         )
-    amount_value = math.nan
+    amount_value, minimum = math.nan, math.nan
+    positive_unknown = False
     if not program.in_kind:
         amount_value = explainer.part(row, AMOUNT)
-        positive = "unknown" if math.isnan(amount_value) else str(amount_value > 0).lower()
-        template = _POSITIVE_UNKNOWN if positive == "unknown" else _POSITIVE
+        template, positive = _POSITIVE, str(amount_value > 0).lower()
+        if math.isnan(amount_value):
+            minimum, highest = explainer.bounds(row, AMOUNT)
+            template, positive = _POSITIVE_UNKNOWN, "unknown"
+            if minimum > 0.0:  # the amount is a range: the text gives it
+                template, positive = _POSITIVE, "true"
+            elif highest <= 0.0:
+                positive = "false"
+        positive_unknown = positive == "unknown"
         criteria.append(
             {
                 "id": "has_positive_amount",
@@ -119,27 +129,36 @@ def program_result(
         )
     scope_text = None
     missing: set[str] = set()
+    inside = explainer.part(row, SCOPE) if rules.scope is not None else 1.0
+    if status == "eligible" and math.isnan(amount_value) and rules.amount is not None:
+        missing = explainer.missing_facts(row, [rules.amount])  # what decides how much
     if status == "undetermined":
-        inside = explainer.part(row, SCOPE) if rules.scope is not None else 1.0
+        # what could still decide it: the unknown criteria (outside the scope too, where a
+        # failing criterion still decides "not eligible"), the amount while its sign is unknown,
+        # the jurisdiction, and the scope itself
+        if rules.amount is not None and positive_unknown:
+            unknown.append(rules.amount)
+        unknown.append(rules.jurisdiction)
         if inside != 1.0 and program.scope is not None and rules.scope is not None:
             scope_text = _text(program.scope.explain, values, facts)
             if math.isnan(inside):
-                missing = explainer.missing_facts(row, [rules.scope])
-        else:
-            if rules.amount is not None and math.isnan(amount_value):
-                unknown.append(rules.amount)
-            unknown.append(rules.jurisdiction)
-            missing = explainer.missing_facts(row, unknown)
+                unknown.append(rules.scope)
+        missing = explainer.missing_facts(row, unknown)
     as_of = on or run.population.as_of
     outdated = program.valid_through is not None and as_of > program.valid_through
     amount = None
-    if not program.in_kind and not math.isnan(amount_value) and status != "ineligible":
+    # an amount from rates the file says do not apply (outside its scope) is never shown
+    shown = not program.in_kind and status != "ineligible" and inside == 1.0
+    if shown and not math.isnan(amount_value):
         amount = {
             "annual": round_cents(amount_value),
             "currency": "CAD",
             # undetermined eligibility, or figures that may have changed since the file's review
             "estimate": status == "undetermined" or outdated,
         }
+    elif shown and minimum > 0.0:
+        at_least = round_cents(minimum)
+        amount = {"annual": at_least, "currency": "CAD", "estimate": True, "minimum": at_least}
     member = None
     if program.entity == "person":
         member = run.population.member_id(row)

@@ -36,11 +36,16 @@ class LocalizedText(_Out):
 
 
 class Amount(_Out):
-    """An annual amount in CAD, rounded to cents; ``estimate`` while eligibility is undetermined."""
+    """An annual amount in CAD, rounded to cents; ``estimate`` while eligibility is undetermined.
+
+    ``minimum`` is set when the missing facts leave only a lower bound ("at least"): ``annual``
+    is then that bound, and ``estimate`` is true.
+    """
 
     annual: float
     currency: Literal["CAD"] = "CAD"
     estimate: bool = False
+    minimum: float | None = None
 
 
 class CriterionResult(_Out):

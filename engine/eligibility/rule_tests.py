@@ -74,6 +74,11 @@ def run_case(
         annual = got.amount.annual if got.amount is not None else math.nan
         if not abs(annual - want.amount) <= case.absolute_error_margin:
             return outcome(False, f"annual amount {annual:.2f}, expected {want.amount:.2f}")
+    if want.minimum is not None:
+        floor = got.amount.minimum if got.amount is not None else None
+        if floor is None or not abs(floor - want.minimum) <= case.absolute_error_margin:
+            shown = "no lower bound" if floor is None else f"at least {floor:.2f}"
+            return outcome(False, f"amount {shown}, expected at least {want.minimum:.2f}")
     return outcome(True)
 
 

@@ -23,8 +23,9 @@ from engine import kleene
 from engine.catalog.facts import Entity, Fact
 from engine.catalog.program import AMOUNT, BENEFIT, JURISDICTION, SCOPE, STATUS, Catalog, Part
 from engine.catalog.tree import Expr
+from engine.evaluation.bounds import BoundsFn, compile_bounds
 from engine.evaluation.entities import HOUSEHOLD, PERSON
-from engine.evaluation.runtime import ProgramCode, program_context, read_variable
+from engine.evaluation.runtime import ProgramCode, program_context, read_variable, refined_status
 from engine.evaluation.vectorize import EVERY_NODE, Compiled, compile_expr
 from engine.kleene import Array
 
@@ -74,9 +75,11 @@ def _status_formula(code: ProgramCode) -> Any:
             parts.append(kleene.compare(">", amount, np.zeros_like(amount)))
         result = kleene.and_(*parts)
         if program.scope is not None:
-            result = np.where(ctx.part(SCOPE) == 1.0, result, np.nan)
+            # outside the file's scope a criterion that fails still decides "not eligible";
+            # anything else is not an answer the file can give
+            result = np.where((ctx.part(SCOPE) == 1.0) | (result == 0.0), result, np.nan)
         # outside the program's jurisdiction it is not eligible, whatever the rule file says
-        return kleene.and_(ctx.part(JURISDICTION), result)
+        return refined_status(kleene.and_(ctx.part(JURISDICTION), result), ctx)
 
     return status
 
@@ -151,6 +154,7 @@ class CompiledSystem:
     codes: dict[str, ProgramCode]
     direct_dispatch: bool = True
     _explained: dict[int, tuple[Expr, Compiled]] = field(default_factory=dict, repr=False)
+    _bounded: dict[int, tuple[Expr, BoundsFn]] = field(default_factory=dict, repr=False)
 
     def explain_fn(self, expr: Expr) -> Compiled:
         """``expr`` compiled with every node memoized in the context's per-day node memo, so
@@ -159,6 +163,14 @@ class CompiledSystem:
         if entry is None or entry[0] is not expr:
             entry = (expr, compile_expr(expr, EVERY_NODE))
             self._explained[id(expr)] = entry
+        return entry[1]
+
+    def bounds_fn(self, expr: Expr) -> BoundsFn:
+        """``expr`` compiled to bounds (see :mod:`engine.evaluation.bounds`), once per system."""
+        entry = self._bounded.get(id(expr))
+        if entry is None or entry[0] is not expr:
+            entry = (expr, compile_bounds(expr))
+            self._bounded[id(expr)] = entry
         return entry[1]
 
     @cached_property
@@ -196,7 +208,13 @@ def compile_catalog(catalog: Catalog, *, direct_dispatch: bool = True) -> Compil
     for pid, rules in catalog.programs.items():
         variables = {name: compile_expr(e, shared) for name, e in rules.variables.items()}
         parts = {part: compile_expr(e, shared) for part, e in rules.parts()}
-        codes[pid] = ProgramCode(rules, variables, parts)
+        codes[pid] = ProgramCode(
+            rules,
+            variables,
+            parts,
+            {name: compile_bounds(e) for name, e in rules.variables.items()},
+            {part: compile_bounds(e) for part, e in rules.parts()},
+        )
         for variable in _program_variables(codes[pid]):
             system.add_variable(variable)
     system.parameters = _parameters(catalog)

@@ -16,7 +16,9 @@ import numpy as np
 from openfisca_core import periods
 
 from engine.catalog.facts import Entity, FactRegistry
-from engine.catalog.program import Part, ProgramRules
+from engine.catalog.program import AMOUNT, BENEFIT, JURISDICTION, SCOPE, STATUS, Part, ProgramRules
+from engine.evaluation import bounds as interval
+from engine.evaluation.bounds import Bounds, BoundsFn
 from engine.evaluation.entities import Members
 from engine.evaluation.vectorize import Compiled, age_at
 from engine.kleene import Array, to_days
@@ -27,6 +29,7 @@ __all__ = [
     "period_of",
     "program_context",
     "read_variable",
+    "refined_status",
 ]
 
 
@@ -43,11 +46,15 @@ class RunState:
             (for OpenFisca's tracer). Results are identical; a test runs both ways.
         node_memo: per evaluation day, the values of expression nodes (explanations reuse
             them); ``None`` in population runs, where it would hold one array per node.
+        codes: every program's compiled code (bounds read other programs through it).
+        as_of_days: the profiles' date, which the facts' domains are relative to.
     """
 
     facts: FactRegistry
     members: Members
     programs: dict[str, Entity]
+    codes: dict[str, ProgramCode]
+    as_of_days: float
     direct: bool = True
     node_memo: dict[Any, dict[int, Array]] | None = None
     memo: dict[tuple[str, Any], Array] = field(default_factory=dict)
@@ -128,6 +135,9 @@ class _Context:
             None if memo is None else memo.setdefault(period, {})
         )
         self._nodes: dict[str, Any] = {}
+        self.bounds: dict[Part, Bounds] = {}
+        self.value_bounds: dict[str, Bounds] = {}
+        self.fact_bound: dict[tuple[str, Entity], Bounds] = {}
 
     def size(self, scope: Entity) -> int:
         return int(self.simulation.populations[scope].count)
@@ -200,12 +210,85 @@ class _Context:
         return cached
 
     def part(self, part: Part) -> Array:
-        """A criterion, the amount, the scope or the jurisdiction test, computed once."""
+        """A criterion, the amount, the scope or the jurisdiction test, computed once.
+
+        Where the three-valued value is unknown but every completion of the unknown facts gives
+        the same value (``0 * unknown``), that value is known: see :mod:`bounds`.
+        """
         values = self.parts.get(part)
         if values is None:
             values = self.code.parts[part](self)
+            if np.isnan(values).any():
+                values = _refined(values, self.part_bounds(part))
             self.parts[part] = values
         return values
+
+    def part_bounds(self, part: Part) -> Bounds:
+        """A part's bounds over every completion of the unknown facts (computed once)."""
+        found = self.bounds.get(part)
+        if found is None:
+            if part == STATUS:
+                found = self._status_bounds()
+            elif part == BENEFIT:
+                found = self._benefit_bounds()
+            else:
+                found = self.code.bounds[part](self)
+            self.bounds[part] = found
+        return found
+
+    def _status_bounds(self) -> Bounds:
+        """The status formula on bounds (see ``compiler._status_formula``)."""
+        program = self.rules.program
+        parts = [self.part_bounds(Part.criterion(c.id)) for c in program.eligibility]
+        if not program.in_kind:
+            amount = self.part_bounds(AMOUNT)
+            parts.append(interval.compare(">", amount, (np.zeros(1), np.zeros(1))))
+        lo, hi = interval.and_(*parts)
+        if program.scope is not None:  # outside the scope only "not eligible" is an answer
+            lo = np.where(self.part_bounds(SCOPE)[0] == 1.0, lo, 0.0)
+        return interval.and_(self.part_bounds(JURISDICTION), (lo, hi))
+
+    def _benefit_bounds(self) -> Bounds:
+        status_lo, status_hi = self.part_bounds(STATUS)
+        if self.rules.program.in_kind:
+            zero = np.zeros(len(status_lo))
+            return zero, zero
+        amount_lo, amount_hi = self.part_bounds(AMOUNT)
+        always, never = status_lo == 1.0, status_hi == 0.0
+        lo = np.where(always, amount_lo, np.where(never, 0.0, np.minimum(amount_lo, 0.0)))
+        hi = np.where(always, amount_hi, np.where(never, 0.0, np.maximum(amount_hi, 0.0)))
+        return lo, hi
+
+    def fact_bounds(self, name: str, scope: Entity) -> Bounds:
+        key = (name, scope)
+        found = self.fact_bound.get(key)
+        if found is None:
+            fact = self.state.facts[name]
+            domain = interval.domain_bounds(fact, self.state.as_of_days)
+            found = self.fact_bound[key] = interval.with_domain(self.fact(name, scope), domain)
+        return found
+
+    def var_bounds(self, name: str, scope: Entity) -> Bounds:
+        found = self.value_bounds.get(name)
+        if found is None:
+            found = self.value_bounds[name] = self.code.variable_bounds[name](self)
+        if scope == self.entity:
+            return found
+        return self._project(found[0], self.entity, scope), self._project(
+            found[1], self.entity, scope
+        )
+
+    def program_bounds(self, program_id: str, part: Part, scope: Entity) -> Bounds:
+        """Another program's part: its value where known, its bounds where not."""
+        point = self.program(program_id, part, scope)
+        if not np.isnan(point).any():
+            return point, point
+        other = program_context(self.state.codes[program_id], self.simulation, self.period)
+        lo, hi = other.part_bounds(part)
+        entity = self.state.programs[program_id]
+        lo, hi = self._project(lo, entity, scope), self._project(hi, entity, scope)
+        known = ~np.isnan(point)
+        return np.where(known, point, lo), np.where(known, point, hi)
 
     def var(self, name: str, scope: Entity) -> Array:
         values = self.values.get(name)
@@ -242,13 +325,34 @@ class _Context:
         return to_days(on)
 
 
+def _refined(values: Array, bounds: Bounds) -> Array:
+    """Unknown values that every completion of the unknown facts sets to one value: that value."""
+    known, point = interval.decided(bounds)
+    fill = np.isnan(values) & known
+    if not fill.any():
+        return values
+    out = values.copy()
+    out[fill] = point[fill]
+    return out
+
+
+def refined_status(values: Array, context: _Context) -> Array:
+    """A status array with the unknowns that bounds decide filled in."""
+    if not np.isnan(values).any():
+        return values
+    return _refined(values, context.part_bounds(STATUS))
+
+
 @dataclass(frozen=True)
 class ProgramCode:
-    """A program's compiled intermediate variables (evaluated inside contexts, not OpenFisca)."""
+    """A program's compiled intermediate variables (evaluated inside contexts, not OpenFisca)
+    and the same expressions compiled to bounds (see :mod:`engine.evaluation.bounds`)."""
 
     rules: ProgramRules
     variables: dict[str, Compiled]
     parts: dict[Part, Compiled]
+    variable_bounds: dict[str, BoundsFn] = field(default_factory=dict)
+    bounds: dict[Part, BoundsFn] = field(default_factory=dict)
 
 
 def program_context(program: ProgramCode, simulation: Any, period: Any) -> _Context:

@@ -17,7 +17,7 @@ from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.entities import Members
 from engine.evaluation.population import Population
 from engine.evaluation.runtime import RunState, period_of, program_context, read_variable
-from engine.kleene import Array
+from engine.kleene import Array, to_days
 
 __all__ = ["Run", "simulate"]
 
@@ -43,6 +43,8 @@ class Run:
             compiled.catalog.facts,
             self.members,
             compiled.programs,
+            compiled.codes,
+            to_days(population.as_of),
             direct=compiled.direct_dispatch,
             node_memo={} if explain else None,
         )

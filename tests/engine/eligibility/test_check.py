@@ -146,10 +146,20 @@ def test_after_a_files_valid_through_date_amounts_are_estimates(
     assert later.status == "eligible" and later.amount is not None and later.amount.estimate
 
 
-def test_missing_facts_name_only_what_decides(example_profile: dict[str, Any]) -> None:
+def test_a_parent_who_does_not_say_the_custody_is_eligible_for_at_least_half_the_ccb(
+    example_profile: dict[str, Any],
+) -> None:
     data = copy.deepcopy(example_profile)
     del data["household"]["members"][0]["date_of_birth"]  # the parent's age does not matter here
     del data["household"]["members"][1]["custody"]
     ccb = _program(_run(data), "ca_ccb")
-    assert ccb.status == "undetermined"
-    assert ccb.missing_facts == ["members/leo/custody"]
+    # full or shared custody: eligible either way; the amount is $7,997 with full custody and
+    # half of it, $3,998.50, with shared custody, so only "at least $3,998.50" is known
+    assert ccb.status == "eligible"
+    assert ccb.amount is not None and ccb.amount.minimum == 3998.5 == ccb.amount.annual
+    assert ccb.amount.estimate
+    assert ccb.missing_facts == ["members/leo/custody"]  # only what decides how much
+    positive = next(c for c in ccb.criteria if c.id == "has_positive_amount")
+    assert positive.status == "true"
+    assert "between $3,998.50 and $7,997" in positive.explain.en
+    assert "entre 3\u00a0998,50\u00a0$ et 7\u00a0997\u00a0$" in positive.explain.fr
