@@ -7,6 +7,7 @@ JSON path and the reason); 1 internal error. Errors go to stderr, never as a tra
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import sys
 from pathlib import Path
@@ -16,11 +17,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from engine.catalog.event import event_model
+from engine.catalog.json_input import MAX_INPUT_BYTES, decode_json
 from engine.catalog.loader import load_catalog, validate_catalog
 from engine.catalog.paths import default_rules_dir
+from engine.catalog.profile import Profile, before_first_figures
 from engine.eligibility.result import CheckResult
 from engine.engine import Engine
-from engine.errors import EvaluationError, InputError, LifeEventsError, RuleFileError
+from engine.errors import (
+    EvaluationError,
+    InputError,
+    LifeEventsError,
+    ParameterValueMissing,
+    RuleFileError,
+)
 
 app = typer.Typer(
     help="Life-event benefits engine: which programs apply, how much, and why.",
@@ -93,16 +103,47 @@ def _fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _read_json(source: str) -> Any:
+def _say(lang: str, en: str, fr: str) -> str:
+    return fr if lang == "fr" else en
+
+
+_OS_ERRORS_FR = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EISDIR: "c'est un dossier",
+    errno.EACCES: "accès refusé",
+}
+
+
+def _read_input(source: str, lang: str) -> Any:
+    """The JSON value of an input file (``-``: stdin), read as bytes and never past the size
+    limit; exits 2 naming the file and the reason."""
     name = "<stdin>" if source == "-" else source
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        if source == "-":
+            raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with open(source, "rb") as stream:
+                raw = stream.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
-        _fail(f"{name}: cannot read: {exc.strerror}", 2)
+        french = _OS_ERRORS_FR.get(exc.errno or 0, str(exc.strerror))
+        _fail(
+            f"{name}: "
+            + _say(lang, f"cannot read: {exc.strerror}", f"lecture impossible : {french}"),
+            2,
+        )
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        _fail(f"{name}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}", 2)
+        return decode_json(raw)
+    except InputError as exc:
+        _fail(f"{name}: {exc.message(lang)}", 2)
+
+
+def _figures_on(engine: Engine, profile: Profile) -> None:
+    """An ``as_of`` before the first figures of the rules is an input error naming ``as_of``."""
+    try:
+        engine.catalog.check_parameters(profile.as_of)
+    except ParameterValueMissing as exc:
+        first = engine.catalog.earliest_complete_date
+        raise before_first_figures(profile.as_of, first, exc.location) from None
 
 
 def _money(value: float, lang: str) -> str:
@@ -181,14 +222,23 @@ def check(
         try:
             when = dt.date.fromisoformat(as_of)
         except ValueError:
-            _fail(f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}", 2)
-    data = _read_json(file)
+            _fail(
+                _say(
+                    lang,
+                    f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}",
+                    f"--as-of : pas une date (format attendu AAAA-MM-JJ) : {as_of!r}",
+                ),
+                2,
+            )
+    data = _read_input(file, lang)
     name = "<stdin>" if file == "-" else file
     try:
         engine = Engine.load(rules)
-        result = engine.check(engine.parse(data, as_of=when))
+        profile = engine.parse(data, as_of=when)
+        _figures_on(engine, profile)
+        result = engine.check(profile)
     except InputError as exc:
-        _fail(f"{name}: {exc}", 2)
+        _fail(f"{name}: {exc.message(lang)}", 2)
     except RuleFileError as exc:
         _fail(str(exc), 2)
     except EvaluationError as exc:
@@ -306,20 +356,55 @@ def rules_test(
     path: Annotated[Path | None, typer.Argument(help="Tests folder or file.")] = None,
     rules: RulesOption = None,
 ) -> None:
-    """Run the worked cases in rules/tests and report each one."""
+    """Run the worked cases in rules/tests and report each one.
+
+    Exit 0 when every case passes, 1 when a case fails, 2 when the path does not exist, holds no
+    case file, or a case file or case cannot be run (each reported with its file and line; the
+    other cases still run).
+    """
     try:
         engine = Engine.load(rules)
-        outcomes = engine.run_rule_tests(path)
+        root = path or engine.catalog.root / "tests"
+        outcomes = engine.run_rule_tests(root)
     except LifeEventsError as exc:
         _fail(str(exc), 2)
+    if not outcomes:
+        _fail(f"{root}: no rule test files (*.yaml) under this folder", 2)
     failed = [o for o in outcomes if not o.passed]
     for o in failed:
-        stderr.print(
-            f"FAIL {o.file}:{o.line} [{o.program}] {o.name}\n     {o.detail}", markup=False
-        )
+        if o.broken and not o.name:  # the whole file
+            stderr.print(f"FAIL {o.location}: {o.detail}", markup=False)
+        else:
+            stderr.print(f"FAIL {o.location} [{o.program}] {o.name}\n     {o.detail}", markup=False)
     stdout.print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
-    if failed or not outcomes:
-        raise typer.Exit(1)
+    if failed:
+        raise typer.Exit(2 if any(o.broken for o in failed) else 1)
+
+
+_SCHEMA_KINDS = ("profile", "result", "event")
+
+
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="profile, result or event.")],
+    rules: RulesOption = None,
+) -> None:
+    """Print the JSON Schema of the household profile, the eligibility result or the life event
+    (docs/contracts.md); the profile's facts come from the rules' fact registry."""
+    if kind not in _SCHEMA_KINDS:
+        _fail(f"kind: must be profile, result or event, not {kind!r}", 2)
+    try:
+        catalog = load_catalog(rules or default_rules_dir())
+    except RuleFileError as exc:
+        _fail(str(exc), 2)
+    if kind == "result":
+        body = CheckResult.model_json_schema(mode="serialization")
+    elif kind == "event":
+        body = event_model(catalog.profile_model).model_json_schema()
+    else:
+        body = catalog.profile_model.model_json_schema()
+    document = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":  # `python -m engine.cli`, as the packaging tests run it

@@ -70,18 +70,28 @@ class InputError(LifeEventsError, ValueError):
 
     Args:
         path: JSON path of the offending value, ``/``-separated
-            (``household/members/1/date_of_birth``).
-        reason: what is wrong with it.
+            (``household/members/1/date_of_birth``); empty for the input as a whole.
+        reason: what is wrong with it, in English.
+        fr: the same reason in French (the path is never translated); without it, French
+            messages fall back to the English reason.
 
     Examples:
         >>> str(InputError("household/members/1/date_of_birth", "not a date"))
         'household/members/1/date_of_birth: not a date'
+        >>> InputError("as_of", "not a date", fr="pas une date").message("fr")
+        'as_of: pas une date'
     """
 
-    def __init__(self, path: str, reason: str) -> None:
+    def __init__(self, path: str, reason: str, fr: str | None = None) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(f"{path}: {reason}" if path else reason)
+        self.reason_fr = fr
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        """The one-line message in ``lang`` (``en`` or ``fr``): the path, then the reason."""
+        reason = self.reason_fr if lang == "fr" and self.reason_fr else self.reason
+        return f"{self.path}: {reason}" if self.path else reason
 
 
 class EvaluationError(LifeEventsError, RuntimeError):

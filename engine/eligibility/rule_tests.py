@@ -1,4 +1,9 @@
-"""Rule tests as data: ``rules/tests/<program_id>.yaml``, worked cases named as plain sentences."""
+"""Rule tests as data: ``rules/tests/<program_id>.yaml``, worked cases named as plain sentences.
+
+:func:`run_rule_tests` runs every case it can: a case file that cannot be read, or a case that
+cannot be run (an unknown program, invalid input, a date before the rules' figures), is one
+``broken`` outcome with its file, line and reason, and the other cases still run.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +16,27 @@ from engine.catalog.loader import parse_model
 from engine.catalog.profile import parse_profile
 from engine.catalog.schema import RuleCase, RuleTestFile
 from engine.eligibility.evaluate import check
-from engine.errors import InputError, RuleSchemaError
+from engine.errors import InputError, ParameterValueMissing, RuleFileError, RuleSchemaError
 from engine.evaluation.compiler import CompiledSystem
 
-__all__ = ["CaseOutcome", "load_rule_tests", "run_case", "run_rule_tests"]
+__all__ = [
+    "Case",
+    "CaseOutcome",
+    "load_rule_test_file",
+    "load_rule_tests",
+    "rule_test_files",
+    "run_case",
+    "run_rule_tests",
+]
+
+Case = tuple[Path, int, RuleTestFile, RuleCase]
+"""One worked case: its file, its line, the file's suite and the case."""
 
 
 @dataclass(frozen=True)
 class CaseOutcome:
-    """The outcome of one case: passed, or why not."""
+    """The outcome of one case: passed, or why not; ``broken`` when the case (or its whole
+    file: then ``program`` and ``name`` are empty) could not be run, ``detail`` saying why."""
 
     file: Path
     line: int
@@ -27,18 +44,48 @@ class CaseOutcome:
     name: str
     passed: bool
     detail: str = ""
+    broken: bool = False
+
+    @property
+    def location(self) -> str:
+        """``file:line`` (just the file when the line is unknown)."""
+        return f"{self.file}:{self.line}" if self.line else str(self.file)
 
 
-def load_rule_tests(root: Path) -> list[tuple[Path, int, RuleTestFile, RuleCase]]:
-    """Every case under ``root`` (a tests folder or one file)."""
-    files = [root] if root.is_file() else sorted(root.rglob("*.yaml"))
-    cases = []
-    for file in files:
-        doc = load_located(file)
-        suite = parse_model(RuleTestFile, doc)
-        for index, case in enumerate(suite.cases):
-            cases.append((file, doc.line_of(("cases", index)), suite, case))
-    return cases
+def rule_test_files(root: Path) -> list[Path]:
+    """The case files under ``root``: ``root`` itself when it is a file, else every ``*.yaml``
+    below it.
+
+    Raises:
+        RuleFileError: ``root`` does not exist (a mistyped path is not an empty run).
+    """
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise RuleFileError(
+            root, 0, "no such file or folder (expected a rule test file or a folder of them)"
+        )
+    return sorted(root.rglob("*.yaml"))
+
+
+def load_rule_test_file(file: Path) -> list[Case]:
+    """Every case of one case file, with its line.
+
+    Raises:
+        RuleFileError: the file is not YAML or does not match the schema (file, line, reason).
+    """
+    doc = load_located(file)
+    suite = parse_model(RuleTestFile, doc)
+    return [(file, doc.line_of(("cases", i)), suite, case) for i, case in enumerate(suite.cases)]
+
+
+def load_rule_tests(root: Path) -> list[Case]:
+    """Every case under ``root`` (a tests folder or one file).
+
+    Raises:
+        RuleFileError: ``root`` does not exist, or the first case file that cannot be read.
+    """
+    return [case for file in rule_test_files(root) for case in load_rule_test_file(file)]
 
 
 def run_case(
@@ -58,7 +105,11 @@ def run_case(
         profile = parse_profile(data, model)
     except InputError as exc:
         raise RuleSchemaError(file, line, f"case input is invalid: {exc}") from exc
-    result = check(compiled, profile)
+    try:
+        result = check(compiled, profile)
+    except ParameterValueMissing as exc:
+        reason = f"case as_of {case.as_of.isoformat()} is before the rules' figures: {exc}"
+        raise RuleSchemaError(file, line, reason) from exc
     found = [r for r in result.results if r.program == suite.program]
     want = case.output
     if not found:  # the program's jurisdiction does not cover the household: not eligible
@@ -83,5 +134,33 @@ def run_case(
 
 
 def run_rule_tests(compiled: CompiledSystem, root: Path) -> list[CaseOutcome]:
-    """Run every case under ``root`` (a tests folder or one file)."""
-    return [run_case(compiled, *case) for case in load_rule_tests(root)]
+    """Run every case under ``root`` (a tests folder or one file); a file or case that cannot be
+    run is a ``broken`` outcome and the others still run.
+
+    Raises:
+        RuleFileError: ``root`` does not exist.
+    """
+    outcomes: list[CaseOutcome] = []
+    for file in rule_test_files(root):
+        try:
+            cases = load_rule_test_file(file)
+        except RuleFileError as exc:
+            outcomes.append(CaseOutcome(file, exc.line, "", "", False, exc.reason, broken=True))
+            continue
+        for case in cases:
+            try:
+                outcomes.append(run_case(compiled, *case))
+            except RuleFileError as exc:
+                _, line, suite, rule_case = case
+                outcomes.append(
+                    CaseOutcome(
+                        file,
+                        exc.line or line,
+                        suite.program,
+                        rule_case.name,
+                        False,
+                        exc.reason,
+                        broken=True,
+                    )
+                )
+    return outcomes

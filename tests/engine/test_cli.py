@@ -1,16 +1,26 @@
-"""The `lifeevents` console script, run as a user runs it (a real subprocess)."""
+"""The `lifeevents` console script, run as a user runs it (a real subprocess); the many kinds of
+bad input go through typer's CliRunner, in process."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kit import FACTS
+from pydantic import BaseModel
+from typer.testing import CliRunner
+
+from engine.catalog.json_input import MAX_DEPTH, MAX_INPUT_BYTES
+from engine.cli import app
+from engine.eligibility.result import CheckResult, ProgramResult
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = shutil.which("lifeevents", path=str(Path(sys.executable).parent)) or "lifeevents"
@@ -93,11 +103,16 @@ def test_invalid_json_and_missing_file_exit_2() -> None:
     assert missing.returncode == 2 and "no-such-file.json: cannot read" in missing.stderr
 
 
-def test_date_before_the_first_parameter_value_exits_2_naming_the_rule_file() -> None:
-    done = _run("check", "examples/household.json", "--as-of", "2010-01-01")
+def test_an_as_of_before_the_first_figures_is_an_input_error_naming_as_of_and_the_rule_file() -> (
+    None
+):
+    # after leo's birth (2023-09-10), before the CCB figures of July 2024
+    done = _run("check", "examples/household.json", "--as-of", "2024-01-01")
     assert done.returncode == 2
-    assert ".yaml:" in done.stderr and "has no value on 2010-01-01" in done.stderr
-    assert "Traceback" not in done.stderr
+    head = "examples/household.json: as_of: 2024-01-01 is before the first figures of these rules ("
+    assert done.stderr.startswith(head), done.stderr
+    assert "or a later date (see " in done.stderr and ".yaml:" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
 
 
 def test_rules_list_validate_and_test() -> None:
@@ -153,7 +168,11 @@ def test_a_parameter_without_value_on_the_date_is_named_by_validate_and_check() 
         done.stderr
     )
     checked = _run("check", "examples/household.json", "--rules", folder)
-    assert checked.returncode == 2 and "has no value on 2026-01-15" in checked.stderr
+    assert checked.returncode == 2
+    assert checked.stderr.strip() == (
+        "examples/household.json: as_of: 2026-01-15 is before the first figures of these rules "
+        f"(2027-01-01): ask about 2027-01-01 or a later date (see {folder}/xx_demo.yaml:15)"
+    )
 
 
 @pytest.mark.parametrize("exists", [True, False], ids=["empty", "missing"])
@@ -164,8 +183,10 @@ def test_a_parameter_without_value_on_the_date_is_named_by_validate_and_check() 
         ("rules", "list", "--rules", "{root}"),
         ("rules", "list", "--json", "--rules", "{root}"),
         ("rules", "validate", "{root}"),
+        ("rules", "test", "--rules", "{root}"),
+        ("schema", "profile", "--rules", "{root}"),
     ],
-    ids=["check", "list", "list-json", "validate"],
+    ids=["check", "list", "list-json", "validate", "test", "schema"],
 )
 def test_an_empty_or_missing_rules_directory_exits_2_with_one_line(
     tmp_path: Path, exists: bool, command: tuple[str, ...]
@@ -182,3 +203,215 @@ def test_an_empty_or_missing_rules_directory_exits_2_with_one_line(
         "programs/<jurisdiction>/<id>.yaml)"
     )
     assert done.stdout == ""
+
+
+# --- input the law does not allow (CliRunner) ------------------------------------------------
+
+
+def _invoke(*args: str, stdin: bytes | None = None) -> Any:
+    """Run the command in process; bad input must end in exit 2, never in an exception."""
+    result = CliRunner().invoke(app, list(args), input=stdin)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def _example(**member: Any) -> dict[str, Any]:
+    profile = json.loads((ROOT / "examples/household.json").read_text(encoding="utf-8"))
+    profile["household"]["members"][0].update(member)
+    return profile
+
+
+def _with_household(**household: Any) -> dict[str, Any]:
+    profile = _example()
+    profile["household"].update(household)
+    return profile
+
+
+_MARIA = "household/members/0"
+
+_BAD_PROFILES = [
+    (
+        _example(net_income=-1),
+        f"{_MARIA}/net_income",
+        "must be at least 0",
+        "doit être d'au moins 0",
+    ),
+    (_example(net_income=True), f"{_MARIA}/net_income", "not a number", "pas un nombre"),
+    (_example(net_income="35000"), f"{_MARIA}/net_income", "not a number", "pas un nombre"),
+    (
+        _example(date_of_birth="2026-01-16"),
+        f"{_MARIA}/date_of_birth",
+        "must not be after as_of (2026-01-15)",
+        "ne doit pas être postérieure à as_of (2026-01-15)",
+    ),
+    (
+        _example(date_of_birth="1905-12-31"),
+        f"{_MARIA}/date_of_birth",
+        "must not be more than 120 years before as_of (2026-01-15)",
+        "ne doit pas précéder as_of (2026-01-15) de plus de 120 ans",
+    ),
+    (
+        _with_household(province="AB"),
+        "household/municipality",
+        "'toronto' is in ON, but household/province is 'AB'",
+        "'toronto' se trouve en ON, mais household/province vaut 'AB'",
+    ),
+    (
+        _example(id="maria/0"),
+        f"{_MARIA}/id",
+        "must not contain '/', spaces or control characters: it names the member in paths such "
+        "as members/<id>/net_income",
+        "ne doit contenir ni '/', ni espace, ni caractère de contrôle : il désigne le membre "
+        "dans des chemins comme members/<id>/net_income",
+    ),
+    (
+        _example(net_income=1e308),
+        f"{_MARIA}/net_income",
+        "must be at most 100,000,000",
+        "doit être d'au plus 100\u00a0000\u00a0000",
+    ),
+    (
+        {**_example(), "as_of": "2024-01-01"},
+        "as_of",
+        "2024-01-01 is before the first figures of these rules (",
+        "le 2024-01-01 précède les premiers montants de ces règles (",
+    ),
+]
+_IDS = [
+    "negative-income",
+    "true-income",
+    "numeric-string",
+    "born-after-as-of",
+    "born-121-years-before",
+    "municipality-elsewhere",
+    "id-with-slash",
+    "1e308",
+    "as-of-before-figures",
+]
+
+
+@pytest.mark.parametrize(("profile", "path", "english", "french"), _BAD_PROFILES, ids=_IDS)
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_input_the_law_does_not_allow_exits_2_naming_the_path_and_the_reason_in_the_language(
+    profile: dict[str, Any], path: str, english: str, french: str, lang: str
+) -> None:
+    done = _invoke("check", "-", "--lang", lang, stdin=json.dumps(profile).encode())
+    assert done.exit_code == 2 and done.stdout == ""
+    message = done.stderr.strip()
+    assert message.startswith(f"<stdin>: {path}: " + (french if lang == "fr" else english))
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("raw", "english", "french"),
+    [
+        (b'{"household": "\xff"}', "not UTF-8 text: byte 0xff", "pas du texte UTF-8 : octet 0xff"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested more than", "plus de"),
+        (b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1), "nested more than", "plus de"),
+        (
+            b" " * (MAX_INPUT_BYTES + 1),
+            "larger than 1,048,576 bytes",
+            "plus de 1\u00a0048\u00a0576",
+        ),
+        (b'{"as_of": NaN}', "not valid JSON: NaN", "JSON non valide : NaN"),
+    ],
+    ids=["undecodable", "deeper-than-python", "deeper-than-the-limit", "oversized", "nan"],
+)
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_unreadable_input_file_exits_2_with_one_line_never_an_internal_error(
+    tmp_path: Path, raw: bytes, english: str, french: str, lang: str
+) -> None:
+    file = tmp_path / "profile.json"
+    file.write_bytes(raw)
+    for source, name, stdin in (("-", "<stdin>", raw), (str(file), str(file), None)):
+        done = _invoke("check", source, "--lang", lang, stdin=stdin)
+        assert done.exit_code == 2 and done.stdout == ""
+        assert done.stderr.startswith(f"{name}: " + (french if lang == "fr" else english))
+        assert "internal error" not in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_a_utf8_byte_order_mark_is_accepted_and_changes_nothing() -> None:
+    body = (ROOT / "examples/household.json").read_bytes()
+    plain = _invoke("check", "-", "--json", stdin=body)
+    marked = _invoke("check", "-", "--json", stdin=b"\xef\xbb\xbf" + body)
+    assert plain.exit_code == marked.exit_code == 0, marked.stderr
+    assert marked.stdout == plain.stdout
+
+
+def test_a_missing_input_file_is_named_in_french_with_lang_fr() -> None:
+    done = _invoke("check", "no-such-file.json", "--lang", "fr")
+    assert done.exit_code == 2
+    assert done.stderr.strip() == (
+        "no-such-file.json: lecture impossible : fichier ou dossier introuvable"
+    )
+
+
+# --- lifeevents schema --------------------------------------------------------------------------
+
+
+def _schema(kind: str) -> dict[str, Any]:
+    done = _invoke("schema", kind)
+    assert done.exit_code == 0, done.stderr
+    body: dict[str, Any] = json.loads(done.stdout)
+    assert body["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    return body
+
+
+def test_schema_profile_has_every_stated_fact_of_the_registry_with_its_limits() -> None:
+    body = _schema("profile")
+    member = body["$defs"]["Member"]["properties"]
+    household = body["$defs"]["Household"]["properties"]
+    for fact in FACTS.stated:
+        fields = member if fact.entity == "person" else household
+        assert fact.name in fields, fact.name
+    assert body["required"] == ["household"]  # as_of is optional: default today
+    income = member["net_income"]["anyOf"][0]
+    assert (income["minimum"], income["maximum"]) == (0, 100_000_000)
+    assert member["id"]["pattern"] and member["custody"]["anyOf"][0]["enum"] == ["full", "shared"]
+
+
+def test_schema_result_describes_check_result_and_every_program_result_field() -> None:
+    body = _schema("result")
+    assert set(body["properties"]) == {"as_of", "results", "next_question"}
+    assert set(body["$defs"]["ProgramResult"]["properties"]) == set(ProgramResult.model_fields)
+
+
+def test_schema_event_follows_the_life_event_contract() -> None:
+    body = _schema("event")
+    assert set(body["properties"]) == {"as_of", "household", "event", "history"}
+    assert set(body["required"]) == {"household", "event"}
+    assert set(body["$defs"]["Event"]["properties"]) == {"type", "date", "data"}
+
+
+def test_schema_of_an_unknown_kind_exits_2_with_one_line() -> None:
+    done = _invoke("schema", "household")
+    assert done.exit_code == 2 and done.stdout == ""
+    assert done.stderr.strip() == "kind: must be profile, result or event, not 'household'"
+
+
+def _models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """``model`` and every model its fields hold, by name."""
+    found = {model.__name__: model}
+    for field in model.model_fields.values():
+        stack: list[Any] = [field.annotation]
+        while stack:
+            kind = stack.pop()
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                if kind.__name__ not in found:
+                    found.update(_models(kind))
+            else:
+                stack.extend(typing.get_args(kind))
+    return found
+
+
+def test_docs_result_md_describes_every_field_of_every_result_model() -> None:
+    page = (ROOT / "docs/result.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## `(\w+)`\n(.*?)(?=^## |\Z)", page, re.M | re.S))
+    models = _models(CheckResult)
+    assert set(sections) == set(models)
+    for name, model in models.items():
+        rows = [row for row in sections[name].splitlines() if row.startswith("| `")]
+        documented = [row.split("`")[1] for row in rows]
+        assert documented == list(model.model_fields), name
+        meanings = [row.rstrip(" |").rsplit(" | ", 1)[1] for row in rows]
+        assert all(len(meaning) > 10 for meaning in meanings), name

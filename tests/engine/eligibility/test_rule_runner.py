@@ -264,8 +264,8 @@ def test_the_cli_exits_2_on_a_broken_case_file_naming_it_without_a_traceback(
 ) -> None:
     done = _run_cli("rules", "test", str(fixture))
     assert done.returncode == 2
-    assert done.stderr.startswith(f"{fixture}:") and message in done.stderr
-    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert done.stderr.startswith(f"FAIL {fixture}:") and message in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout.strip() == "0 passed, 1 failed"
 
 
 def test_the_cli_exits_0_when_every_case_passes() -> None:
@@ -278,9 +278,85 @@ def test_the_runner_finds_no_outcome_in_an_empty_tests_folder(tmp_path: Path) ->
     assert run_rule_tests(ENGINE.compiled, tmp_path) == []
 
 
-@pytest.mark.parametrize("where", ["an empty folder", "a path that does not exist"])
-def test_the_cli_exits_1_when_there_is_no_case_to_run(tmp_path: Path, where: str) -> None:
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [
+        ("an empty folder", "no rule test files (*.yaml) under this folder"),
+        (
+            "a path that does not exist",
+            "no such file or folder (expected a rule test file or a folder of them)",
+        ),
+    ],
+)
+def test_the_cli_exits_2_naming_the_path_when_there_is_no_case_to_run(
+    tmp_path: Path, where: str, reason: str
+) -> None:
     folder = tmp_path if where == "an empty folder" else tmp_path / "no-such-folder"
     done = _run_cli("rules", "test", str(folder))
-    assert done.returncode == 1
-    assert done.stdout.strip() == "0 passed, 0 failed"
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"{folder}: {reason}" and done.stdout == ""
+
+
+# --- one broken file among others -----------------------------------------------------------
+
+
+def _folder_with(tmp_path: Path, *fixtures: Path) -> Path:
+    for fixture in fixtures:
+        shutil.copy(ROOT / fixture, tmp_path / fixture.name)
+    return tmp_path
+
+
+def test_one_broken_case_file_is_one_failure_with_file_and_line_and_the_other_cases_still_run(
+    tmp_path: Path,
+) -> None:
+    folder = _folder_with(
+        tmp_path, PASSING / "contracts_example.yaml", FAILING / "missing_output.yaml"
+    )
+    passed, broken = run_rule_tests(ENGINE.compiled, folder)  # files in name order
+    assert passed.passed and passed.name.startswith("A single parent in Ontario")
+    assert (broken.passed, broken.broken) == (False, True)
+    line = _line_of(FAILING / "missing_output.yaml", "- name:")
+    assert (broken.file, broken.line) == (folder / "missing_output.yaml", line)
+    assert broken.detail == "missing required field 'output' at cases.0.output"
+
+
+def test_a_case_that_cannot_run_is_one_failure_and_the_next_case_still_runs(
+    tmp_path: Path,
+) -> None:
+    text = (ROOT / PASSING / "contracts_example.yaml").read_text(encoding="utf-8")
+    # the same case twice, the first asked about a day before the CCB figures of July 2024
+    body = text.split("cases:\n", 1)[1]
+    early = body.replace("as_of: 2026-01-15", "as_of: 2024-01-01")
+    (tmp_path / "ca_ccb.yaml").write_text("program: ca_ccb\ncases:\n" + early + body, "utf-8")
+    early_outcome, outcome = run_rule_tests(ENGINE.compiled, tmp_path)
+    assert outcome.passed
+    assert early_outcome.broken and early_outcome.program == "ca_ccb"
+    assert early_outcome.detail.startswith(
+        "case as_of 2024-01-01 is before the rules' figures: "
+    ), early_outcome.detail
+    assert "has no value on 2024-01-01" in early_outcome.detail
+
+
+def test_the_cli_reports_the_broken_file_runs_the_rest_and_exits_2(tmp_path: Path) -> None:
+    folder = _folder_with(
+        tmp_path, PASSING / "contracts_example.yaml", FAILING / "unknown_status.yaml"
+    )
+    line = _line_of(FAILING / "unknown_status.yaml", "status: maybe")
+    done = _run_cli("rules", "test", str(folder))
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        f"FAIL {folder / 'unknown_status.yaml'}:{line}: cases.0.output.status: Input should be"
+    )
+    assert done.stdout.strip() == "1 passed, 1 failed"
+
+
+def test_a_case_file_for_an_unknown_program_is_a_failure_naming_it_not_a_stop(
+    tmp_path: Path,
+) -> None:
+    folder = _folder_with(
+        tmp_path, RULE_TESTS / "unknown_program.yaml", PASSING / "contracts_example.yaml"
+    )
+    passed, unknown = run_rule_tests(ENGINE.compiled, folder)
+    assert passed.passed
+    assert unknown.broken and unknown.program == "ca_ccbb"
+    assert unknown.detail == "unknown program 'ca_ccbb': no rule file has this id"
