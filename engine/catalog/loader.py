@@ -1,8 +1,9 @@
 """Load and validate a rules directory: facts, shared definitions, programs.
 
 A rules directory holds ``facts.yaml`` (the fact registry), ``definitions/<topic>.yaml`` (shared
-definitions) and ``programs/<jurisdiction>/<id>.yaml``. A folder of program files, or one file,
-is read against the bundled registry and definitions. Every problem names file, line and reason.
+definitions), ``programs/<jurisdiction>/<id>.yaml`` and ``coverage.yaml`` (the programs of each
+place not modelled yet). A folder of program files, or one file, is read against the bundled
+registry, definitions and coverage. Every problem names file, line and reason.
 
 Examples:
     >>> from engine.catalog.loader import load_catalog
@@ -15,6 +16,7 @@ Examples:
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,8 +27,9 @@ from pydantic import ValidationError as PydanticValidationError
 from engine.catalog import schema
 from engine.catalog._yaml import Loc, LocatedDocument, load_located
 from engine.catalog.checking import check_definitions, check_program
+from engine.catalog.coverage import COVERAGE_FILE, Coverage, CoverageFile, coverage_from
 from engine.catalog.dependencies import dependency_order
-from engine.catalog.facts import ROLE_CODES, FactRegistry, FactsFile
+from engine.catalog.facts import ROLE_CODES, FactRegistry, FactsFile, FactSpec
 from engine.catalog.paths import default_rules_dir
 from engine.catalog.program import Catalog, Definition, ProgramRules
 from engine.catalog.sharing import share_subexpressions
@@ -35,6 +38,7 @@ from engine.errors import DependencyCycleError, RuleFileError, RuleSchemaError
 __all__ = [
     "default_rules_dir",
     "load_catalog",
+    "load_coverage",
     "load_definitions",
     "load_facts",
     "load_program_file",
@@ -120,7 +124,34 @@ def _registry(doc: LocatedDocument) -> FactRegistry:
                 doc.line_of(("facts", "municipality", "values", value)),
                 f"municipality {value!r} needs 'province:' one of the province codes",
             )
+    for name, fact in spec.facts.items():
+        _check_question(doc, name, fact)
     return FactRegistry.from_file(spec)
+
+
+# a question's placeholders: {member} (the member asked about) and {year} (the tax year)
+_QUESTION_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+
+
+def _check_question(doc: LocatedDocument, name: str, fact: FactSpec) -> None:
+    """A question may use {member} (person facts) and {year} (yearly facts), nothing else.
+
+    Raises:
+        RuleSchemaError: naming the question's line and the placeholders allowed.
+    """
+    allowed = {"member"} if fact.entity == "person" else set()
+    if fact.yearly:
+        allowed.add("year")
+    for lang in ("en", "fr"):
+        for placeholder in _QUESTION_PLACEHOLDER.findall(fact.question[lang]):
+            if placeholder not in allowed:
+                shown = ", ".join("{" + a + "}" for a in sorted(allowed)) or "none"
+                raise RuleSchemaError(
+                    doc.file,
+                    doc.line_of(("facts", name, "question", lang)),
+                    f"facts.{name}.question.{lang}: placeholder {{{placeholder}}} is not filled "
+                    f"for this fact (allowed: {shown})",
+                )
 
 
 def load_definitions(
@@ -151,6 +182,20 @@ def load_definitions(
                 name, spec.entity, spec.expression, file, line, tuple(spec.requires), spec
             )
     return found
+
+
+def load_coverage(file: Path, facts: FactRegistry, programs: dict[str, schema.Program]) -> Coverage:
+    """Read and validate the coverage file (programs of each place not modelled yet) against
+    the registry's places and the catalog's programs; no file means no entries.
+
+    Raises:
+        RuleSchemaError: naming the file, the line and the reason.
+    """
+    if not file.is_file():
+        return Coverage()
+    doc = load_located(file)
+    spec = parse_model(CoverageFile, doc)
+    return coverage_from(spec, doc, facts, {pid: p.jurisdiction for pid, p in programs.items()})
 
 
 def load_program_file(file: Path) -> tuple[schema.Program, LocatedDocument]:
@@ -218,7 +263,13 @@ def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileErr
             fail(RuleSchemaError(file, doc.line_of(("id",)), f"duplicate program id {program.id}"))
             continue
         parsed[program.id] = (program, doc)
-    return _build(root, facts, definitions, parsed, fail), errors
+    coverage = Coverage()
+    try:
+        programs = {pid: program for pid, (program, _) in parsed.items()}
+        coverage = load_coverage(facts_file.parent / COVERAGE_FILE, facts, programs)
+    except RuleFileError as exc:
+        fail(exc)
+    return _build(root, facts, definitions, parsed, fail, coverage), errors
 
 
 def _build(
@@ -227,6 +278,7 @@ def _build(
     definitions: dict[str, Definition],
     parsed: dict[str, tuple[schema.Program, LocatedDocument]],
     fail: Callable[[RuleFileError], None],
+    coverage: Coverage,
 ) -> Catalog | None:
     programs = {pid: program for pid, (program, _) in parsed.items()}
     checked: dict[str, ProgramRules] = {}
@@ -241,7 +293,7 @@ def _build(
     except DependencyCycleError as exc:
         fail(exc)
         return None
-    return Catalog(root, facts, ordered, definitions, shared)
+    return Catalog(root, facts, ordered, definitions, shared, coverage)
 
 
 def rebuild(catalog: Catalog, programs: dict[str, schema.Program]) -> Catalog:
@@ -256,7 +308,8 @@ def rebuild(catalog: Catalog, programs: dict[str, schema.Program]) -> Catalog:
     def fail(exc: RuleFileError) -> None:
         raise exc
 
-    built = _build(catalog.root, catalog.facts, dict(catalog.definitions), parsed, fail)
+    definitions = dict(catalog.definitions)
+    built = _build(catalog.root, catalog.facts, definitions, parsed, fail, catalog.coverage)
     if built is None:  # pragma: no cover - fail raises
         raise RuleSchemaError(catalog.root, 0, "no catalog")
     return built

@@ -18,6 +18,7 @@ from typing import Literal
 
 from engine.catalog import schema
 from engine.catalog._yaml import LocatedDocument
+from engine.catalog.coverage import Coverage
 from engine.catalog.facts import FactRegistry
 from engine.catalog.profile import Profile, profile_model
 from engine.catalog.tree import Expr
@@ -138,6 +139,7 @@ class Catalog:
     programs: dict[str, ProgramRules]
     definitions: dict[str, Definition] = field(default_factory=dict)
     shared_nodes: frozenset[int] = frozenset()
+    coverage: Coverage = field(default_factory=Coverage)
 
     def check_parameters(self, as_of: dt.date) -> None:
         """Raise when a parameter has no value in force on ``as_of``.
@@ -170,6 +172,41 @@ class Catalog:
             p.first_date for r in self.programs.values() for p in r.program.parameters.values()
         ]
         return max(firsts, default=dt.date.min)
+
+    @cached_property
+    def parameters_read(self) -> dict[str, frozenset[tuple[str, str]]]:
+        """For each program, the (owner, name) of every parameter its expressions read: its
+        own, those of shared definitions it uses (its own again, through ``requires``) and
+        other programs' through ``parameter("p", "name")``."""
+        return {
+            pid: frozenset(
+                (node.owner or pid, node.value)
+                for expr in rules.expressions()
+                for node in expr.walk()
+                if node.op == "param"
+            )
+            for pid, rules in self.programs.items()
+        }
+
+    def unverified_in_force(self, program_id: str, day: dt.date) -> list[tuple[str, str]]:
+        """The parameters a program reads whose value in force on ``day`` is marked
+        ``status: unverified``, as sorted (program, parameter) pairs.
+
+        Examples:
+            >>> from engine.catalog.loader import load_catalog
+            >>> from engine.catalog.paths import default_rules_dir
+            >>> catalog = load_catalog(default_rules_dir())
+            >>> catalog.unverified_in_force("ca_ccb", dt.date(2026, 1, 15))
+            []
+            >>> catalog.unverified_in_force("ca_ccb", dt.date(2026, 7, 15))[:2]
+            [('ca_ccb', 'max_6_to_17'), ('ca_ccb', 'max_under_6')]
+        """
+        found = []
+        for owner, name in self.parameters_read[program_id]:
+            value = self.programs[owner].program.parameters[name].value_on(day)
+            if value is not None and value.status == "unverified":
+                found.append((owner, name))
+        return sorted(found)
 
     def base_years(self, *days: dt.date) -> set[int]:
         """Every tax year whose income some program reads on one of ``days``."""

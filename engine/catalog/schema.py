@@ -144,6 +144,25 @@ class Parameter(_Model):
         """The date of the earliest value."""
         return dt.date.fromisoformat(next(iter(self.values)))
 
+    def value_on(self, day: dt.date) -> DatedValue | None:
+        """The value in force on ``day`` (the latest dated on or before it; None before the
+        first).
+
+        Examples:
+            >>> ref = Reference(title="t", url="https://example.org")
+            >>> p = Parameter(description=Text(en="d", fr="d"), unit="rate", values={
+            ...     "2024-07-01": DatedValue(value=1, reference=ref),
+            ...     "2025-07-01": DatedValue(value=2, reference=ref, status="unverified")})
+            >>> p.value_on(dt.date(2025, 6, 30)).value, p.value_on(dt.date(2025, 7, 1)).status
+            (1, 'unverified')
+        """
+        found = None
+        for date, value in self.values.items():  # sorted by date
+            if dt.date.fromisoformat(date) > day:
+                break
+            found = value
+        return found
+
 
 class Criterion(_Model):
     """A named eligibility condition and its explanation."""

@@ -2,6 +2,7 @@
 
 from engine.eligibility.evaluate import (
     PopulationResult,
+    ProgramTotal,
     check,
     check_dates,
     evaluate_population,
@@ -15,6 +16,7 @@ __all__ = [
     "MemberResult",
     "PopulationResult",
     "ProgramResult",
+    "ProgramTotal",
     "check",
     "check_dates",
     "evaluate_population",

@@ -26,15 +26,22 @@ from engine.catalog.facts import Entity
 from engine.catalog.profile import Profile
 from engine.catalog.program import BENEFIT, JURISDICTION, STATUS, ProgramRules
 from engine.eligibility import result as out
+from engine.eligibility.formatting import round_cents
 from engine.eligibility.members import by_member
-from engine.eligibility.next_question import best_question, candidates, with_variants
+from engine.eligibility.next_question import (
+    best_question,
+    candidates,
+    question_depth,
+    with_variants,
+)
 from engine.eligibility.program_result import program_result, static_part
+from engine.eligibility.questions import missing_with_questions, next_question_text
 from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.population import Population, from_profiles
 from engine.evaluation.simulate import Run, simulate
 from engine.kleene import Array
 
-__all__ = ["PopulationResult", "check", "check_dates", "evaluate_population"]
+__all__ = ["PopulationResult", "ProgramTotal", "check", "check_dates", "evaluate_population"]
 
 
 def check(compiled: CompiledSystem, profile: Profile) -> out.CheckResult:
@@ -64,7 +71,18 @@ def check_dates(
     found = candidates(base, facts, catalog.facts)
     run = simulate(compiled, with_variants(base, found, catalog.facts), explain=True)
     static = {r.id: static_part(r) for r in programs}
-    return [_answer(run, programs, static, found, day) for day in days]
+    place = profile.household
+    not_assessed = [
+        {
+            "program": e.program,
+            "name": {"en": e.name.en, "fr": e.name.fr},
+            "level": e.level,
+            "code": e.code,
+            "url": e.url,
+        }
+        for e in catalog.coverage.not_assessed(place.province, place.municipality, catalog.programs)
+    ]
+    return [_answer(run, programs, static, found, day, not_assessed) for day in days]
 
 
 def _applicable(compiled: CompiledSystem, base: Population) -> list[ProgramRules]:
@@ -83,24 +101,37 @@ def _answer(
     static: dict[str, dict[str, Any]],
     found: list[Any],
     day: dt.date,
+    not_assessed: list[dict[str, Any]],
 ) -> out.CheckResult:
     status = {r.id: run.per_household(r.id, STATUS, day) for r in programs}
+    facts = run.compiled.catalog.facts
     results = []
     for rules in programs:
         result = program_result(run, rules, status[rules.id][0], static[rules.id], day)
         if rules.program.entity == "person":
             result["by_member"] = by_member(run, rules, day, result)
+        year = result["income_year"]
+        for entry in [result, *(result.get("by_member") or [])]:
+            entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year)
         results.append(result)
     undetermined = [r["program"] for r in results if r["status"] == "undetermined"]
-    next_question = None
+    next_question: dict[str, Any] | None = None
     if undetermined:
         benefit = {p: run.per_household(p, BENEFIT, day) for p in undetermined}
-        best = best_question(found, undetermined, status, benefit)
+        depth = question_depth(run, programs, results)
+        best = best_question(found, undetermined, status, benefit, depth)
         if best is not None:
             next_question = {"fact": best[0].path, "would_decide": best[1]}
         else:
             next_question = _most_frequent(results)
-    answer = {"as_of": day, "results": results, "next_question": next_question}
+    if next_question is not None:
+        next_question["question"] = next_question_text(next_question, results, facts)
+    answer = {
+        "as_of": day,
+        "results": results,
+        "next_question": next_question,
+        "not_assessed": not_assessed,
+    }
     return out.CheckResult.model_validate(answer)
 
 
@@ -119,13 +150,39 @@ def _most_frequent(results: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 @dataclass(frozen=True)
+class ProgramTotal:
+    """One program over a population: the benefit of the answers that are known, and how many
+    answers are not (so a total is never read as complete when it is not).
+
+    ``undetermined_*_share`` is the fraction (0 to 1) of households, or of persons for a person
+    program, whose answer is undetermined and whose benefit the total leaves out.
+    """
+
+    program: str
+    entity: Entity
+    total: float
+    households: int
+    undetermined_households: int
+    undetermined_household_share: float
+    persons: int | None = None
+    undetermined_persons: int | None = None
+    undetermined_person_share: float | None = None
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+@dataclass(frozen=True)
 class PopulationResult:
     """Statuses (1 eligible, 0 not, NaN undetermined) and benefits of every program.
 
     ``status`` and ``benefit`` are per household: for a person program, a household is eligible
     when any member is, and its benefit is the sum over its members (a couple's two OAS
-    pensions count twice). ``person_status`` and ``person_benefit`` hold person programs' values
-    per person. A program outside a household's jurisdiction is not eligible there (0).
+    pensions count twice; unknown when a member's is). ``person_status`` and ``person_benefit``
+    hold person programs' values per person. A program outside a household's jurisdiction is
+    not eligible there (0). Totals count the known answers only: :meth:`totals` says how many
+    are left out.
     """
 
     entity: dict[str, Entity]
@@ -135,12 +192,44 @@ class PopulationResult:
     person_benefit: dict[str, Array]
 
     def total(self, program_id: str) -> float:
-        """The program's total known benefit over the population (undetermined count 0)."""
-        return float(np.nansum(self.benefit[program_id]))
+        """The program's total benefit over the answers that are known (per person for a
+        person program, so a couple's known pension counts when the other's is unknown),
+        rounded to cents; :meth:`undetermined_share` says how much of the population it
+        leaves out."""
+        values = self.person_benefit.get(program_id, self.benefit[program_id])
+        return round_cents(float(np.nansum(values)))
 
     def undetermined(self, program_id: str) -> int:
         """How many households the program is undetermined for."""
         return int(np.isnan(self.status[program_id]).sum())
+
+    def undetermined_share(self, program_id: str) -> float:
+        """The fraction of households (0 to 1) the program is undetermined for."""
+        return _share(self.undetermined(program_id), len(self.status[program_id]))
+
+    def totals(self) -> dict[str, ProgramTotal]:
+        """Every program's total and the share of undetermined answers it leaves out
+        (households, and persons for person programs)."""
+        out: dict[str, ProgramTotal] = {}
+        for pid, entity in self.entity.items():
+            households = len(self.status[pid])
+            persons = unknown_persons = person_share = None
+            if pid in self.person_status:
+                persons = len(self.person_status[pid])
+                unknown_persons = int(np.isnan(self.person_status[pid]).sum())
+                person_share = _share(unknown_persons, persons)
+            out[pid] = ProgramTotal(
+                pid,
+                entity,
+                self.total(pid),
+                households,
+                self.undetermined(pid),
+                self.undetermined_share(pid),
+                persons,
+                unknown_persons,
+                person_share,
+            )
+        return out
 
 
 def evaluate_population(

@@ -3,21 +3,38 @@
 For every unknown fact some program reads, the household is copied once per representative
 answer (each province, true and false, a ladder of incomes and ages) and the copies are evaluated
 together with the household itself, in one vectorized run. A program is decided by a fact when it
-is determined under every representative answer. Ties are broken by the amount at stake.
+is determined under every representative answer. Ties are broken by the amount at stake; facts
+that decide the same programs by how directly the undetermined criteria ask for them (see
+:func:`fact_depths`). The words of the question are in :mod:`engine.eligibility.questions`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from engine.catalog.facts import Fact, FactRegistry, Kind
+from engine.catalog.program import Catalog, ProgramRules
+from engine.catalog.tree import Expr, placeholders
 from engine.evaluation.population import Population
+from engine.evaluation.simulate import Run
 from engine.kleene import Array, to_days
 
-__all__ = ["Candidate", "best_question", "candidates", "samples", "with_variants"]
+__all__ = [
+    "Candidate",
+    "best_question",
+    "candidates",
+    "fact_depths",
+    "question_depth",
+    "samples",
+    "with_variants",
+]
 
 # ages that straddle the limits of the programs (a date of birth is tried at each)
 _AGES = (0, 3, 5, 6, 12, 17, 18, 19, 30, 45, 60, 64, 65, 70, 75, 85)
@@ -104,23 +121,146 @@ def with_variants(
     return out
 
 
+Depth = Callable[[str, list[str]], float]
+
+
 def best_question(
     found: list[Candidate],
     undetermined: list[str],
     status: dict[str, Array],
     benefit: dict[str, Array],
+    depth: Depth | None = None,
 ) -> tuple[Candidate, list[str]] | None:
-    """The candidate deciding the most undetermined programs (ties: the most money at stake)."""
-    best: tuple[tuple[int, float], Candidate, list[str]] | None = None
+    """The candidate deciding the most undetermined programs.
+
+    Ties are broken by the money at stake in the programs decided (each program's largest
+    benefit over the household and its copies); between facts deciding the same programs, the
+    one the undetermined criteria ask for most directly wins (``depth(fact, decided)``: lower
+    is more direct), then the largest benefit under the fact's own answers, then the order of
+    ``found``.
+    """
+    stake = {p: float(np.nan_to_num(benefit[p]).max(initial=0.0)) for p in undetermined}
+    scored: list[tuple[tuple[int, float, float], Candidate, list[str]]] = []
     start = 1
     for candidate in found:
         rows = slice(start, start + len(candidate.samples))
         start += len(candidate.samples)
         decided = [p for p in undetermined if not np.isnan(status[p][rows]).any()]
-        stake = float(sum(np.nan_to_num(benefit[p][rows]).max() for p in decided))
-        score = (len(decided), stake)
-        if best is None or score > best[0]:
-            best = (score, candidate, decided)
-    if best is None or best[0][0] == 0:
+        if not decided:
+            continue
+        own = float(sum(np.nan_to_num(benefit[p][rows]).max() for p in decided))
+        scored.append(((len(decided), sum(stake[p] for p in decided), own), candidate, decided))
+    if not scored:
         return None
+    top = max(score[:2] for score, _, _ in scored)
+    tied = [entry for entry in scored if entry[0][:2] == top]
+
+    def key(entry: tuple[tuple[int, float, float], Candidate, list[str]]) -> tuple[float, float]:
+        (_, _, own), candidate, decided = entry
+        directness = -depth(candidate.fact, decided) if depth and len(tied) > 1 else 0.0
+        return directness, own
+
+    best = tied[0]
+    for entry in tied[1:]:
+        if key(entry) > key(best):
+            best = entry
     return best[1], best[2]
+
+
+def fact_depths(catalog: Catalog, rules: ProgramRules, exprs: Iterable[Expr]) -> dict[str, int]:
+    """How directly ``exprs`` of ``rules`` (undetermined criteria, their texts' placeholders)
+    ask for each stated fact: 0 when the fact is named in them (a derived fact such as ``age``
+    counts as its stated facts), one more for each variable, shared definition or other
+    program the fact is reached through.
+
+    Examples:
+        >>> from engine.catalog.loader import load_catalog
+        >>> from engine.catalog.paths import default_rules_dir
+        >>> catalog = load_catalog(default_rules_dir())
+        >>> cdb = catalog.programs["ca_cdb"]
+        >>> depths = fact_depths(catalog, cdb, cdb.criteria.values())
+        >>> depths["disability_tax_credit"] < depths["residency_status"]
+        True
+    """
+    facts = catalog.facts
+    best: dict[str, int] = {}
+    reached: dict[tuple[str, int], int] = {}
+    queue: deque[tuple[int, ProgramRules, Expr]] = deque((0, rules, e) for e in exprs)
+
+    def push(level: int, owner: ProgramRules, expr: Expr, step: int) -> None:
+        if step:
+            queue.append((level + step, owner, expr))
+        else:
+            queue.appendleft((level, owner, expr))
+
+    while queue:  # 0-1 breadth-first search: each node is settled at its smallest depth
+        level, owner, expr = queue.popleft()
+        key = (owner.id, id(expr))
+        if reached.get(key, math.inf) <= level:
+            continue
+        reached[key] = level
+        op, value = expr.op, expr.value
+        if op == "fact":
+            best[value] = min(best.get(value, level), level)
+        elif op == "var":
+            push(level, owner, owner.variables[value], 1)
+        elif op == "def":
+            derived = value in facts and facts[value].derived
+            push(level, owner, expr.args[0], 0 if derived else 1)
+        elif op == "call" and value == "age_on":
+            best["date_of_birth"] = min(best.get("date_of_birth", level), level)
+        elif op == "call" and value in ("is_eligible", "amount_of"):
+            other = catalog.programs[expr.args[0].value]
+            for _, part in other.parts():
+                push(level, other, part, 1)
+        elif op == "call" and value == "criterion":
+            other = catalog.programs[expr.args[0].value]
+            push(level, other, other.criteria[expr.args[1].value], 1)
+        if op not in ("var", "def"):
+            for arg in expr.args:
+                push(level, owner, arg, 0)
+    return best
+
+
+def question_depth(
+    run: Run, programs: list[ProgramRules], results: list[dict[str, Any]]
+) -> Callable[[str, list[str]], float]:
+    """``depth(fact, decided)`` for :func:`best_question`: how directly the unknown criteria of
+    the ``decided`` programs ask for ``fact`` (0: named in a criterion or its text; see
+    :func:`fact_depths`), computed per program when first needed."""
+    catalog = run.compiled.catalog
+    by_id = {r.id: r for r in programs}
+    answers = {r["program"]: r for r in results}
+    cache: dict[str, dict[str, int]] = {}
+
+    def of_program(pid: str) -> dict[str, int]:
+        if pid not in cache:
+            rules, result = by_id[pid], answers[pid]
+            cache[pid] = fact_depths(catalog, rules, _asking(rules, result))
+        return cache[pid]
+
+    def depth(fact: str, decided: list[str]) -> float:
+        return min((of_program(p).get(fact, math.inf) for p in decided), default=math.inf)
+
+    return depth
+
+
+def _asking(rules: ProgramRules, result: dict[str, Any]) -> list[Expr]:
+    """The expressions an undetermined answer asks about: its unknown criteria and the
+    placeholders of their texts, the amount while unknown, the scope and the jurisdiction."""
+    unknown = {c["id"] for c in result["criteria"] if c["status"] == "unknown"}
+    exprs: list[Expr] = [rules.jurisdiction]
+    if rules.scope is not None and result.get("scope") is not None:
+        exprs.append(rules.scope)
+    if "has_positive_amount" in unknown and rules.amount is not None:
+        exprs.append(rules.amount)
+    for criterion in rules.program.eligibility:
+        if criterion.id not in unknown:
+            continue
+        exprs.append(rules.criteria[criterion.id])
+        for text in (criterion.explain, criterion.when_unknown):
+            for name, _ in placeholders(text.en) if text is not None else ():
+                placeholder = rules.amount if name == "amount" else rules.texts.get(name)
+                if placeholder is not None:
+                    exprs.append(placeholder)
+    return exprs

@@ -21,7 +21,7 @@ from engine.eligibility.explain import Explainer
 from engine.eligibility.formatting import Placeholder, render, round_cents
 from engine.evaluation.simulate import Run
 
-__all__ = ["program_result"]
+__all__ = ["program_result", "rule_status", "static_part"]
 
 _POSITIVE = Text(
     en="The benefit works out to {amount:money} a year.",
@@ -69,8 +69,14 @@ def static_part(rules: ProgramRules) -> dict[str, Any]:
             "how": _localized(delivery.how),
             "deadline": _localized(delivery.deadline) if delivery.deadline else None,
         },
-        "rule_status": program.status,
     }
+
+
+def rule_status(run: Run, rules: ProgramRules, on: dt.date | None) -> str:
+    """ "unverified" when a parameter value the program reads, in force on the day, is marked
+    ``status: unverified`` (its own, or another program's it reads); else "verified"."""
+    day = on or run.population.as_of
+    return "unverified" if run.compiled.catalog.unverified_in_force(rules.id, day) else "verified"
 
 
 def program_result(
@@ -173,4 +179,5 @@ def program_result(
         "income_year": program.income_year.base_year(as_of),
         "valid_through": program.valid_through,
         "rates_may_be_outdated": outdated,
+        "rule_status": rule_status(run, rules, on),
     }

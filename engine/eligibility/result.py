@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from engine.eligibility.formatting import round_cents
 
 __all__ = [
     "Amount",
@@ -15,7 +17,9 @@ __all__ = [
     "JurisdictionOut",
     "LocalizedText",
     "MemberResult",
+    "MissingFact",
     "NextQuestion",
+    "NotAssessed",
     "ProgramResult",
     "ReferenceOut",
     "Status",
@@ -40,12 +44,22 @@ class Amount(_Out):
 
     ``minimum`` is set when the missing facts leave only a lower bound ("at least"): ``annual``
     is then that bound, and ``estimate`` is true.
+
+    Examples:
+        >>> Amount(annual=7997.0).monthly
+        666.42
     """
 
     annual: float
     currency: Literal["CAD"] = "CAD"
     estimate: bool = False
     minimum: float | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def monthly(self) -> float:
+        """The annual amount over twelve months, rounded to cents like every amount."""
+        return round_cents(self.annual / 12)
 
 
 class CriterionResult(_Out):
@@ -78,6 +92,13 @@ class DeliveryOut(_Out):
     deadline: LocalizedText | None = None
 
 
+class MissingFact(_Out):
+    """A fact that would decide the answer: its path and the question that asks for it."""
+
+    fact: str
+    question: LocalizedText
+
+
 class MemberResult(_Out):
     """A person program's answer for one member of the household."""
 
@@ -86,6 +107,7 @@ class MemberResult(_Out):
     amount: Amount | None
     criteria: list[CriterionResult]
     missing_facts: list[str]
+    missing: list[MissingFact] = []
 
 
 class ProgramResult(_Out):
@@ -110,6 +132,7 @@ class ProgramResult(_Out):
     rates_may_be_outdated: bool = False
     rule_status: Literal["verified", "unverified"] = "verified"
     by_member: list[MemberResult] | None = None
+    missing: list[MissingFact] = []
 
 
 class NextQuestion(_Out):
@@ -117,6 +140,17 @@ class NextQuestion(_Out):
 
     fact: str
     would_decide: list[str]
+    question: LocalizedText | None = None
+
+
+class NotAssessed(_Out):
+    """A program of the household's jurisdictions that the catalog does not model yet."""
+
+    program: str
+    name: LocalizedText
+    level: str
+    code: str
+    url: str
 
 
 class CheckResult(_Out):
@@ -125,3 +159,4 @@ class CheckResult(_Out):
     as_of: dt.date
     results: list[ProgramResult]
     next_question: NextQuestion | None
+    not_assessed: list[NotAssessed] = []

@@ -50,8 +50,9 @@ def test_check_json_answers_the_contract_example() -> None:
         "annual": 7997.0,
         "currency": "CAD",
         "estimate": False,
+        "monthly": 666.42,  # 7,997 / 12 = 666.4166... rounded to cents
     }
-    assert set(body) >= {"as_of", "results", "next_question"}
+    assert set(body) >= {"as_of", "results", "next_question", "not_assessed"}
 
 
 def test_check_table_in_french_reads_stdin(example_profile: dict[str, Any]) -> None:

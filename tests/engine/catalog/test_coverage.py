@@ -1,0 +1,166 @@
+"""What was not assessed: the coverage file names, per place, the programs the catalog does not
+model yet; a check lists those of the household's places, and a broken file is rejected with
+its file, line and reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kit import CATALOG, ENGINE, FACTS
+
+from engine import Engine
+from engine.catalog.loader import validate_catalog
+from engine.catalog.paths import default_rules_dir
+
+PROVINCES = FACTS["province"].values
+MUNICIPALITIES = FACTS["municipality"].values
+TERRITORIES = ("NT", "NU", "YT")
+
+
+def _check(**household: Any) -> Any:
+    members = [{"id": "maria", "role": "applicant", "date_of_birth": "1991-05-02"}]
+    return ENGINE.check({"as_of": "2026-01-15", "household": {**household, "members": members}})
+
+
+def test_a_toronto_household_is_told_the_federal_ontario_and_toronto_programs_not_assessed() -> (
+    None
+):
+    listed = _check(province="ON", municipality="toronto").not_assessed
+    programs = [entry.program for entry in listed]
+    assert {"ca_cpp_retirement", "on_gains", "on_healthy_smiles", "to_fair_pass"} <= set(programs)
+    assert {entry.code for entry in listed} == {"CA", "ON", "toronto"}
+    levels = [entry.level for entry in listed]  # federal first, then the province, then the city
+    assert levels == sorted(levels, key=["federal", "provincial", "municipal"].index)
+    gains = next(entry for entry in listed if entry.program == "on_gains")
+    assert gains.name.en.startswith("Guaranteed Annual Income System")
+    assert gains.name.fr.startswith("Régime de revenu annuel garanti")
+    assert gains.url.startswith("https://www.ontario.ca/")
+
+
+def test_a_household_whose_province_is_unknown_is_told_only_the_federal_programs() -> None:
+    listed = _check().not_assessed
+    assert listed and {entry.level for entry in listed} == {"federal"}
+
+
+def test_a_municipality_stated_without_a_province_brings_its_provinces_programs() -> None:
+    codes = {entry.code for entry in _check(municipality="calgary").not_assessed}
+    assert codes == {"CA", "AB", "calgary"}
+
+
+def test_a_territory_is_reported_at_the_territorial_level() -> None:
+    listed = _check(province="YT").not_assessed
+    assert {entry.level for entry in listed if entry.code == "YT"} == {"territorial"}
+
+
+def test_no_program_the_catalog_models_is_reported_as_not_assessed() -> None:
+    for province in PROVINCES:
+        listed = _check(province=province).not_assessed
+        assert not {entry.program for entry in listed} & set(CATALOG.programs)
+
+
+def test_every_place_of_the_registry_has_its_entry_with_official_pages() -> None:
+    codes = {entry.code for entry in CATALOG.coverage.entries}
+    assert "CA" in codes and set(PROVINCES) <= codes
+    assert len(MUNICIPALITIES) > 0
+    for entry in CATALOG.coverage.entries:
+        assert entry.url.startswith("https://"), entry.program
+        assert entry.name.en and entry.name.fr
+
+
+def _rules(tmp_path: Path) -> Path:
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules)
+    return rules
+
+
+def _places(**programs: str) -> str:
+    """A coverage file listing every place, with ``programs`` (code -> YAML list) where given."""
+    lines = ["jurisdictions:"]
+    for level, codes in (
+        ("federal", ("CA",)),
+        ("provincial", [p for p in PROVINCES if p not in TERRITORIES]),
+        ("territorial", TERRITORIES),
+        ("municipal", MUNICIPALITIES),
+    ):
+        for code in codes:
+            listed = programs.get(code, "[]")
+            lines += [f"  - level: {level}", f"    code: {code}", f"    programs: {listed}"]
+    return "\n".join(lines) + "\n"
+
+
+ENTRY = '[{id: ca_new, name: {en: "New", fr: "Nouveau"}, url: "https://www.canada.ca/x"}]'
+
+
+def test_an_entry_disappears_once_a_program_file_with_its_id_is_in_the_catalog(
+    tmp_path: Path,
+) -> None:
+    rules = _rules(tmp_path)
+    ccb = '[{id: ca_ccb, name: {en: "CCB", fr: "ACE"}, url: "https://www.canada.ca/ccb"}]'
+    both = ccb[:-1] + ", " + ENTRY[1:]
+    (rules / "coverage.yaml").write_text(_places(CA=both), encoding="utf-8")
+    engine = Engine.load(rules, clock=lambda: dt.date(2026, 1, 15))
+    assert [e.program for e in engine.catalog.coverage.entries] == ["ca_ccb", "ca_new"]
+    members = [{"id": "maria", "role": "applicant"}]
+    result = engine.check({"household": {"province": "ON", "members": members}})
+    assert [entry.program for entry in result.not_assessed] == ["ca_new"]
+
+
+def _line_of(text: str, needle: str, last: bool = False) -> int:
+    found = [i for i, line in enumerate(text.splitlines(), 1) if needle in line]
+    return found[-1] if last else found[0]
+
+
+def _broken(kind: str) -> tuple[str, int, str]:
+    """(coverage text, the line the error must name, words of the reason)."""
+    if kind == "a place left out":
+        text = _places().replace("  - level: municipal\n    code: iqaluit\n    programs: []\n", "")
+        return text, _line_of(text, "jurisdictions:"), "missing: iqaluit"
+    if kind == "an unknown place":
+        text = _places() + "  - level: municipal\n    code: atlantis\n    programs: []\n"
+        return text, _line_of(text, "code: atlantis"), "'atlantis' is not a municipal code"
+    if kind == "a level that does not fit its code":
+        ontario = "level: provincial\n    code: ON"
+        text = _places().replace(ontario, ontario.replace("provincial", "municipal"))
+        return text, _line_of(text, "code: ON"), "'ON' is not a municipal code"
+    if kind == "a place listed twice":
+        text = _places() + "  - level: provincial\n    code: QC\n    programs: []\n"
+        return text, _line_of(text, "code: QC", last=True), "jurisdiction 'QC' is listed twice"
+    if kind == "an id listed twice":
+        text = _places(CA=ENTRY, QC=ENTRY)
+        return text, _line_of(text, "code: QC") + 1, "program id 'ca_new' is listed twice"
+    if kind == "a missing French name":
+        text = _places(ON=ENTRY.replace(', fr: "Nouveau"', ""))
+        return text, _line_of(text, "code: ON") + 1, "missing French text"
+    if kind == "an entry under another jurisdiction than its program file":
+        ccb = '[{id: ca_ccb, name: {en: "CCB", fr: "ACE"}, url: "https://www.canada.ca/ccb"}]'
+        text = _places(ON=ccb)
+        return text, _line_of(text, "code: ON") + 1, "ca_ccb is listed under ON but its program"
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "a place left out",
+        "an unknown place",
+        "a level that does not fit its code",
+        "a place listed twice",
+        "an id listed twice",
+        "a missing French name",
+        "an entry under another jurisdiction than its program file",
+    ],
+)
+def test_a_broken_coverage_file_is_rejected_with_its_file_line_and_reason(
+    tmp_path: Path, kind: str
+) -> None:
+    rules = _rules(tmp_path)
+    text, line, words = _broken(kind)
+    (rules / "coverage.yaml").write_text(text, encoding="utf-8")
+    errors = validate_catalog(rules)
+    assert len(errors) == 1, errors
+    assert errors[0].file == rules / "coverage.yaml"
+    assert (errors[0].line, words in errors[0].reason) == (line, True), errors[0]
