@@ -46,7 +46,7 @@ def test_check_json_answers_the_contract_example() -> None:
     ccb = next(r for r in body["results"] if r["program"] == "ca_ccb")
     assert ccb["status"] == "eligible"
     # the contract's fields (fields are added over time, never renamed)
-    assert {k: ccb["amount"][k] for k in ("annual", "currency", "estimate")} == {
+    assert {k: ccb["amount"][k] for k in ("annual", "currency", "estimate", "monthly")} == {
         "annual": 7997.0,
         "currency": "CAD",
         "estimate": False,
@@ -373,7 +373,7 @@ def test_schema_profile_has_every_stated_fact_of_the_registry_with_its_limits() 
 
 def test_schema_result_describes_check_result_and_every_program_result_field() -> None:
     body = _schema("result")
-    assert set(body["properties"]) == {"as_of", "results", "next_question"}
+    assert set(body["properties"]) == {"as_of", "results", "next_question", "not_assessed"}
     assert set(body["$defs"]["ProgramResult"]["properties"]) == set(ProgramResult.model_fields)
 
 
@@ -413,6 +413,6 @@ def test_docs_result_md_describes_every_field_of_every_result_model() -> None:
     for name, model in models.items():
         rows = [row for row in sections[name].splitlines() if row.startswith("| `")]
         documented = [row.split("`")[1] for row in rows]
-        assert documented == list(model.model_fields), name
+        assert documented == [*model.model_fields, *model.model_computed_fields], name
         meanings = [row.rstrip(" |").rsplit(" | ", 1)[1] for row in rows]
         assert all(len(meaning) > 10 for meaning in meanings), name
