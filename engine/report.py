@@ -4,12 +4,12 @@ One entry per program (and per other adult member for a person program): the pro
 level of government and the place, the member it is for, the status, the amount per year and
 per month, why, the questions still to ask, how to get it and the deadline. A table when the
 terminal is wide enough for every word of it, otherwise a list; ``details`` adds every
-criterion, the missing facts' paths, how to apply in full and the references.
+criterion, the missing facts' paths, how to apply in full and the references
+(:mod:`engine.report_details`).
 
-No word is ever cut across two lines: columns are sized from their longest word, amounts and
-French punctuation keep their non-breaking spaces (rich would break them as ordinary spaces, so
-they travel through rich as a private-use character and are restored on output), and URLs are
-printed whole.
+No word is ever cut across two lines: columns are sized from their longest word, and amounts and
+French punctuation keep their non-breaking spaces (:mod:`engine.terminal`). The words themselves,
+in English and French, are in :mod:`engine.wording`.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from rich.console import Console, RenderableType
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from engine.catalog.facts import Fact
 from engine.eligibility.result import CheckResult, ProgramResult
+from engine.report_details import detail_lines
+from engine.terminal import COLOURS, Whole, bullet, emit, indented, text
 from engine.wording import (
     LABELS,
     amount_lines,
@@ -42,41 +43,10 @@ from engine.wording import field as get
 
 __all__ = ["Entry", "entries", "print_check", "table_fits"]
 
-# non-breaking spaces travel through rich as private-use characters (one cell wide, not
-# whitespace for rich's word wrap) and are put back when the output is written
-_GLUE = {"\u00a0": "\ue000", "\u202f": "\ue001"}
-_UNGLUE = {glued: space for space, glued in _GLUE.items()}
-_COLOURS = {"eligible": "green", "ineligible": "red", "undetermined": "yellow"}
-_MARKS = {"true": ("✓", "green"), "false": ("✗", "red"), "unknown": ("?", "yellow")}
 _WORD = re.compile(r"\S+")
 # a table's borders and cell padding, for three columns: 4 rules + 3 x 2 spaces
 _TABLE_FRAME = 10
 _MIN_WHY = 24
-
-
-def _glue(text: str) -> str:
-    for space, glued in _GLUE.items():
-        text = text.replace(space, glued)
-    return text
-
-
-def _unglue(text: str) -> str:
-    for glued, space in _UNGLUE.items():
-        text = text.replace(glued, space)
-    return text
-
-
-def _text(text: str, style: str = "") -> Text:
-    return Text(_glue(text), style=style)
-
-
-@dataclass(frozen=True)
-class _Whole:
-    """A URL or a fact's path on a line of its own, printed whole (one word, never wrapped,
-    however long)."""
-
-    url: str
-    indent: int = 4
 
 
 @dataclass(frozen=True)
@@ -170,22 +140,22 @@ def entries(result: CheckResult, lang: str, facts: Mapping[str, Fact] | None = N
 
 
 def _program_cell(entry: Entry, lang: str) -> Text:
-    cell = _text(entry.name, "bold")
+    cell = text(entry.name, "bold")
     cell.append("\n")
-    cell.append(_text(entry.program, "dim"))
+    cell.append(text(entry.program, "dim"))
     cell.append("\n")
-    cell.append(_text(entry.place))
+    cell.append(text(entry.place))
     if entry.member is not None:
         cell.append("\n")
-        cell.append(_text(labelled("member", entry.member, lang)))
+        cell.append(text(labelled("member", entry.member, lang)))
     return cell
 
 
 def _answer_cell(entry: Entry, lang: str) -> Text:
-    cell = _text(LABELS[lang][entry.status], _COLOURS[entry.status])
+    cell = text(LABELS[lang][entry.status], COLOURS[entry.status])
     for line in entry.amount:
         cell.append("\n")
-        cell.append(_text(line))
+        cell.append(text(line))
     return cell
 
 
@@ -196,7 +166,7 @@ def _why_cell(entry: Entry, lang: str) -> Text:
             say(LABELS[lang]["to_ask"] + ":", lang) + "".join(f"\n- {q}" for q in entry.questions)
         )
     paragraphs.extend(entry.notes)
-    return _text("\n".join(paragraphs))
+    return text("\n".join(paragraphs))
 
 
 def _longest_word(cells: Sequence[Text]) -> int:
@@ -231,7 +201,7 @@ def _rows(items: Sequence[Entry], lang: str) -> list[tuple[Text, Text, Text]]:
 
 def _headers(lang: str) -> tuple[Text, Text, Text]:
     labels = LABELS[lang]
-    return _text(labels["program"]), _text(labels["answer"]), _text(labels["why"])
+    return text(labels["program"]), text(labels["answer"]), text(labels["why"])
 
 
 def table_fits(items: Sequence[Entry], lang: str, width: int) -> bool:
@@ -245,7 +215,7 @@ def _table(items: Sequence[Entry], lang: str, title: str, width: int) -> Table |
     widths = _columns(rows, headers, width)
     if widths is None:
         return None
-    table = Table(title=_text(title), show_lines=True)
+    table = Table(title=text(title), show_lines=True)
     for header, size in zip(headers, widths, strict=True):
         table.add_column(header, width=size, overflow="fold")
     for row in rows:
@@ -253,40 +223,27 @@ def _table(items: Sequence[Entry], lang: str, title: str, width: int) -> Table |
     return table
 
 
-def _indented(text: Text, indent: int = 2) -> Padding:
-    return Padding(text, (0, 0, 0, indent), expand=False)
-
-
-def _bullet(text: Text, indent: int = 4) -> Padding:
-    """``- text``, its wrapped lines aligned after the dash."""
-    grid = Table.grid()
-    grid.add_column(width=2)
-    grid.add_column()
-    grid.add_row("-", text)
-    return Padding(grid, (0, 0, 0, indent), expand=False)
-
-
 def _list(items: Sequence[Entry], lang: str, title: str) -> list[RenderableType]:
     """The narrow layout: one block per entry, every line labelled and indented."""
     labels = LABELS[lang]
-    out: list[RenderableType] = [_text(title, "bold")]
+    out: list[RenderableType] = [text(title, "bold")]
     for e in items:
-        heading = _text(e.name, "bold")
+        heading = text(e.name, "bold")
         heading.append(" ")
-        heading.append(_text(f"({e.program})", "dim"))
-        out.extend(["", heading, _indented(_text(e.place))])
+        heading.append(text(f"({e.program})", "dim"))
+        out.extend(["", heading, indented(text(e.place))])
         if e.member is not None:
-            out.append(_indented(_text(labelled("member", e.member, lang))))
-        status = _text(say(labels["status"] + ": ", lang))
-        status.append(_text(labels[e.status], _COLOURS[e.status]))
-        out.append(_indented(status))
-        out.append(_indented(_text(labelled("amount", "; ".join(e.amount), lang))))
+            out.append(indented(text(labelled("member", e.member, lang))))
+        status = text(say(labels["status"] + ": ", lang))
+        status.append(text(labels[e.status], COLOURS[e.status]))
+        out.append(indented(status))
+        out.append(indented(text(labelled("amount", "; ".join(e.amount), lang))))
         if e.reason:
-            out.append(_indented(_text(labelled("why_short", e.reason, lang))))
+            out.append(indented(text(labelled("why_short", e.reason, lang))))
         if e.questions:
-            out.append(_indented(_text(say(labels["to_ask"] + ":", lang))))
-            out.extend(_bullet(_text(q)) for q in e.questions)
-        out.extend(_indented(_text(note)) for note in e.notes)
+            out.append(indented(text(say(labels["to_ask"] + ":", lang))))
+            out.extend(bullet(text(q)) for q in e.questions)
+        out.extend(indented(text(note)) for note in e.notes)
     return out
 
 
@@ -299,101 +256,26 @@ def _footer(
     names = _names(result, lang)
     out: list[RenderableType] = []
     if any(line.endswith(" *") for e in items for line in e.amount):
-        out.append(_text(labels["unverified"], "yellow"))
+        out.append(text(labels["unverified"], "yellow"))
     outdated = [r.program for r in result.results if r.rates_may_be_outdated]
     if outdated:
-        out.append(_text(labelled("outdated", _program_list(outdated, names), lang), "yellow"))
+        out.append(text(labelled("outdated", _program_list(outdated, names), lang), "yellow"))
     not_assessed = get(result, "not_assessed") or []
     if not_assessed:
-        out.append(_text(say(labels["not_assessed"] + ":", lang)))
+        out.append(text(say(labels["not_assessed"] + ":", lang)))
         for item in not_assessed:
             name = localized(get(item, "name"), lang) or str(get(item, "program", ""))
             line = f"- {name}, {place(item, lang, facts)}"
             reason = localized(get(item, "reason"), lang)
-            out.append(_indented(_text(say(f"{line}: {reason}" if reason else line, lang)), 0))
+            out.append(indented(text(say(f"{line}: {reason}" if reason else line, lang)), 0))
     question = result.next_question
     if question is not None:
         decides = _program_list(question.would_decide, names) or labels["none"]
-        asked = _text(say(labels["next"] + ": ", lang))
-        asked.append(_text(question_text(question, lang, facts), "bold"))
-        asked.append(_text(say(f" ({labels['decides']}: {decides})", lang)))
+        asked = text(say(labels["next"] + ": ", lang))
+        asked.append(text(question_text(question, lang, facts), "bold"))
+        asked.append(text(say(f" ({labels['decides']}: {decides})", lang)))
         out.append(asked)
     return out
-
-
-def _criteria(criteria: Sequence[Any], lang: str) -> list[RenderableType]:
-    out: list[RenderableType] = []
-    for criterion in criteria:
-        mark, colour = _MARKS[criterion.status]
-        line = _text(mark, colour)
-        line.append(_text(say(f" {criterion.id}: {localized(criterion.explain, lang)}", lang)))
-        out.append(_indented(line))
-    return out
-
-
-def _missing(
-    item: Any, lang: str, facts: Mapping[str, Fact] | None
-) -> list[RenderableType | _Whole]:
-    """Each missing fact: the question (or the fact's label), then its path."""
-    missing = get(item, "missing") or [{"fact": path} for path in item.missing_facts]
-    out: list[RenderableType | _Whole] = []
-    for m in missing:
-        out.append(_indented(_text(labelled("missing_fact", question_text(m, lang, facts), lang))))
-        out.append(_Whole(str(get(m, "fact")), 4))
-    return out
-
-
-def _details(
-    result: CheckResult, lang: str, facts: Mapping[str, Fact] | None
-) -> list[RenderableType | _Whole]:
-    """Every criterion of every program, the missing facts (path and question), how to apply
-    and the deadline in full, and the references."""
-    out: list[RenderableType | _Whole] = []
-    for r in result.results:
-        heading = _text(localized(r.name, lang), "bold")
-        heading.append(_text(say(f" ({r.program}): ", lang)))
-        heading.append(_text(LABELS[lang][r.status], _COLOURS[r.status]))
-        out.extend(["", heading])
-        if r.member is not None:
-            out.append(_indented(_text(labelled("member", r.member, lang))))
-        out.extend(_criteria(r.criteria, lang))
-        out.extend(_missing(r, lang, facts))
-        for m in r.by_member or ():
-            if m.member == r.member:
-                continue
-            member = _text(labelled("member", m.member, lang) + " (", "bold")
-            member.append(_text(LABELS[lang][m.status], _COLOURS[m.status]))
-            member.append(_text(")", "bold"))
-            out.append(_indented(member))
-            out.extend(_criteria(m.criteria, lang))
-            out.extend(_missing(m, lang, facts))
-        how = say(localized(r.delivery.how, lang), lang)
-        out.append(_indented(_text(labelled("details_how", how, lang))))
-        if r.delivery.deadline is not None:
-            deadline = say(localized(r.delivery.deadline, lang), lang)
-            out.append(_indented(_text(labelled("deadline", deadline, lang))))
-        for reference in r.references:
-            out.append(_indented(_text(say(reference.title, lang), "dim")))
-            out.append(_Whole(reference.url))
-    for item in get(result, "not_assessed") or []:
-        url = get(item, "url")
-        if url:
-            name = localized(get(item, "name"), lang) or str(get(item, "program", ""))
-            out.extend(["", _text(name, "bold"), _Whole(str(url), 2)])
-    return out
-
-
-def _emit(console: Console, renderables: Sequence[RenderableType | _Whole]) -> None:
-    """Print through rich, then write the text with its non-breaking spaces restored."""
-    with console.capture() as capture:
-        for renderable in renderables:
-            if isinstance(renderable, _Whole):
-                line = Text(" " * renderable.indent + renderable.url, style="dim")
-                console.print(line, soft_wrap=True)
-            else:
-                console.print(renderable)
-    console.file.write(_unglue(capture.get()))
-    console.file.flush()
 
 
 def print_check(
@@ -416,10 +298,10 @@ def print_check(
     items = entries(result, lang, facts)
     title = LABELS[lang]["title"].format(date=long_date(result.as_of, lang))
     table = _table(items, lang, title, console.width) if layout == "auto" else None
-    body: list[RenderableType | _Whole] = [table] if table is not None else []
+    body: list[RenderableType | Whole] = [table] if table is not None else []
     if table is None:
         body.extend(_list(items, lang, title))
     body.extend(_footer(result, items, lang, facts))
     if details:
-        body.extend(_details(result, lang, facts))
-    _emit(console, body)
+        body.extend(detail_lines(result, lang, facts))
+    emit(console, body)
