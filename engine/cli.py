@@ -31,6 +31,7 @@ from engine.errors import (
     ParameterValueMissing,
     RuleFileError,
 )
+from engine.report import print_check
 
 app = typer.Typer(
     help="Life-event benefits engine: which programs apply, how much, and why.",
@@ -56,42 +57,6 @@ app.add_typer(rules_app, name="rules")
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-
-_LABELS = {
-    "en": {
-        "program": "Program",
-        "level": "Level",
-        "status": "Status",
-        "amount": "Per year",
-        "why": "Why",
-        "missing": "Missing",
-        "next": "Next question",
-        "decides": "would decide",
-        "eligible": "eligible",
-        "ineligible": "not eligible",
-        "undetermined": "undetermined",
-        "estimate": "est.",
-        "in_kind": "in kind",
-        "outdated": "Figures may have changed since these files were last reviewed (estimates)",
-    },
-    "fr": {
-        "program": "Programme",
-        "level": "Ordre",
-        "status": "Statut",
-        "amount": "Par année",
-        "why": "Pourquoi",
-        "missing": "Manquant",
-        "next": "Prochaine question",
-        "decides": "trancherait",
-        "eligible": "admissible",
-        "ineligible": "non admissible",
-        "undetermined": "indéterminé",
-        "estimate": "est.",
-        "in_kind": "en nature",
-        "outdated": "Les montants ont pu changer depuis la dernière révision de ces fichiers "
-        "(estimations)",
-    },
-}
 
 RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="Rules directory (default: the bundled rules).")
@@ -146,61 +111,6 @@ def _figures_on(engine: Engine, profile: Profile) -> None:
         raise before_first_figures(profile.as_of, first, exc.location) from None
 
 
-def _money(value: float, lang: str) -> str:
-    text = f"{value:,.2f}"
-    return f"${text}" if lang == "en" else text.replace(",", "\u00a0").replace(".", ",") + " $"
-
-
-def _why(result: Any, lang: str) -> str:
-    """The one explanation that best says why: the scope, the first false or unknown
-    criterion, or for an eligible program its last own criterion (usually the income test)."""
-    if result.scope is not None:
-        return str(getattr(result.scope, lang))
-    for wanted in ("false", "unknown"):
-        for criterion in result.criteria:
-            if criterion.status == wanted:
-                return str(getattr(criterion.explain, lang))
-    own = [c for c in result.criteria if c.id != "has_positive_amount"]
-    return str(getattr(own[-1].explain, lang)) if own else ""
-
-
-def _print_table(result: CheckResult, lang: str) -> None:
-    labels = _LABELS[lang]
-    table = Table(title=f"as_of {result.as_of.isoformat()}", show_lines=True)
-    for key in ("program", "level", "status", "amount", "why"):
-        table.add_column(
-            labels[key], overflow="fold", justify="right" if key == "amount" else "left"
-        )
-    colours = {"eligible": "green", "ineligible": "red", "undetermined": "yellow"}
-    for r in result.results:
-        if r.amount is not None:
-            amount = _money(r.amount.annual, lang) + (
-                f" ({labels['estimate']})" if r.amount.estimate else ""
-            )
-        else:
-            amount = labels["in_kind"] if r.in_kind and r.status == "eligible" else "—"
-        why = _why(r, lang)
-        if r.missing_facts:
-            why += f"\n{labels['missing']}: " + ", ".join(r.missing_facts)
-        table.add_row(
-            f"{getattr(r.name, lang)}\n[dim]{r.program}[/dim]",
-            f"{r.jurisdiction.level} {r.jurisdiction.code}",
-            f"[{colours[r.status]}]{labels[r.status]}[/]",
-            amount,
-            why,
-        )
-    stdout.print(table)
-    outdated = [r.program for r in result.results if r.rates_may_be_outdated]
-    if outdated:
-        stdout.print(f"[yellow]{labels['outdated']}[/]: " + ", ".join(outdated))
-    if result.next_question is not None:
-        decides = ", ".join(result.next_question.would_decide) or "—"
-        stdout.print(
-            f"{labels['next']}: [bold]{result.next_question.fact}[/bold] "
-            f"({labels['decides']}: {decides})"
-        )
-
-
 @app.command()
 def check(
     file: Annotated[str, typer.Argument(help="Profile JSON file, or - for stdin.")],
@@ -246,21 +156,7 @@ def check(
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
-        _print_table(result, lang)
-        if details:
-            _print_details(result, lang)
-
-
-def _print_details(result: CheckResult, lang: str) -> None:
-    marks = {"true": "[green]✓[/]", "false": "[red]✗[/]", "unknown": "[yellow]?[/]"}
-    for r in result.results:
-        stdout.print(f"\n[bold]{getattr(r.name, lang)}[/bold] ({r.program})")
-        for criterion in r.criteria:
-            text = getattr(criterion.explain, lang)
-            stdout.print(f"  {marks[criterion.status]} {criterion.id}: ", end="")
-            stdout.print(text, markup=False, highlight=False)
-        for reference in r.references:
-            stdout.print(f"  [dim]{reference.title} — {reference.url}[/dim]", highlight=False)
+        print_check(stdout, result, lang, facts=engine.catalog.facts, details=details)
 
 
 @rules_app.command("list")

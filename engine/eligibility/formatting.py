@@ -10,7 +10,7 @@ from functools import lru_cache
 from engine.catalog.facts import Fact, Kind
 from engine.kleene import from_days
 
-__all__ = ["Placeholder", "render", "render_range", "render_value", "round_cents"]
+__all__ = ["Placeholder", "money", "render", "render_range", "render_value", "round_cents"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
 _UNKNOWN = {"en": "unknown", "fr": "inconnu"}
@@ -21,6 +21,23 @@ def _number(value: float, lang: str, decimals: int) -> str:
     if lang == "fr":
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text
+
+
+def money(value: float, lang: str, decimals: int = 2) -> str:
+    """An amount in dollars: ``$1,234.50`` in English, ``1 234,50 $`` in French.
+
+    The French thousands separator and the space before ``$`` are non-breaking (U+00A0), so an
+    amount is never cut across two lines.
+
+    Examples:
+        >>> money(7997, "en"), money(666.4166, "fr"), money(41000, "fr", decimals=0)
+        ('$7,997.00', '666,42\xa0$', '41\xa0000\xa0$')
+        >>> money(-1234.5, "en")
+        '-$1,234.50'
+    """
+    amount = _number(abs(value), lang, decimals)
+    sign = "-" if value < 0 else ""
+    return f"{sign}${amount}" if lang == "en" else f"{sign}{amount}\u00a0$"
 
 
 def render_value(value: float, fmt: str, lang: str, fact: Fact | None = None) -> str:
@@ -42,9 +59,7 @@ def render_value(value: float, fmt: str, lang: str, fact: Fact | None = None) ->
         yes = {"en": ("yes", "no"), "fr": ("oui", "non")}[lang]
         return yes[0] if value == 1.0 else yes[1]
     if fmt == "money":
-        decimals = 0 if float(value).is_integer() else 2
-        amount = _number(value, lang, decimals)
-        return f"${amount}" if lang == "en" else f"{amount}\u00a0$"
+        return money(value, lang, 0 if float(value).is_integer() else 2)
     if fmt == "percent":
         pct = round(value * 100, 4)
         text = _number(pct, lang, 0 if float(pct).is_integer() else len(f"{pct}".split(".")[1]))

@@ -416,3 +416,21 @@ def test_docs_result_md_describes_every_field_of_every_result_model() -> None:
         assert documented == [*model.model_fields, *model.model_computed_fields], name
         meanings = [row.rstrip(" |").rsplit(" | ", 1)[1] for row in rows]
         assert all(len(meaning) > 10 for meaning in meanings), name
+
+
+@pytest.mark.parametrize(("columns", "table"), [(80, True), (40, False)])
+def test_a_french_check_fits_the_terminal_a_table_at_80_columns_and_a_list_at_40(
+    columns: int, table: bool
+) -> None:
+    done = subprocess.run(
+        [EXE, "check", "examples/household.json", "--lang", "fr"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "COLUMNS": str(columns)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= columns
+    assert ("┃" in done.stdout) is table
+    assert "7\u00a0997,00\u00a0$" in done.stdout and "fédéral (Canada)" in done.stdout
