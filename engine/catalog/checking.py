@@ -16,6 +16,7 @@ from engine.catalog.expressions import (
 )
 from engine.catalog.facts import FactRegistry, Kind
 from engine.catalog.program import Definition, ProgramRules
+from engine.catalog.tree import CONDITION, PROGRAM_READS
 from engine.errors import DependencyCycleError, ExpressionError, RuleSchemaError
 
 __all__ = ["check_definitions", "check_program", "jurisdiction_test", "texts_of"]
@@ -90,6 +91,15 @@ def check_program(
         RuleFileError: with the file, the line and the reason.
     """
     _check_jurisdiction(program, doc, facts)
+    for index, exclusion in enumerate(program.exclusions):
+        for position, other in enumerate(exclusion.programs):
+            if other == program.id or other not in programs:
+                what = "itself" if other == program.id else f"{other!r}, which no rule file has"
+                raise RuleSchemaError(
+                    doc.file,
+                    doc.line_of(("exclusions", index, "programs", position)),
+                    f"an exclusion names {what}",
+                )
     if isinstance(program.income_tested, list):
         for name in program.income_tested:
             if name not in facts or not facts[name].yearly or facts[name].derived:
@@ -151,15 +161,40 @@ def check_program(
         c.id: compile_at(c.test, ("eligibility", i, "test"), Kind.BOOL)
         for i, c in enumerate(program.eligibility)
     }
+    for i, criterion in enumerate(program.eligibility):
+        if criterion.when_unknown is None and _may_be_unknown(
+            criteria[criterion.id], variables, facts
+        ):
+            raise RuleSchemaError(
+                doc.file,
+                doc.line_of(("eligibility", i, "id")),
+                f"criterion {criterion.id!r} is unknown when a fact it reads is: give it a "
+                "'when_unknown' text (its 'explain' text says it is met)",
+            )
     amount = compile_at(program.amount, ("amount",), Kind.NUMBER) if program.amount else None
     scope = compile_at(program.scope.test, ("scope", "test"), Kind.BOOL) if program.scope else None
     jurisdiction = compile_at(jurisdiction_test(program, facts), ("jurisdiction",), Kind.BOOL)
     texts: dict[str, Expr] = {}
     for loc, text in texts_of(program):
-        for name, _fmt in placeholders(text):
-            if name not in texts and name != "amount":
+        for name, fmt in placeholders(text):
+            if fmt == CONDITION:  # {name?text}: name must be a bool
+                texts[name] = compile_at(name, loc, Kind.BOOL)
+            elif name not in texts and name != "amount":
                 texts[name] = compile_at(name, loc, None)
     return ProgramRules(program, doc, variables, criteria, amount, scope, jurisdiction, texts)
+
+
+def _may_be_unknown(expr: Expr, variables: Mapping[str, Expr], facts: FactRegistry) -> bool:
+    """Whether ``expr`` can be unknown: it reads a fact a profile may leave out (every fact but
+    the required ones), an age, or another program's result."""
+    for node in expr.walk():
+        if node.op == "fact" and not facts[node.value].required:
+            return True
+        if node.op == "call" and node.value in ("age_on", *PROGRAM_READS):
+            return True
+        if node.op == "var" and _may_be_unknown(variables[node.value], variables, facts):
+            return True
+    return False
 
 
 def texts_of(program: schema.Program) -> Iterable[tuple[Loc, str]]:

@@ -181,6 +181,15 @@ class Scope(_Model):
     explain: Text
 
 
+class Exclusion(_Model):
+    """Programs a person or family receives instead of this one, never together with it (a
+    family on ODSP income support does not also get Ontario Works)."""
+
+    programs: Annotated[list[Identifier], Field(min_length=1)]
+    explain: Text
+    reference: Reference
+
+
 class Program(_Model):
     """One program's rule file."""
 
@@ -203,6 +212,7 @@ class Program(_Model):
     eligibility: Annotated[list[Criterion], Field(min_length=1)]
     amount: NonEmpty | None = None
     scope: Scope | None = None
+    exclusions: list[Exclusion] = []
     valid_through: dt.date | None = None
 
     @model_validator(mode="after")

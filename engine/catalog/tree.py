@@ -12,9 +12,11 @@ from engine.catalog.facts import Entity, FactRegistry, Kind
 __all__ = [
     "AGGREGATES",
     "ALWAYS_KNOWN",
+    "CONDITION",
     "FORMATS",
     "FUNCTIONS",
     "MEMBERS",
+    "PLACEHOLDER",
     "PROGRAM_READS",
     "Expr",
     "ExpressionProblem",
@@ -131,15 +133,25 @@ class Expr:
         return read | owners
 
 
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
+#: ``{name}``, ``{name:format}``, or ``{name?text}``: ``text`` only where ``name`` (a bool) is
+#: true, so a text never asserts what is not so ("halved for shared custody" with no child in it)
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+)|\?([^{}]*))?\}")
 FORMATS = ("money", "percent", "date", "int", "number")
+#: the format ``placeholders`` reports for a ``{name?text}`` placeholder
+CONDITION = "?"
 
 
 def placeholders(text: str) -> list[tuple[str, str]]:
-    """The ``{name}`` / ``{name:format}`` placeholders of an explanation text.
+    """The ``{name}`` / ``{name:format}`` / ``{name?text}`` placeholders of an explanation text
+    (the format of a conditional one is :data:`CONDITION`).
 
     Examples:
         >>> placeholders("Income of {afni:money} is above {threshold:money}.")
         [('afni', 'money'), ('threshold', 'money')]
+        >>> placeholders("A reduction of {r:money}{shared? (halved)}.")
+        [('r', 'money'), ('shared', '?')]
     """
-    return [(m.group(1), m.group(2) or "") for m in _PLACEHOLDER.finditer(text)]
+    return [
+        (m.group(1), CONDITION if m.group(3) is not None else m.group(2) or "")
+        for m in PLACEHOLDER.finditer(text)
+    ]

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 
 from engine.catalog.facts import Fact, Kind
+from engine.catalog.tree import PLACEHOLDER
 from engine.kleene import from_days
 
 __all__ = ["Placeholder", "money", "render", "render_range", "render_value", "round_cents"]
 
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
 _UNKNOWN = {"en": "unknown", "fr": "inconnu"}
 
 
@@ -32,9 +31,11 @@ def money(value: float, lang: str, decimals: int = 2) -> str:
     Examples:
         >>> money(7997, "en"), money(666.4166, "fr"), money(41000, "fr", decimals=0)
         ('$7,997.00', '666,42\xa0$', '41\xa0000\xa0$')
-        >>> money(-1234.5, "en")
-        '-$1,234.50'
+        >>> money(-1234.5, "en"), money(245.905, "en")
+        ('-$1,234.50', '$245.91')
     """
+    if decimals == 2:  # the one rounding rule, so a text and its amount agree to the cent
+        value = round_cents(value)
     amount = _number(abs(value), lang, decimals)
     sign = "-" if value < 0 else ""
     return f"{sign}${amount}" if lang == "en" else f"{sign}{amount}\u00a0$"
@@ -72,14 +73,16 @@ def render_value(value: float, fmt: str, lang: str, fact: Fact | None = None) ->
 
 
 @lru_cache(maxsize=4096)
-def _pieces(template: str) -> tuple[tuple[str, str, str], ...]:
-    """A template split once into (literal text, placeholder name, format) pieces."""
+def _pieces(template: str) -> tuple[tuple[str, str, str, str | None], ...]:
+    """A template split once into (literal text, placeholder name, format, conditional text)
+    pieces (the conditional text of ``{name?text}``, else None)."""
     pieces = []
     position = 0
-    for match in _PLACEHOLDER.finditer(template):
-        pieces.append((template[position : match.start()], match.group(1), match.group(2) or ""))
+    for match in PLACEHOLDER.finditer(template):
+        literal = template[position : match.start()]
+        pieces.append((literal, match.group(1), match.group(2) or "", match.group(3)))
         position = match.end()
-    pieces.append((template[position:], "", ""))
+    pieces.append((template[position:], "", "", None))
     return tuple(pieces)
 
 
@@ -129,12 +132,16 @@ def render(
     Examples:
         >>> render("{afni:money} is above {cap:money}.", {"afni": 41000, "cap": 37487}, "en")
         '$41,000 is above $37,487.'
+        >>> [render("Cut by {r:money}{s? (halved)}.", {"r": 10, "s": s}, "en") for s in (1.0, 0.0)]
+        ['Cut by $10 (halved).', 'Cut by $10.']
     """
     known = facts or {}
     parts = []
-    for literal, name, fmt in _pieces(template):
+    for literal, name, fmt, shown_if in _pieces(template):
         parts.append(literal)
-        if name:
+        if name and shown_if is not None:
+            parts.append(shown_if if values.get(name, math.nan) == 1.0 else "")
+        elif name:
             value = values.get(name, math.nan)
             if isinstance(value, tuple):
                 parts.append(render_range(value[0], value[1], fmt, lang, known.get(name)))

@@ -27,6 +27,10 @@ _POSITIVE = Text(
     en="The benefit works out to {amount:money} a year.",
     fr="La prestation s'élève à {amount:money} par année.",
 )
+_NOT_REACHED = Text(
+    en="Not looked at further: an earlier criterion already rules the program out.",
+    fr="Non examiné davantage : un critère précédent exclut déjà le programme.",
+)
 _POSITIVE_UNKNOWN = Text(
     en="The amount cannot be calculated until the missing facts are known.",
     fr="Le montant ne peut pas être calculé tant que les renseignements manquants sont inconnus.",
@@ -102,14 +106,18 @@ def program_result(
     status = _status_name(status_value)
     criteria: list[dict[str, Any]] = []
     unknown: list[Expr] = []
+    ruled_out = False  # an earlier criterion fails: later ones are not read out as reasons
     for criterion in program.eligibility:
         name = kleene.status_name(explainer.part(row, Part.criterion(criterion.id)))
         template = criterion.explain
-        if name == "false" and criterion.when_false is not None:
+        if name != "true" and ruled_out:
+            template = _NOT_REACHED
+        elif name == "false" and criterion.when_false is not None:
             template = criterion.when_false
         elif name == "unknown":
             template = criterion.when_unknown or template
             unknown.append(rules.criteria[criterion.id])
+        ruled_out = ruled_out or name == "false"
         criteria.append(
             {"id": criterion.id, "status": name, "explain": _text(template, values, facts)}
         )
@@ -126,6 +134,8 @@ def program_result(
             elif highest <= 0.0:
                 positive = "false"
         positive_unknown = positive == "unknown"
+        if ruled_out and positive != "true":
+            template = _NOT_REACHED
         criteria.append(
             {
                 "id": "has_positive_amount",

@@ -133,6 +133,8 @@ class ProgramResult(_Out):
     rule_status: Literal["verified", "unverified"] = "verified"
     by_member: list[MemberResult] | None = None
     missing: list[MissingFact] = []
+    exclusive_with: list[str] = []
+    excluded_by: list[str] = []
 
 
 class NextQuestion(_Out):

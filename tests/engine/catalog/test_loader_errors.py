@@ -63,6 +63,17 @@ CASES: dict[str, tuple[type[RuleFileError], int, tuple[str, ...]]] = {
         ("'adjusted_family_net_income' is already a shared definition",),
     ),
     "foreign_parameter": (ExpressionError, 23, ("xx_demo has no parameter 'ceiling'",)),
+    "criterion_without_when_unknown": (
+        RuleSchemaError,
+        20,
+        ("criterion 'has_child' is unknown when a fact it reads is", "'when_unknown' text"),
+    ),
+    "condition_not_bool": (ExpressionError, 22, ("is a number where a bool is needed",)),
+    "unknown_exclusion": (
+        RuleSchemaError,
+        26,
+        ("an exclusion names 'xx_nothing', which no rule file has",),
+    ),
 }
 
 
