@@ -23,3 +23,30 @@ def namespace(**kw: Any) -> Namespace:
 def code(fact: str, value: str) -> float:
     """The array code of an enum value."""
     return float(FACTS[fact].code(value))
+
+
+def person(member_id: str, role: str, born: str | None = None, **facts: Any) -> dict[str, Any]:
+    """One member of a test household (``born``: the date of birth)."""
+    member: dict[str, Any] = {"id": member_id, "role": role, **facts}
+    if born is not None:
+        member["date_of_birth"] = born
+    return member
+
+
+def household(
+    province: str | None, *members: dict[str, Any], as_of: str = "2026-01-15", **facts: Any
+) -> dict[str, Any]:
+    """A test profile: the members, the province (None: not stated) and household facts."""
+    place = {"province": province} if province is not None else {}
+    return {"as_of": as_of, "household": {**place, **facts, "members": list(members)}}
+
+
+def maria_and_leo(as_of: str = "2026-01-15", **facts: Any) -> dict[str, Any]:
+    """The contract's example family: a single parent with $35,000 and a child born in 2023."""
+    return household(
+        facts.pop("province", "ON"),
+        person("maria", "applicant", "1991-05-02", residency_status="citizen", net_income=35000),
+        person("leo", "child", "2023-09-10", custody="full"),
+        as_of=as_of,
+        **facts,
+    )

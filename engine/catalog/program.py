@@ -34,6 +34,7 @@ __all__ = [
     "Definition",
     "Part",
     "ProgramRules",
+    "program_read",
 ]
 
 PartKind = Literal["criterion", "amount", "scope", "jurisdiction", "status", "benefit"]
@@ -57,6 +58,14 @@ class Part:
         if self.kind == "criterion":
             return f"{program_id}__crit__{self.name}"
         return f"{program_id}__{self.kind}"
+
+
+def program_read(expr: Expr) -> tuple[str, Part]:
+    """The program and part an ``is_eligible`` / ``amount_of`` / ``criterion`` call reads."""
+    program: str = expr.args[0].value
+    if expr.value == "criterion":
+        return program, Part.criterion(expr.args[1].value)
+    return program, STATUS if expr.value == "is_eligible" else BENEFIT
 
 
 AMOUNT = Part("amount")

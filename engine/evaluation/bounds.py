@@ -23,10 +23,10 @@ from typing import Protocol
 import numpy as np
 
 from engine.catalog.facts import Entity, Fact, Kind
-from engine.catalog.program import BENEFIT, STATUS, Part
+from engine.catalog.program import Part
 from engine.catalog.tree import Expr
 from engine.evaluation.entities import Members
-from engine.evaluation.vectorize import age_at
+from engine.evaluation.vectorize import age_at, leaf_reader, round_half_away, table_of
 from engine.kleene import Array
 
 __all__ = ["Bounds", "BoundsContext", "BoundsFn", "compile_bounds", "decided", "domain_bounds"]
@@ -124,18 +124,9 @@ def compile_bounds(expr: Expr) -> BoundsFn:
             return values, values
 
         return constant
-    if op == "fact":
-        name = expr.value
-        return lambda ctx: ctx.fact_bounds(name, scope)
-    if op == "var":
-        name = expr.value
-        return lambda ctx: ctx.var_bounds(name, scope)
-    if op == "call" and expr.value in ("is_eligible", "amount_of", "criterion"):
-        program: str = expr.args[0].value
-        part = {"is_eligible": STATUS, "amount_of": BENEFIT}.get(expr.value)
-        if part is None:
-            part = Part.criterion(expr.args[1].value)
-        return lambda ctx: ctx.program_bounds(program, part, scope)
+    read = leaf_reader(expr, "fact_bounds", "var_bounds", "program_bounds")
+    if read is not None:
+        return read
     if op == "def":
         inner = compile_bounds(expr.args[0])
         if expr.args[0].scope == scope:
@@ -319,20 +310,13 @@ def _call(expr: Expr, args: list[BoundsFn], kind: Kind) -> BoundsFn:
         return lambda ctx: _monotone(np.floor, args[0](ctx))
     if name == "round":
         scale = 10.0 ** float(expr.args[1].value)
-
-        def rounded(values: Array) -> Array:
-            with np.errstate(invalid="ignore"):
-                out = np.trunc(values * scale + np.copysign(0.5, values)) / scale
-            return np.where(np.isinf(values), values, out)
-
-        return lambda ctx: _monotone(rounded, args[0](ctx))
+        return lambda ctx: _monotone(lambda v: round_half_away(v, scale), args[0](ctx))
     if name == "phase_out":
         return _phase_out(*args)
     if name == "lookup":
-        table_name: str = expr.args[0].value
-        table_owner: str = expr.args[0].owner or ""
+        owner, table = table_of(expr)
         key = args[1]
-        return lambda ctx: _lookup(ctx.table(table_owner, table_name), key(ctx))
+        return lambda ctx: _lookup(ctx.table(owner, table), key(ctx))
     if name in ("count", "sum"):
         inner = args[0]
 

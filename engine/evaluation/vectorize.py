@@ -9,19 +9,29 @@ the finished simulation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from operator import methodcaller
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from engine import kleene
 from engine.catalog.facts import Entity
-from engine.catalog.program import BENEFIT, STATUS, Part
-from engine.catalog.tree import ALWAYS_KNOWN, Expr
+from engine.catalog.program import Part, program_read
+from engine.catalog.tree import ALWAYS_KNOWN, PROGRAM_READS, Expr
 from engine.evaluation.entities import Members
 from engine.kleene import Array
 
-__all__ = ["EVERY_NODE", "Compiled", "EvalContext", "age_at", "compile_expr"]
+__all__ = [
+    "EVERY_NODE",
+    "Compiled",
+    "EvalContext",
+    "age_at",
+    "compile_expr",
+    "leaf_reader",
+    "round_half_away",
+    "table_of",
+]
 
 
 class EvalContext(Protocol):
@@ -106,18 +116,9 @@ def _compile(expr: Expr, shared: frozenset[int]) -> Compiled:
     number = _scalar(expr)
     if number is not None:  # a constant, parameter or date: the same number on every row
         return lambda ctx: ctx.constant(scope, number(ctx))
-    if op == "fact":
-        name = expr.value
-        return lambda ctx: ctx.fact(name, scope)
-    if op == "var":
-        name = expr.value
-        return lambda ctx: ctx.var(name, scope)
-    if op == "call" and expr.value in ("is_eligible", "amount_of", "criterion"):
-        program: str = expr.args[0].value
-        part = {"is_eligible": STATUS, "amount_of": BENEFIT}.get(expr.value)
-        if part is None:
-            part = Part.criterion(expr.args[1].value)
-        return lambda ctx: ctx.program(program, part, scope)
+    read = leaf_reader(expr, "fact", "var", "program")
+    if read is not None:
+        return read
     if op == "def":
         inner = compile_expr(expr.args[0], shared)
         if expr.args[0].scope == scope:
@@ -149,6 +150,33 @@ def _compile(expr: Expr, shared: frozenset[int]) -> Compiled:
     if op == "if":
         return lambda ctx: kleene.if_else(args[0](ctx), args[1](ctx), args[2](ctx))
     return _call(expr, args)
+
+
+def leaf_reader(expr: Expr, fact: str, var: str, program: str) -> Callable[[Any], Any] | None:
+    """The reader of a leaf every interpreter of the tree shares (a fact, one of the program's
+    variables, another program's part), calling the context method named ``fact``, ``var`` or
+    ``program``; None for any other node."""
+    if expr.op == "fact":
+        return methodcaller(fact, expr.value, expr.scope)
+    if expr.op == "var":
+        return methodcaller(var, expr.value, expr.scope)
+    if expr.op == "call" and expr.value in PROGRAM_READS:
+        program_id, part = program_read(expr)
+        return methodcaller(program, program_id, part, expr.scope)
+    return None
+
+
+def round_half_away(values: Array, scale: float) -> Array:
+    """Round to ``1 / scale`` half away from zero, as people round money (not NumPy's
+    half-to-even); infinite values stay infinite."""
+    with np.errstate(invalid="ignore"):
+        out = np.trunc(values * scale + np.copysign(0.5, values)) / scale
+    return np.asarray(np.where(np.isinf(values), values, out), dtype=np.float64)
+
+
+def table_of(lookup: Expr) -> tuple[str, str]:
+    """The program and name of the table a ``lookup(table, key)`` call reads."""
+    return lookup.args[0].owner or "", lookup.args[0].value
 
 
 class _Every(frozenset[int]):
@@ -246,15 +274,13 @@ def _call(expr: Expr, args: list[Compiled]) -> Compiled:
         return lambda ctx: np.floor(args[0](ctx))
     if name == "round":
         scale = 10.0 ** float(expr.args[1].value)
-        # half away from zero, as people round money, not NumPy's half-to-even
-        return lambda ctx: np.trunc(args[0](ctx) * scale + np.copysign(0.5, args[0](ctx))) / scale
+        return lambda ctx: round_half_away(args[0](ctx), scale)
     if name == "phase_out":
         return _phase_out(*args)
     if name == "lookup":
-        table_name: str = expr.args[0].value
-        table_owner: str = expr.args[0].owner or ""
+        owner, table = table_of(expr)
         key = args[1]
-        return lambda ctx: _lookup(ctx.table(table_owner, table_name), key(ctx))
+        return lambda ctx: _lookup(ctx.table(owner, table), key(ctx))
     if name in ("count", "sum"):
         inner = args[0]
         return lambda ctx: ctx.members.household_sum(inner(ctx))

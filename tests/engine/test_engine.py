@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from kit import ENGINE
+from kit import ENGINE, maria_and_leo
 
 from engine import Engine
 from engine.catalog.program import BENEFIT, STATUS
@@ -18,18 +18,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 
 
 def _household(**changes: Any) -> dict[str, Any]:
-    members = [
-        {
-            "id": "maria",
-            "role": "applicant",
-            "date_of_birth": "1991-05-02",
-            "residency_status": "citizen",
-            "net_income": 35000,
-        },
-        {"id": "leo", "role": "child", "date_of_birth": "2023-09-10", "custody": "full"},
-    ]
-    household: dict[str, Any] = {"members": members, **changes}
-    return {"as_of": "2026-01-15", "household": household}
+    """The example family, with no province unless ``changes`` give one."""
+    return maria_and_leo(**{"province": None, **changes})
 
 
 def _result(data: dict[str, Any], program: str, engine: Engine = ENGINE) -> Any:

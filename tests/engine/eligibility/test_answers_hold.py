@@ -5,28 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from kit import ENGINE
-
-
-def _member(member_id: str, role: str, born: str, **facts: Any) -> dict[str, Any]:
-    return {"id": member_id, "role": role, "date_of_birth": born, **facts}
+from kit import ENGINE, household, person
 
 
 def _results(province: str, *members: dict[str, Any]) -> dict[str, Any]:
-    data = {"as_of": "2026-01-15", "household": {"province": province, "members": list(members)}}
-    return {r.program: r for r in ENGINE.check(data).results}
+    return {r.program: r for r in ENGINE.check(household(province, *members)).results}
 
 
 _CITIZEN = {"residency_status": "citizen", "months_in_canada": 400, "is_student": False}
 
 
-def test_a_couple_in_their_thirties_is_not_eligible_for_the_gis_though_couples_are_out_of_scope() -> (
-    None
-):
+def test_a_couple_in_their_thirties_is_not_eligible_for_the_gis_though_out_of_scope() -> None:
     results = _results(
         "ON",
-        _member("a", "applicant", "1992-04-02", net_income=20000, **_CITIZEN),
-        _member("b", "spouse", "1993-04-02", net_income=10000, **_CITIZEN),
+        person("a", "applicant", "1992-04-02", net_income=20000, **_CITIZEN),
+        person("b", "spouse", "1993-04-02", net_income=10000, **_CITIZEN),
     )
     assert results["ca_gis"].status == "ineligible"  # not 65: no OAS, so no GIS, couple or not
 
@@ -34,7 +27,7 @@ def test_a_couple_in_their_thirties_is_not_eligible_for_the_gis_though_couples_a
 def test_a_quebec_worker_gets_no_cwb_amount_from_rates_that_do_not_apply_in_quebec() -> None:
     results = _results(
         "QC",
-        _member(
+        person(
             "a",
             "applicant",
             "1990-04-02",
@@ -56,8 +49,8 @@ def test_a_retired_couple_with_no_working_income_is_not_eligible_for_the_cwb_wha
     pensioner = {"employment_income": 0, "self_employment_income": 0, **_CITIZEN}
     results = _results(
         "ON",
-        _member("a", "applicant", "1955-04-02", net_income=30000, **pensioner),
-        _member("b", "spouse", "1956-04-02", net_income=20000, **pensioner),
+        person("a", "applicant", "1955-04-02", net_income=30000, **pensioner),
+        person("b", "spouse", "1956-04-02", net_income=20000, **pensioner),
     )
     cwb = results["ca_cwb"]
     # no working income: neither the basic amount nor the disability supplement builds up
@@ -72,10 +65,8 @@ def test_a_bc_couple_meeting_every_cwb_criterion_is_eligible_for_at_least_2869()
     worker = {"self_employment_income": 0, **_CITIZEN}
     results = _results(
         "BC",
-        _member(
-            "a", "applicant", "1990-04-02", net_income=18000, employment_income=18000, **worker
-        ),
-        _member("b", "spouse", "1991-04-02", net_income=4000, employment_income=4000, **worker),
+        person("a", "applicant", "1990-04-02", net_income=18000, employment_income=18000, **worker),
+        person("b", "spouse", "1991-04-02", net_income=4000, employment_income=4000, **worker),
     )
     cwb = results["ca_cwb"]
     assert cwb.status == "eligible"

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from kit import ENGINE
+from kit import ENGINE, maria_and_leo
 
 from engine import Engine
 from engine.catalog.paths import default_rules_dir
@@ -24,22 +24,7 @@ def _statuses(data: dict[str, Any], engine: Engine = ENGINE) -> dict[str, str]:
 
 
 def _family(as_of: str) -> dict[str, Any]:
-    return {
-        "as_of": as_of,
-        "household": {
-            "province": "ON",
-            "members": [
-                {
-                    "id": "maria",
-                    "role": "applicant",
-                    "date_of_birth": "1991-05-02",
-                    "residency_status": "citizen",
-                    "net_income": 35000,
-                },
-                {"id": "leo", "role": "child", "date_of_birth": "2023-09-10", "custody": "full"},
-            ],
-        },
-    }
+    return maria_and_leo(as_of)
 
 
 def _senior(as_of: str) -> dict[str, Any]:

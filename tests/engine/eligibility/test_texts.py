@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from kit import ENGINE
+from kit import ENGINE, household, person
 
 from engine.eligibility.formatting import money, round_cents
 
@@ -39,10 +39,7 @@ def test_a_parent_with_shared_custody_is_told_the_reduction_is_halved(
 
 
 def test_an_unknown_age_shows_the_question_not_the_claim_that_the_applicant_is_an_adult() -> None:
-    data = {
-        "as_of": "2025-03-01",
-        "household": {"province": "ON", "members": [{"id": "sam", "role": "applicant"}]},
-    }
+    data = household("ON", person("sam", "applicant"), as_of="2025-03-01")
     adult = _criterion(_program(data, "on_ontario_works"), "is_18_or_older")
     assert adult.status == "unknown"
     assert "date of birth" in adult.explain.en and "is 18 or older." not in adult.explain.en
@@ -55,24 +52,19 @@ def test_a_text_and_its_amount_agree_to_the_cent(value: float) -> None:
 
 
 def test_an_adult_with_no_child_and_no_income_is_not_told_that_an_income_of_0_is_too_high() -> None:
-    data = {
-        "as_of": "2026-01-15",
-        "household": {
-            "province": "ON",
-            "members": [
-                {
-                    "id": "sam",
-                    "role": "applicant",
-                    "date_of_birth": "1985-04-02",
-                    "residency_status": "citizen",
-                    "net_income": 0,
-                    "employment_income": 0,
-                    "self_employment_income": 0,
-                    "months_in_canada": 400,
-                }
-            ],
-        },
-    }
+    data = household(
+        "ON",
+        person(
+            "sam",
+            "applicant",
+            "1985-04-02",
+            residency_status="citizen",
+            net_income=0,
+            employment_income=0,
+            self_employment_income=0,
+            months_in_canada=400,
+        ),
+    )
     for program in ("ca_ccb", "ca_cdb", "on_ocb", "ca_cwb"):
         result = _program(data, program)
         assert result.status == "ineligible"
