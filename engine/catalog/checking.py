@@ -171,7 +171,29 @@ def check_program(
                 f"criterion {criterion.id!r} is unknown when a fact it reads is: give it a "
                 "'when_unknown' text (its 'explain' text says it is met)",
             )
-    amount = compile_at(program.amount, ("amount",), Kind.NUMBER) if program.amount else None
+    weekly = weeks = in_force = None
+    if program.weekly is not None and program.weeks is not None:
+        weekly = compile_at(program.weekly, ("weekly",), Kind.NUMBER)
+        weeks = compile_at(program.weeks, ("weeks",), Kind.NUMBER)
+    amount_source = program.amount
+    if amount_source is None and program.weekly is not None:
+        # what is payable in the twelve months from the claim
+        amount_source = f"({program.weekly}) * min(({program.weeks}), 52)"
+    amount = compile_at(amount_source, ("amount",), Kind.NUMBER) if amount_source else None
+    if program.in_force is not None:
+        for name, parameter in program.parameters.items():
+            if parameter.first_date > program.in_force.starts:
+                raise RuleSchemaError(
+                    doc.file,
+                    doc.line_of(("parameters", name, "values")),
+                    f"parameter '{name}' has no value on the program's start "
+                    f"({program.in_force.starts.isoformat()}): its first value is dated "
+                    f"{parameter.first_date.isoformat()}",
+                )
+        window = f'as_of >= date("{program.in_force.starts.isoformat()}")'
+        if program.in_force.ends is not None:
+            window += f' and as_of <= date("{program.in_force.ends.isoformat()}")'
+        in_force = compile_at(window, ("in_force",), Kind.BOOL)
     scope = compile_at(program.scope.test, ("scope", "test"), Kind.BOOL) if program.scope else None
     jurisdiction = compile_at(jurisdiction_test(program, facts), ("jurisdiction",), Kind.BOOL)
     texts: dict[str, Expr] = {}
@@ -181,7 +203,19 @@ def check_program(
                 texts[name] = compile_at(name, loc, Kind.BOOL)
             elif name not in texts and name != "amount":
                 texts[name] = compile_at(name, loc, None)
-    return ProgramRules(program, doc, variables, criteria, amount, scope, jurisdiction, texts)
+    return ProgramRules(
+        program,
+        doc,
+        variables,
+        criteria,
+        amount,
+        scope,
+        jurisdiction,
+        texts,
+        in_force=in_force,
+        weekly=weekly,
+        weeks=weeks,
+    )
 
 
 def _may_be_unknown(expr: Expr, variables: Mapping[str, Expr], facts: FactRegistry) -> bool:

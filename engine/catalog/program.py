@@ -27,9 +27,12 @@ from engine.errors import ParameterValueMissing
 __all__ = [
     "AMOUNT",
     "BENEFIT",
+    "IN_FORCE",
     "JURISDICTION",
     "SCOPE",
     "STATUS",
+    "WEEKLY",
+    "WEEKS",
     "Catalog",
     "Definition",
     "Part",
@@ -37,7 +40,17 @@ __all__ = [
     "program_read",
 ]
 
-PartKind = Literal["criterion", "amount", "scope", "jurisdiction", "status", "benefit"]
+PartKind = Literal[
+    "criterion",
+    "amount",
+    "scope",
+    "jurisdiction",
+    "in_force",
+    "weekly",
+    "weeks",
+    "status",
+    "benefit",
+]
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,9 @@ def program_read(expr: Expr) -> tuple[str, Part]:
 AMOUNT = Part("amount")
 SCOPE = Part("scope")
 JURISDICTION = Part("jurisdiction")
+IN_FORCE = Part("in_force")
+WEEKLY = Part("weekly")
+WEEKS = Part("weeks")
 STATUS = Part("status")
 BENEFIT = Part("benefit")
 
@@ -105,6 +121,9 @@ class ProgramRules:
     scope: Expr | None
     jurisdiction: Expr
     texts: dict[str, Expr] = field(default_factory=dict)
+    in_force: Expr | None = None
+    weekly: Expr | None = None
+    weeks: Expr | None = None
 
     @property
     def id(self) -> str:
@@ -121,14 +140,20 @@ class ProgramRules:
         return self.document.line_of(loc)
 
     def parts(self) -> Iterator[tuple[Part, Expr]]:
-        """Every computed part: the criteria, the amount, the scope and the jurisdiction."""
+        """Every computed part: the criteria, the amount (and its weekly rate and weeks), the
+        scope, the jurisdiction and the dates the program is in force."""
         for criterion_id, expr in self.criteria.items():
             yield Part.criterion(criterion_id), expr
         if self.amount is not None:
             yield AMOUNT, self.amount
+        if self.weekly is not None and self.weeks is not None:
+            yield WEEKLY, self.weekly
+            yield WEEKS, self.weeks
         if self.scope is not None:
             yield SCOPE, self.scope
         yield JURISDICTION, self.jurisdiction
+        if self.in_force is not None:
+            yield IN_FORCE, self.in_force
 
     def expressions(self) -> list[Expr]:
         """Every expression of the program (variables, parts and explanation placeholders)."""
@@ -159,6 +184,8 @@ class Catalog:
         if as_of >= self.earliest_complete_date:
             return
         for rules in self.programs.values():
+            if rules.program.in_force is not None:
+                continue  # before its start a program is not in force: it needs no value
             for name, parameter in rules.program.parameters.items():
                 if parameter.first_date > as_of:
                     raise ParameterValueMissing(
@@ -178,7 +205,10 @@ class Catalog:
     def earliest_complete_date(self) -> dt.date:
         """The first date on which every parameter of every program has a value."""
         firsts = [
-            p.first_date for r in self.programs.values() for p in r.program.parameters.values()
+            p.first_date
+            for r in self.programs.values()
+            if r.program.in_force is None  # a program that starts later has no earlier values
+            for p in r.program.parameters.values()
         ]
         return max(firsts, default=dt.date.min)
 

@@ -190,6 +190,20 @@ class Exclusion(_Model):
     reference: Reference
 
 
+class InForce(_Model):
+    """When the program exists: it pays from ``starts`` and, if it has ended, until ``ends``."""
+
+    starts: dt.date
+    ends: dt.date | None = None
+    reference: Reference
+
+    @model_validator(mode="after")
+    def _ordered(self) -> InForce:
+        if self.ends is not None and self.ends < self.starts:
+            raise ValueError("'ends' must not be before 'starts'")
+        return self
+
+
 class Program(_Model):
     """One program's rule file."""
 
@@ -211,14 +225,19 @@ class Program(_Model):
     variables: dict[Identifier, NonEmpty] = {}
     eligibility: Annotated[list[Criterion], Field(min_length=1)]
     amount: NonEmpty | None = None
+    weekly: NonEmpty | None = None
+    weeks: NonEmpty | None = None
     scope: Scope | None = None
     exclusions: list[Exclusion] = []
+    in_force: InForce | None = None
     valid_through: dt.date | None = None
 
     @model_validator(mode="after")
     def _amount_unless_in_kind(self) -> Program:
-        if self.amount is None and not self.in_kind:
-            raise ValueError("'amount' is required unless the program is in_kind")
+        if (self.weekly is None) != (self.weeks is None):
+            raise ValueError("'weekly' and 'weeks' go together (a benefit paid for some weeks)")
+        if self.amount is None and self.weekly is None and not self.in_kind:
+            raise ValueError("'amount' (or 'weekly' and 'weeks') is required unless in_kind")
         ids = [criterion.id for criterion in self.eligibility]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:

@@ -14,8 +14,8 @@ from typing import Any
 
 from engine import kleene
 from engine.catalog.facts import Fact
-from engine.catalog.program import AMOUNT, SCOPE, Part, ProgramRules
-from engine.catalog.schema import Text
+from engine.catalog.program import AMOUNT, IN_FORCE, SCOPE, WEEKLY, WEEKS, Part, ProgramRules
+from engine.catalog.schema import InForce, Text
 from engine.catalog.tree import Expr
 from engine.eligibility.explain import Explainer
 from engine.eligibility.formatting import Placeholder, render, round_cents
@@ -54,6 +54,29 @@ def _text(
 
 def _localized(text: Text) -> dict[str, str]:
     return {"en": text.en, "fr": text.fr}
+
+
+def _in_force(window: InForce, in_force: bool, on: dt.date) -> dict[str, Any]:
+    """The implicit first criterion of a program with start (and end) dates."""
+    starts, ends = window.starts.isoformat(), window.ends.isoformat() if window.ends else None
+    if in_force:
+        en = f"The program is in force: it pays from {starts}."
+        fr = f"Le programme est en vigueur : il est versé depuis le {starts}."
+    elif on < window.starts:
+        en = f"The program starts on {starts}: nothing is payable before that date."
+        fr = f"Le programme commence le {starts} : rien n'est versé avant cette date."
+    else:
+        en = f"The program ended on {ends}: nothing is payable after that date."
+        fr = f"Le programme a pris fin le {ends} : rien n'est versé après cette date."
+    return {"id": "is_in_force", "status": str(in_force).lower(), "explain": {"en": en, "fr": fr}}
+
+
+def _weeks(explainer: Explainer, row: int) -> dict[str, float | None]:
+    """A benefit paid for some weeks: the weekly rate, the number of weeks and the total."""
+    weekly, weeks = explainer.part(row, WEEKLY), explainer.part(row, WEEKS)
+    if math.isnan(weekly) or math.isnan(weeks):
+        return {"weekly": None, "weeks": None, "total": None}
+    return {"weekly": round_cents(weekly), "weeks": weeks, "total": round_cents(weekly * weeks)}
 
 
 def static_part(rules: ProgramRules) -> dict[str, Any]:
@@ -107,6 +130,10 @@ def program_result(
     criteria: list[dict[str, Any]] = []
     unknown: list[Expr] = []
     ruled_out = False  # an earlier criterion fails: later ones are not read out as reasons
+    if program.in_force is not None:
+        in_force = explainer.part(row, IN_FORCE) == 1.0
+        criteria.append(_in_force(program.in_force, in_force, on or run.population.as_of))
+        ruled_out = not in_force
     for criterion in program.eligibility:
         name = kleene.status_name(explainer.part(row, Part.criterion(criterion.id)))
         template = criterion.explain
@@ -175,6 +202,8 @@ def program_result(
     elif shown and minimum > 0.0:
         at_least = round_cents(minimum)
         amount = {"annual": at_least, "currency": "CAD", "estimate": True, "minimum": at_least}
+    if amount is not None and rules.weekly is not None:
+        amount.update(_weeks(explainer, row))
     member = None
     if program.entity == "person":
         member = run.population.member_id(row)

@@ -43,7 +43,9 @@ class Amount(_Out):
     """An annual amount in CAD, rounded to cents; ``estimate`` while eligibility is undetermined.
 
     ``minimum`` is set when the missing facts leave only a lower bound ("at least"): ``annual``
-    is then that bound, and ``estimate`` is true.
+    is then that bound, and ``estimate`` is true. A benefit paid for a limited time (EI) adds
+    ``weekly``, ``weeks`` and ``total``; ``annual`` is then what is payable in the twelve months
+    from the claim.
 
     Examples:
         >>> Amount(annual=7997.0).monthly
@@ -54,6 +56,9 @@ class Amount(_Out):
     currency: Literal["CAD"] = "CAD"
     estimate: bool = False
     minimum: float | None = None
+    weekly: float | None = None
+    weeks: float | None = None
+    total: float | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -21,7 +21,16 @@ from openfisca_core.variables import Variable
 
 from engine import kleene
 from engine.catalog.facts import Entity, Fact
-from engine.catalog.program import AMOUNT, BENEFIT, JURISDICTION, SCOPE, STATUS, Catalog, Part
+from engine.catalog.program import (
+    AMOUNT,
+    BENEFIT,
+    IN_FORCE,
+    JURISDICTION,
+    SCOPE,
+    STATUS,
+    Catalog,
+    Part,
+)
 from engine.catalog.tree import Expr
 from engine.evaluation.bounds import BoundsFn, compile_bounds
 from engine.evaluation.entities import HOUSEHOLD, PERSON
@@ -78,8 +87,12 @@ def _status_formula(code: ProgramCode) -> Any:
             # outside the file's scope a criterion that fails still decides "not eligible";
             # anything else is not an answer the file can give
             result = np.where((ctx.part(SCOPE) == 1.0) | (result == 0.0), result, np.nan)
-        # outside the program's jurisdiction it is not eligible, whatever the rule file says
-        return refined_status(kleene.and_(ctx.part(JURISDICTION), result), ctx)
+        # outside the program's jurisdiction, or before it starts or after it ends, it is not
+        # eligible, whatever the rule file says
+        gates = [ctx.part(JURISDICTION)]
+        if code.rules.in_force is not None:
+            gates.append(ctx.part(IN_FORCE))
+        return refined_status(kleene.and_(*gates, result), ctx)
 
     return status
 

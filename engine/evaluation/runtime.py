@@ -8,15 +8,26 @@ variable goes through a per-simulation memo, and the engine's own formulas are c
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from openfisca_core import periods
+from openfisca_core.errors import ParameterNotFoundError
 
 from engine.catalog.facts import Entity, FactRegistry
-from engine.catalog.program import AMOUNT, BENEFIT, JURISDICTION, SCOPE, STATUS, Part, ProgramRules
+from engine.catalog.program import (
+    AMOUNT,
+    BENEFIT,
+    IN_FORCE,
+    JURISDICTION,
+    SCOPE,
+    STATUS,
+    Part,
+    ProgramRules,
+)
 from engine.evaluation import bounds as interval
 from engine.evaluation.bounds import Bounds, BoundsFn
 from engine.evaluation.entities import Members
@@ -184,7 +195,10 @@ class _Context:
         key = (program, name)
         value = self.params.get(key)
         if value is None:
-            value = float(getattr(self._parameter_node(program), name))
+            try:
+                value = float(getattr(self._parameter_node(program), name))
+            except ParameterNotFoundError:  # before a program's start: no value, not in force
+                value = math.nan
             self.params[key] = value
         return value
 
@@ -196,7 +210,11 @@ class _Context:
         key = (program, name)
         cached = self.tables.get(key)
         if cached is None:
-            node = getattr(self._parameter_node(program), name)
+            try:
+                node = getattr(self._parameter_node(program), name)
+            except ParameterNotFoundError:  # before a program's start: one unknown row
+                cached = self.tables[key] = (np.zeros(1), np.full(1, np.nan))
+                return cached
             rows = sorted(
                 (int(row[1:]), float(value))
                 for row, value in node._children.items()
@@ -246,7 +264,10 @@ class _Context:
         lo, hi = interval.and_(*parts)
         if program.scope is not None:  # outside the scope only "not eligible" is an answer
             lo = np.where(self.part_bounds(SCOPE)[0] == 1.0, lo, 0.0)
-        return interval.and_(self.part_bounds(JURISDICTION), (lo, hi))
+        gates = [self.part_bounds(JURISDICTION)]
+        if self.rules.in_force is not None:
+            gates.append(self.part_bounds(IN_FORCE))
+        return interval.and_(*gates, (lo, hi))
 
     def _benefit_bounds(self) -> Bounds:
         status_lo, status_hi = self.part_bounds(STATUS)

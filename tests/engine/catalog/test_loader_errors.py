@@ -69,6 +69,11 @@ CASES: dict[str, tuple[type[RuleFileError], int, tuple[str, ...]]] = {
         ("criterion 'has_child' is unknown when a fact it reads is", "'when_unknown' text"),
     ),
     "condition_not_bool": (ExpressionError, 22, ("is a number where a bool is needed",)),
+    "value_after_start": (
+        RuleSchemaError,
+        22,
+        ("parameter 'max_weeks' has no value on the program's start (2025-07-01)",),
+    ),
     "unknown_exclusion": (
         RuleSchemaError,
         26,
