@@ -29,7 +29,15 @@ from engine.evaluation.entities import Members
 from engine.evaluation.vectorize import age_at, leaf_reader, round_half_away, table_of
 from engine.kleene import Array
 
-__all__ = ["Bounds", "BoundsContext", "BoundsFn", "compile_bounds", "decided", "domain_bounds"]
+__all__ = [
+    "Bounds",
+    "BoundsContext",
+    "BoundsFn",
+    "age_bounds",
+    "compile_bounds",
+    "decided",
+    "domain_bounds",
+]
 
 Bounds = tuple[Array, Array]
 _INF = np.inf
@@ -49,6 +57,9 @@ class BoundsContext(Protocol):
 
     def program_bounds(self, program_id: str, part: Part, scope: Entity) -> Bounds:
         """Another program's status, benefit or criterion."""
+
+    def age_bounds(self, scope: Entity, when: Bounds) -> Bounds:
+        """Completed years of age of every person row on the dates ``when``."""
 
     def param(self, program: str, name: str) -> float:
         """A parameter value in force on the evaluation date."""
@@ -355,18 +366,16 @@ def _call(expr: Expr, args: list[BoundsFn], kind: Kind) -> BoundsFn:
     if name == "age_on":
         when = args[0]
         scope = expr.scope
-
-        def age(ctx: BoundsContext) -> Bounds:
-            birth_lo, birth_hi = ctx.fact_bounds("date_of_birth", scope)
-            when_lo, when_hi = when(ctx)
-            youngest = age_at(_finite(birth_hi), _finite(when_lo))
-            oldest = age_at(_finite(birth_lo), _finite(when_hi))
-            return np.where(np.isnan(youngest), -_INF, youngest), np.where(
-                np.isnan(oldest), _INF, oldest
-            )
-
-        return age
+        return lambda ctx: ctx.age_bounds(scope, when(ctx))
     raise NotImplementedError(name)  # pragma: no cover - the checker admits only the above
+
+
+def age_bounds(births: Bounds, when: Bounds) -> Bounds:
+    """Completed years of age on dates in ``when`` for births in ``births``: the youngest is
+    the latest birth on the earliest date, the oldest the earliest birth on the latest date."""
+    youngest = age_at(_finite(births[1]), _finite(when[0]))
+    oldest = age_at(_finite(births[0]), _finite(when[1]))
+    return np.where(np.isnan(youngest), -_INF, youngest), np.where(np.isnan(oldest), _INF, oldest)
 
 
 def _widen_pair(lo: Array, hi: Array, kind: Kind) -> Bounds:

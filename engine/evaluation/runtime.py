@@ -69,6 +69,7 @@ class RunState:
     direct: bool = True
     node_memo: dict[Any, dict[int, Array]] | None = None
     memo: dict[tuple[str, Any], Array] = field(default_factory=dict)
+    bounds_memo: dict[tuple[Any, ...], Bounds] = field(default_factory=dict)
     contexts: dict[tuple[str, Any], _Context] = field(default_factory=dict)
     constants: dict[tuple[str, float], Array] = field(default_factory=dict)
 
@@ -148,7 +149,6 @@ class _Context:
         self._nodes: dict[str, Any] = {}
         self.bounds: dict[Part, Bounds] = {}
         self.value_bounds: dict[str, Bounds] = {}
-        self.fact_bound: dict[tuple[str, Entity], Bounds] = {}
 
     def size(self, scope: Entity) -> int:
         return int(self.simulation.populations[scope].count)
@@ -281,12 +281,34 @@ class _Context:
         return lo, hi
 
     def fact_bounds(self, name: str, scope: Entity) -> Bounds:
-        key = (name, scope)
-        found = self.fact_bound.get(key)
+        fact = self.state.facts[name]
+        key = ("fact", name, scope, self.base_year if fact.yearly else self.period)
+        found = self.state.bounds_memo.get(key)
         if found is None:
-            fact = self.state.facts[name]
             domain = interval.domain_bounds(fact, self.state.as_of_days)
-            found = self.fact_bound[key] = interval.with_domain(self.fact(name, scope), domain)
+            found = interval.with_domain(self.fact(name, scope), domain)
+            self.state.bounds_memo[key] = found
+        return found
+
+    def age_bounds(self, scope: Entity, when: Bounds) -> Bounds:
+        """Ages on ``when``: the (memoized) ages where births are known, bounds elsewhere."""
+        when_lo, when_hi = when
+        if len(when_lo) == 0 or not ((when_lo == when_hi) & (when_lo == when_lo[0])).all():
+            return interval.age_bounds(self.fact_bounds("date_of_birth", scope), when)
+        key = ("age", scope, float(when_lo[0]))
+        found = self.state.bounds_memo.get(key)
+        if found is None:
+            ages = self.age_on(scope, when_lo)
+            unknown = np.isnan(ages)
+            found = (ages, ages)
+            if unknown.any():
+                lo, hi = self.fact_bounds("date_of_birth", scope)
+                some = interval.age_bounds(
+                    (lo[unknown], hi[unknown]), (when_lo[unknown], when_hi[unknown])
+                )
+                found = (ages.copy(), ages.copy())
+                found[0][unknown], found[1][unknown] = some
+            self.state.bounds_memo[key] = found
         return found
 
     def var_bounds(self, name: str, scope: Entity) -> Bounds:
