@@ -4,8 +4,8 @@ One entry per program (and per other adult member for a person program): the pro
 level of government and the place, the member it is for, the status, the amount per year and
 per month, why, the questions still to ask, how to get it and the deadline. A table when the
 terminal is wide enough for every word of it, otherwise a list; ``details`` adds every
-criterion, the missing facts' paths, how to apply in full and the references
-(:mod:`engine.report_details`).
+criterion, the missing facts' paths, how to apply in full and the references, in French the
+French page where the rule file gives one (:mod:`engine.report_details`).
 
 No word is ever cut across two lines: columns are sized from their longest word, and amounts and
 French punctuation keep their non-breaking spaces (:mod:`engine.terminal`). The words themselves,

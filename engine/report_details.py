@@ -1,6 +1,7 @@
 """``lifeevents check --details``: every criterion of every program with its status, the
 missing facts (the question and the path), how to get the benefit and the deadline in full, and
-the references."""
+the references (with ``--lang fr``, the French title and address where the rule file gives
+them)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,15 @@ def _missing(
     return out
 
 
+def _reference(reference: Any, lang: str) -> tuple[str, str]:
+    """The title and address of a reference in ``lang``: in French, the French page where the
+    rule file gives one, else the English title and address."""
+    url_fr = field(reference, "url_fr")
+    if lang == "fr" and url_fr:
+        return str(field(reference, "title_fr")), str(url_fr)
+    return str(field(reference, "title")), str(field(reference, "url"))
+
+
 def detail_lines(
     result: CheckResult, lang: str, facts: Mapping[str, Fact] | None = None
 ) -> list[RenderableType | Whole]:
@@ -72,8 +82,9 @@ def detail_lines(
             deadline = say(localized(r.delivery.deadline, lang), lang)
             out.append(indented(text(labelled("deadline", deadline, lang))))
         for reference in r.references:
-            out.append(indented(text(say(reference.title, lang), "dim")))
-            out.append(Whole(reference.url))
+            title, url = _reference(reference, lang)
+            out.append(indented(text(say(title, lang), "dim")))
+            out.append(Whole(url))
     for item in field(result, "not_assessed") or []:
         url = field(item, "url")
         if url:

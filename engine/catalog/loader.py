@@ -88,6 +88,10 @@ def _reason(error: Any) -> str:
         return f"missing French text at {where}: every text needs both 'en' and 'fr'"
     if kind == "missing":
         return f"missing required field '{loc[-1]}' at {where}"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "url":
+        pattern = str(error.get("ctx", {}).get("pattern", ""))
+        scheme = "https://" if pattern.startswith("^https://") else "http:// or https://"
+        return f"{where}: not a web address (expected {scheme} and no spaces)"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
 

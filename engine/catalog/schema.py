@@ -13,6 +13,7 @@ __all__ = [
     "DefinitionSpec",
     "DefinitionsFile",
     "Delivery",
+    "FrenchReference",
     "Identifier",
     "IncomeYear",
     "Jurisdiction",
@@ -47,11 +48,28 @@ class Text(_Model):
         return self.fr if lang == "fr" else self.en
 
 
+class FrenchReference(_Model):
+    """The French title and address of the same official page (both required)."""
+
+    title: NonEmpty
+    url: Annotated[str, Field(pattern=r"^https://\S+$")]
+
+
 class Reference(_Model):
-    """A statute section or an official page."""
+    """A statute section or an official page; ``fr``: the title and address of the French
+    version of the same page, where one exists.
+
+    Examples:
+        >>> Reference(title="Old Age Security Act, s. 3",
+        ...     url="https://laws-lois.justice.gc.ca/eng/acts/O-9/section-3.html",
+        ...     fr={"title": "Loi sur la sécurité de la vieillesse, article 3",
+        ...         "url": "https://laws-lois.justice.gc.ca/fra/lois/O-9/section-3.html"}).fr.title
+        'Loi sur la sécurité de la vieillesse, article 3'
+    """
 
     title: NonEmpty
     url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    fr: FrenchReference | None = None
 
 
 class Jurisdiction(_Model):

@@ -90,7 +90,15 @@ def static_part(rules: ProgramRules) -> dict[str, Any]:
         "agency": program.agency.en,
         "agency_name": _localized(program.agency),
         "in_kind": program.in_kind,
-        "references": [{"title": r.title, "url": r.url} for r in program.references],
+        "references": [
+            {
+                "title": r.title,
+                "url": r.url,
+                "title_fr": r.fr.title if r.fr else None,
+                "url_fr": r.fr.url if r.fr else None,
+            }
+            for r in program.references
+        ],
         "delivery": {
             "mode": delivery.mode,
             "how": _localized(delivery.how),

@@ -83,10 +83,13 @@ class JurisdictionOut(_Out):
 
 
 class ReferenceOut(_Out):
-    """A cited statute section or official page."""
+    """A cited statute section or official page; ``title_fr`` and ``url_fr``: the French
+    version of the same page, where the rule file gives one (else None)."""
 
     title: str
     url: str
+    title_fr: str | None = None
+    url_fr: str | None = None
 
 
 class DeliveryOut(_Out):

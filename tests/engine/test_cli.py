@@ -140,6 +140,27 @@ def test_details_lists_every_criterion_with_its_status_and_the_references() -> N
     assert "https://laws-lois.justice.gc.ca/eng/acts/I-3.3/section-122.61.html" in done.stdout
 
 
+def test_check_json_gives_each_reference_its_french_title_and_page_beside_the_english() -> None:
+    done = _run("check", "examples/household.json", "--json")
+    assert done.returncode == 0, done.stderr
+    ccb = next(r for r in json.loads(done.stdout)["results"] if r["program"] == "ca_ccb")
+    law = next(ref for ref in ccb["references"] if ref["url"].endswith("section-122.61.html"))
+    assert law == {
+        "title": law["title"],
+        "url": "https://laws-lois.justice.gc.ca/eng/acts/I-3.3/section-122.61.html",
+        "title_fr": "Loi de l'impôt sur le revenu, article 122.61",
+        "url_fr": "https://laws-lois.justice.gc.ca/fra/lois/I-3.3/section-122.61.html",
+    }
+
+
+def test_check_in_french_with_details_prints_the_french_page_of_the_law() -> None:
+    done = _run("check", "examples/household.json", "--lang", "fr", "--details")
+    assert done.returncode == 0, done.stderr
+    assert "Loi de l'impôt sur le revenu, article 122.61" in done.stdout
+    assert "https://laws-lois.justice.gc.ca/fra/lois/I-3.3/section-122.61.html" in done.stdout
+    assert "https://laws-lois.justice.gc.ca/eng/acts/I-3.3/section-122.61.html" not in done.stdout
+
+
 def test_rule_tests_for_an_unknown_program_are_an_error_not_a_pass() -> None:
     done = _run("rules", "test", "tests/fixtures/rule_tests/unknown_program.yaml")
     assert done.returncode == 2

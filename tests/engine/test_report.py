@@ -192,9 +192,9 @@ def test_the_long_program_id_that_was_cut_in_two_at_80_columns_is_now_whole() ->
 
 def test_details_at_40_columns_cut_no_word_and_print_urls_whole() -> None:
     result = _check(EXAMPLE)
-    for lang in ("en", "fr"):
+    for lang, law in (("en", "eng/acts"), ("fr", "fra/lois")):
         out = _assert_no_word_cut(result, lang, 40, details=True)
-        assert "https://laws-lois.justice.gc.ca/eng/acts/I-3.3/section-122.61.html" in out
+        assert f"https://laws-lois.justice.gc.ca/{law}/I-3.3/section-122.61.html" in out
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -255,10 +255,30 @@ def test_levels_and_province_codes_are_written_out_in_the_chosen_language() -> N
 
 
 def test_french_output_calls_the_applicant_demandeur_everywhere() -> None:
-    # the OAS explanation for a 34-year-old says "requérant" in the rule file
+    # the OAS explanation for a 34-year-old names the applicant
     out = _render(_check(EXAMPLE), "fr", 80, details=True)
     assert "requérant" not in out.lower()
     assert "Le demandeur avait 34 ans" in out
+
+
+def test_a_french_report_prints_a_reference_in_english_where_no_french_page_is_given() -> None:
+    result = _check(EXAMPLE)
+    ccb = next(r for r in result.results if r.program == "ca_ccb")
+    no_french = {"title_fr": None, "url_fr": None}
+    english_only = [ref.model_copy(update=no_french) for ref in ccb.references]
+    bare = ccb.model_copy(update={"references": english_only})
+    out = _render(result.model_copy(update={"results": [bare]}), "fr", 200, details=True)
+    assert "https://laws-lois.justice.gc.ca/eng/acts/I-3.3/section-122.61.html" in out
+    assert "/fra/lois/" not in out and "Income Tax Act, s. 122.61" in out
+
+
+def test_a_french_report_prints_the_french_title_and_page_of_a_reference_not_the_english() -> None:
+    result = _check(EXAMPLE)
+    ccb = next(r for r in result.results if r.program == "ca_ccb")
+    out = _render(result.model_copy(update={"results": [ccb]}), "fr", 200, details=True)
+    assert "https://laws-lois.justice.gc.ca/fra/lois/I-3.3/section-122.61.html" in out
+    assert "/eng/acts/I-3.3/section-122.61.html" not in out
+    assert "Loi de l'impôt sur le revenu" in out
 
 
 def test_an_estimate_reads_as_a_word_in_both_languages() -> None:

@@ -46,6 +46,16 @@ CASES: dict[str, tuple[type[RuleFileError], int, tuple[str, ...]]] = {
     "unknown_value": (ExpressionError, 21, ("'ZZ' is not a value of province",)),
     "bad_date_key": (RuleSchemaError, 15, ("'2024-13-01' is not an ISO date",)),
     "missing_reference": (RuleSchemaError, 16, ("missing required field 'reference'",)),
+    "french_reference_without_url": (
+        RuleSchemaError,
+        13,
+        ("missing required field 'url' at references.0.fr.url",),
+    ),
+    "french_reference_not_https": (
+        RuleSchemaError,
+        13,
+        ("references.0.fr.url: not a web address (expected https://",),
+    ),
     "invalid_yaml": (RuleSchemaError, 21, ("not valid YAML",)),
     "unknown_jurisdiction": (
         RuleSchemaError,
