@@ -237,8 +237,8 @@ class Catalog:
             >>> catalog = load_catalog(default_rules_dir())
             >>> catalog.unverified_in_force("ca_ccb", dt.date(2026, 1, 15))
             []
-            >>> catalog.unverified_in_force("ca_ccb", dt.date(2026, 7, 15))[:2]
-            [('ca_ccb', 'max_6_to_17'), ('ca_ccb', 'max_under_6')]
+            >>> catalog.unverified_in_force("on_ocb", dt.date(2026, 7, 15))
+            [('on_ocb', 'max_per_child'), ('on_ocb', 'threshold')]
         """
         found = []
         for owner, name in self.parameters_read[program_id]:
