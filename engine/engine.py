@@ -9,8 +9,9 @@ Examples:
     >>> result = engine.check({"as_of": "2026-01-15", "household": {"province": "ON",
     ...     "members": [{"id": "maria", "role": "applicant", "net_income": 35000},
     ...                 {"id": "leo", "role": "child", "date_of_birth": "2023-09-10"}]}})
-    >>> sorted(r.program for r in result.results)[:3]
-    ['ca_ccb', 'ca_cdb', 'ca_cwb']
+    >>> ccb = {r.program: r for r in result.results}["ca_ccb"]
+    >>> ccb.status, ccb.missing_facts[:1]
+    ('undetermined', ['members/maria/months_in_canada'])
 """
 
 from __future__ import annotations
