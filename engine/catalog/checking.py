@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable, Mapping
 
 from engine.catalog import schema
@@ -198,6 +199,13 @@ def check_program(
     jurisdiction = compile_at(jurisdiction_test(program, facts), ("jurisdiction",), Kind.BOOL)
     texts: dict[str, Expr] = {}
     for loc, text in texts_of(program):
+        if _NESTED_CONDITION.search(text):
+            raise RuleSchemaError(
+                doc.file,
+                doc.line_of(loc),
+                "a conditional text {name?text} cannot hold a placeholder: split it into "
+                "{name?text} and the placeholder after it",
+            )
         for name, fmt in placeholders(text):
             if fmt == CONDITION:  # {name?text}: name must be a bool
                 texts[name] = compile_at(name, loc, Kind.BOOL)
@@ -216,6 +224,9 @@ def check_program(
         weekly=weekly,
         weeks=weeks,
     )
+
+
+_NESTED_CONDITION = re.compile(r"\{[a-z_][a-z0-9_]*\?[^}]*\{")
 
 
 def _may_be_unknown(expr: Expr, variables: Mapping[str, Expr], facts: FactRegistry) -> bool:

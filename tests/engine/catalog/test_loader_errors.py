@@ -84,6 +84,11 @@ CASES: dict[str, tuple[type[RuleFileError], int, tuple[str, ...]]] = {
         22,
         ("parameter 'max_weeks' has no value on the program's start (2025-07-01)",),
     ),
+    "nested_condition": (
+        RuleSchemaError,
+        23,
+        ("a conditional text {name?text} cannot hold a placeholder",),
+    ),
     "unknown_exclusion": (
         RuleSchemaError,
         26,
