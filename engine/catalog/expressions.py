@@ -398,6 +398,15 @@ class _Checker:
             kind = {"count": Kind.NUMBER, "sum": Kind.NUMBER, "any": Kind.BOOL, "all": Kind.BOOL}
             result_kind = kind.get(name, inner.kind)
             return Expr("call", result_kind, scope, name, (inner,), inner.enum_fact)
+        if name == "partner":
+            if scope != "person":
+                raise ExpressionProblem(
+                    "partner() reads a person's spouse or common-law partner; it is a "
+                    "person-level function (in a household expression use spouse())",
+                    col,
+                )
+            inner = self.visit(a[0], "person")
+            return Expr("call", inner.kind, scope, name, (inner,), inner.enum_fact)
         if name == "age_on":
             if scope != "person":
                 raise ExpressionProblem("age_on() is a person-level function", col)

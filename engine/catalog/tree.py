@@ -40,6 +40,7 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "all": (1, 1),
     "applicant": (1, 1),
     "spouse": (1, 1),
+    "partner": (1, 1),
     "age_on": (1, 1),
     "date": (1, 1),
     "is_eligible": (1, 1),

@@ -95,6 +95,9 @@ class Explainer:
             index = members.applicant if expr.value == "applicant" else members.spouse
             persons = index[rows]
             self._walk(expr.args[0], persons[persons >= 0], found)
+        elif op == "call" and expr.value == "partner":
+            partners = members.partner[rows]
+            self._walk(expr.args[0], partners[partners >= 0], found)
         elif op == "call" and expr.value == "age_on":
             self._fact("date_of_birth", "person", rows, found)
             self._walk(expr.args[0], rows, found)

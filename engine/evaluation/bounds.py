@@ -363,6 +363,15 @@ def _call(expr: Expr, args: list[BoundsFn], kind: Kind) -> BoundsFn:
             )
 
         return member
+    if name == "partner":
+        inner = args[0]
+
+        def partner(ctx: BoundsContext) -> Bounds:
+            lo, hi = inner(ctx)
+            members = ctx.members
+            return _widen_pair(members.partner_value(lo), members.partner_value(hi), kind)
+
+        return partner
     if name == "age_on":
         when = args[0]
         scope = expr.scope

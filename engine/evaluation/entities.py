@@ -41,7 +41,8 @@ class Members:
     """Who belongs to which household, in the shape vectorized formulas need.
 
     ``household_of[p]`` is person ``p``'s household index; ``role[p]`` its role code
-    (``ROLE_CODES``); ``applicant[h]`` and ``spouse[h]`` are person indices (``-1`` when absent).
+    (``ROLE_CODES``); ``applicant[h]`` and ``spouse[h]`` are person indices (``-1`` when absent);
+    ``partner[p]`` is the applicant's spouse and the spouse's applicant (``-1`` for anyone else).
     """
 
     household_of: IntArray
@@ -49,6 +50,7 @@ class Members:
     n_households: int
     applicant: IntArray
     spouse: IntArray
+    partner: IntArray
 
     @classmethod
     def build(cls, household_of: IntArray, role: IntArray, n_households: int) -> Members:
@@ -61,7 +63,18 @@ class Members:
         ):
             persons = np.nonzero(role == code)[0]
             target[household_of[persons]] = persons
-        return cls(household_of, role, n_households, applicant, spouse)
+        partner = np.full(len(household_of), -1, dtype=np.int64)
+        couples = (applicant >= 0) & (spouse >= 0)
+        partner[applicant[couples]] = spouse[couples]
+        partner[spouse[couples]] = applicant[couples]
+        return cls(household_of, role, n_households, applicant, spouse, partner)
+
+    def partner_value(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Per person: the value of their spouse or partner (NaN for anyone without one)."""
+        out = np.full(len(values), np.nan)
+        has = self.partner >= 0
+        out[has] = values[self.partner[has]]
+        return out
 
     def household_sum(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Per-household sum of a person array (unknown if any member's value is unknown)."""

@@ -296,6 +296,9 @@ def _call(expr: Expr, args: list[Compiled]) -> Compiled:
     if name == "spouse":
         inner = args[0]
         return lambda ctx: ctx.members.member_value(inner(ctx), ctx.members.spouse)
+    if name == "partner":
+        inner = args[0]
+        return lambda ctx: ctx.members.partner_value(inner(ctx))
     if name == "age_on":
         when = args[0]
         scope = expr.scope
