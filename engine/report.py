@@ -139,11 +139,12 @@ def entries(result: CheckResult, lang: str, facts: Mapping[str, Fact] | None = N
     return out
 
 
-def _program_cell(entry: Entry, lang: str) -> Text:
+def _program_cell(entry: Entry, lang: str, id_room: int) -> Text:
     cell = text(entry.name, "bold")
     cell.append("\n")
-    cell.append(text(entry.program, "dim"))
-    cell.append("\n")
+    if len(entry.program) <= id_room:  # a longer id is in the list layout and --details
+        cell.append(text(entry.program, "dim"))
+        cell.append("\n")
     cell.append(text(entry.place))
     if entry.member is not None:
         cell.append("\n")
@@ -186,7 +187,7 @@ def _columns(
     rows: Sequence[tuple[Text, Text, Text]], headers: tuple[Text, Text, Text], width: int
 ) -> tuple[int, int, int] | None:
     """The three column widths that fit ``width`` without cutting a word, or None."""
-    program = _width([headers[0], *(r[0] for r in rows)], max(20, width // 5))
+    program = _width([headers[0], *(r[0] for r in rows)], _program_room(width))
     answer = _width([headers[1], *(r[1] for r in rows)], 22)
     why = [headers[2], *(r[2] for r in rows)]
     rest = min(width - _TABLE_FRAME - program - answer, _longest_line(why))
@@ -195,8 +196,16 @@ def _columns(
     return program, answer, rest
 
 
-def _rows(items: Sequence[Entry], lang: str) -> list[tuple[Text, Text, Text]]:
-    return [(_program_cell(e, lang), _answer_cell(e, lang), _why_cell(e, lang)) for e in items]
+def _program_room(width: int) -> int:
+    """The width the program column may take at ``width`` columns."""
+    return max(20, width // 5)
+
+
+def _rows(items: Sequence[Entry], lang: str, width: int) -> list[tuple[Text, Text, Text]]:
+    room = _program_room(width)
+    return [
+        (_program_cell(e, lang, room), _answer_cell(e, lang), _why_cell(e, lang)) for e in items
+    ]
 
 
 def _headers(lang: str) -> tuple[Text, Text, Text]:
@@ -206,11 +215,11 @@ def _headers(lang: str) -> tuple[Text, Text, Text]:
 
 def table_fits(items: Sequence[Entry], lang: str, width: int) -> bool:
     """Whether the table layout fits ``width`` columns with every word whole."""
-    return _columns(_rows(items, lang), _headers(lang), width) is not None
+    return _columns(_rows(items, lang, width), _headers(lang), width) is not None
 
 
 def _table(items: Sequence[Entry], lang: str, title: str, width: int) -> Table | None:
-    rows = _rows(items, lang)
+    rows = _rows(items, lang, width)
     headers = _headers(lang)
     widths = _columns(rows, headers, width)
     if widths is None:

@@ -125,7 +125,9 @@ def _assert_no_word_cut(result: CheckResult, lang: str, width: int, details: boo
     narrow = _render(result, lang, width, details=details)
     layout = "auto" if table_fits(entries(result, lang, FACTS), lang, width) else "list"
     wide = _render(result, lang, 2000, details=details, layout=layout)
-    assert _words(narrow) == _words(wide)
+    # a word cut across two lines shows as pieces the wide output does not have (a narrow table
+    # may leave out a program id too long for its column: the list and --details give it)
+    assert not _words(narrow) - _words(wide)
     return narrow
 
 
