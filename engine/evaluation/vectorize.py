@@ -170,7 +170,8 @@ def round_half_away(values: Array, scale: float) -> Array:
     """Round to ``1 / scale`` half away from zero, as people round money (not NumPy's
     half-to-even); infinite values stay infinite."""
     with np.errstate(invalid="ignore"):
-        out = np.trunc(values * scale + np.copysign(0.5, values)) / scale
+        # 1e-9 absorbs binary noise (239.745 is 239.74499... in binary), as round_cents does
+        out = np.trunc(values * scale + np.copysign(0.5 + 1e-9, values)) / scale
     return np.asarray(np.where(np.isinf(values), values, out), dtype=np.float64)
 
 

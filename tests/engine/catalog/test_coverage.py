@@ -31,7 +31,7 @@ def test_a_toronto_household_is_told_the_federal_ontario_and_toronto_programs_no
 ):
     listed = _check(province="ON", municipality="toronto").not_assessed
     programs = [entry.program for entry in listed]
-    assert {"ca_cpp_retirement", "on_gains", "on_healthy_smiles", "to_fair_pass"} <= set(programs)
+    assert {"on_gains", "on_healthy_smiles", "to_fair_pass"} <= set(programs)
     assert {entry.code for entry in listed} == {"CA", "ON", "toronto"}
     levels = [entry.level for entry in listed]  # federal first, then the province, then the city
     assert levels == sorted(levels, key=["federal", "provincial", "municipal"].index)
