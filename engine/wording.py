@@ -125,31 +125,24 @@ _MONTHS = {
 
 # a space (or none) before : ; ? ! that ends a word, in prose (not "https://", not "10:30")
 _FRENCH_PUNCTUATION = re.compile(r"(?<=\S)[ \u00a0\u202f]?([:;?!])(?=[\s)»]|$)")
-# one word for the applicant: "demandeur", as rules/facts.yaml says it
-_APPLICANT = re.compile(r"\b([Rr])equérant(e?)(s?)\b")
-
-
-def _applicant(match: re.Match[str]) -> str:
-    first = "D" if match.group(1) == "R" else "d"
-    return first + ("emandeuse" if match.group(2) else "emandeur") + match.group(3)
 
 
 def say(text: str, lang: str) -> str:
-    """Text as printed: in French, a non-breaking space before ``: ; ? !`` and *demandeur* for
-    the applicant (the rule files also say *requérant*); English text is unchanged.
+    """Text as printed: in French, a non-breaking space before ``: ; ? !`` (the rule files say
+    *demandeur* for the applicant; a catalog test keeps it so); English text is unchanged.
 
     Examples:
         >>> say("Statut : admissible; et ensuite?", "fr") == (
         ...     "Statut\\u00a0: admissible\\u00a0; et ensuite\\u00a0?")
         True
-        >>> say("Le requérant a 18 ans (voir https://ontario.ca).", "fr")
+        >>> say("Le demandeur a 18 ans (voir https://ontario.ca).", "fr")
         'Le demandeur a 18 ans (voir https://ontario.ca).'
         >>> say("Status: eligible?", "en")
         'Status: eligible?'
     """
     if lang != "fr":
         return text
-    return _FRENCH_PUNCTUATION.sub(NBSP + r"\1", _APPLICANT.sub(_applicant, text))
+    return _FRENCH_PUNCTUATION.sub(NBSP + r"\1", text)
 
 
 def labelled(key: str, text: str, lang: str) -> str:
