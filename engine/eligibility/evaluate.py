@@ -234,24 +234,48 @@ class PopulationResult:
         return out
 
 
+#: households evaluated at once: bounds the memory a run holds (every intermediate array is per
+#: chunk), and big enough that the per-run overhead does not show
+CHUNK_HOUSEHOLDS = 50_000
+
+
 def evaluate_population(
     compiled: CompiledSystem, population: Population, on: dt.date | None = None
 ) -> PopulationResult:
-    """Evaluate every program for every household and person of a population, vectorized."""
+    """Evaluate every program for every household and person of a population, vectorized, in
+    chunks of :data:`CHUNK_HOUSEHOLDS` households (results are the same as in one run)."""
     day = on or population.as_of
     compiled.catalog.check_parameters(day)
+    parts = [_evaluate_chunk(compiled, chunk, day) for chunk in population.chunks(CHUNK_HOUSEHOLDS)]
+    if not parts:
+        parts = [_evaluate_chunk(compiled, population, day)]
+
+    def joined(name: str) -> dict[str, Array]:
+        keys = parts[0][name].keys()
+        return {k: np.concatenate([p[name][k] for p in parts]) for k in keys}
+
+    status, benefit = joined("status"), joined("benefit")
+    person_status, person_benefit = joined("person_status"), joined("person_benefit")
+    return PopulationResult(dict(compiled.programs), status, benefit, person_status, person_benefit)
+
+
+def _evaluate_chunk(
+    compiled: CompiledSystem, population: Population, day: dt.date
+) -> dict[str, dict[str, Array]]:
     run = simulate(compiled, population)
     members = run.members
-    status: dict[str, Array] = {}
-    benefit: dict[str, Array] = {}
-    person_status: dict[str, Array] = {}
-    person_benefit: dict[str, Array] = {}
+    out: dict[str, dict[str, Array]] = {
+        "status": {},
+        "benefit": {},
+        "person_status": {},
+        "person_benefit": {},
+    }
     for pid, entity in compiled.programs.items():
         s = run.calculate(pid, STATUS, day)
         b = run.calculate(pid, BENEFIT, day)
         if entity == "person":
-            person_status[pid], person_benefit[pid] = s, b
+            out["person_status"][pid], out["person_benefit"][pid] = s, b
             s = members.kleene_any(s)
             b = members.household_sum(b)
-        status[pid], benefit[pid] = s, b
-    return PopulationResult(dict(compiled.programs), status, benefit, person_status, person_benefit)
+        out["status"][pid], out["benefit"][pid] = s, b
+    return out

@@ -138,3 +138,21 @@ def test_benefit_equals_amount_when_eligible_per_person() -> None:
     run = ENGINE.simulate(ENGINE.population([ENGINE.parse(_pensioners())]))
     assert (run.calculate("ca_oas", STATUS) == 1.0).all()
     assert (run.calculate("ca_oas", BENEFIT) > 0).all()
+
+
+def test_a_population_evaluated_in_chunks_gives_what_one_run_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from engine.eligibility import evaluate
+
+    profiles = [ENGINE.parse(_household(province=p)) for p in ("ON", "BC", "QC", "ON", "AB")]
+    whole = ENGINE.evaluate(ENGINE.population(profiles))
+    monkeypatch.setattr(evaluate, "CHUNK_HOUSEHOLDS", 2)
+    chunked = ENGINE.evaluate(ENGINE.population(profiles))
+    for program in ENGINE.catalog.programs:
+        np.testing.assert_array_equal(whole.status[program], chunked.status[program])
+        np.testing.assert_array_equal(whole.benefit[program], chunked.benefit[program])
+    for program in whole.person_status:
+        np.testing.assert_array_equal(
+            whole.person_status[program], chunked.person_status[program]
+        )
