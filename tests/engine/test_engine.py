@@ -153,6 +153,4 @@ def test_a_population_evaluated_in_chunks_gives_what_one_run_gives(
         np.testing.assert_array_equal(whole.status[program], chunked.status[program])
         np.testing.assert_array_equal(whole.benefit[program], chunked.benefit[program])
     for program in whole.person_status:
-        np.testing.assert_array_equal(
-            whole.person_status[program], chunked.person_status[program]
-        )
+        np.testing.assert_array_equal(whole.person_status[program], chunked.person_status[program])
