@@ -236,7 +236,7 @@ class PopulationResult:
 
 #: households evaluated at once: bounds the memory a run holds (every intermediate array is per
 #: chunk), and big enough that the per-run overhead does not show
-CHUNK_HOUSEHOLDS = 50_000
+CHUNK_HOUSEHOLDS = 10_000
 
 
 def evaluate_population(
