@@ -159,12 +159,31 @@ def check(
         print_check(stdout, result, lang, facts=engine.catalog.facts, details=details)
 
 
+def _unverified_in_force(rules: Any, today: dt.date) -> int:
+    """How many of a program's parameter values in force on ``today`` are unverified."""
+    count = 0
+    for parameter in rules.program.parameters.values():
+        dates = [d for d in parameter.values if dt.date.fromisoformat(d) <= today]
+        count += bool(dates) and parameter.values[max(dates)].status == "unverified"
+    return count
+
+
 @rules_app.command("list")
 def rules_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     rules: RulesOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Count unverified values in force on this date (default: today)."
+        ),
+    ] = None,
 ) -> None:
-    """List the programs in the catalog."""
+    """List the programs in the catalog: jurisdiction, agency, life events, unverified values."""
+    try:
+        on = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        _fail(f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}", 2)
     try:
         catalog = load_catalog(rules or default_rules_dir())
     except RuleFileError as exc:
@@ -185,6 +204,10 @@ def rules_list(
                 for parameter in r.program.parameters.values()
                 for value in parameter.values.values()
             ),
+            "unverified_in_force": _unverified_in_force(r, on),
+            "agency": r.program.agency.model_dump(),
+            "life_events": list(r.program.life_events),
+            "in_force": r.program.in_force.model_dump(mode="json") if r.program.in_force else None,
             "file": str(r.file),
         }
         for r in catalog.programs.values()

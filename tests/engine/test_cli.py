@@ -127,6 +127,19 @@ def test_rules_list_validate_and_test() -> None:
     assert tested.returncode == 0 and " 0 failed" in tested.stdout
 
 
+def test_rules_list_gives_agency_life_events_and_unverified_values_in_force() -> None:
+    listed = _run("rules", "list", "--json", "--as-of", "2026-11-29")
+    assert listed.returncode == 0, listed.stderr
+    programs = {p["program"]: p for p in json.loads(listed.stdout)["data"]}
+    ccb = programs["ca_ccb"]
+    assert ccb["agency"]["en"] and ccb["agency"]["fr"] and "birth" in ccb["life_events"]
+    assert ccb["unverified_in_force"] == 0  # every CCB value in force is verified
+    assert programs["ca_disability_benefit"]["in_force"]["starts"] == "2025-07-01"
+    # the October 2026 OAS amounts (max_65_74, max_75_plus) are not yet confirmed
+    assert programs["ca_oas"]["unverified_in_force"] == 2
+    assert _run("rules", "list", "--as-of", "soon").returncode == 2
+
+
 def test_rules_validate_reports_broken_files_with_line_and_exit_2() -> None:
     done = _run("rules", "validate", "tests/fixtures/rules/broken/unknown_fact")
     assert done.returncode == 2
