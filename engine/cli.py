@@ -161,11 +161,8 @@ def check(
 
 def _unverified_in_force(rules: Any, today: dt.date) -> int:
     """How many of a program's parameter values in force on ``today`` are unverified."""
-    count = 0
-    for parameter in rules.program.parameters.values():
-        dates = [d for d in parameter.values if dt.date.fromisoformat(d) <= today]
-        count += bool(dates) and parameter.values[max(dates)].status == "unverified"
-    return count
+    values = (p.value_on(today) for p in rules.program.parameters.values())
+    return sum(v is not None and v.status == "unverified" for v in values)
 
 
 @rules_app.command("list")

@@ -86,56 +86,38 @@ def _delivery_notes(r: ProgramResult, lang: str) -> list[str]:
     return notes
 
 
+def _entry(
+    result: Any, who: Any, lang: str, facts: Mapping[str, Fact] | None, notes: list[str]
+) -> Entry:
+    """The entry of a program's answer for ``who``: the result itself or one of its members."""
+    eligible = who.status == "eligible"
+    mark = result.rule_status == "unverified"
+    return Entry(
+        name=localized(result.name, lang),
+        program=result.program,
+        place=place(result.jurisdiction, lang, facts),
+        status=who.status,
+        amount=amount_lines(who.amount, lang, in_kind=result.in_kind, eligible=eligible, mark=mark),
+        member=who.member,
+        reason=why(who, lang),
+        questions=missing_questions(who, lang, facts),
+        notes=notes,
+    )
+
+
 def entries(result: CheckResult, lang: str, facts: Mapping[str, Fact] | None = None) -> list[Entry]:
     """The answer as entries, in the result's order; a person program's other adult members
     (``by_member``) follow its applicant's entry."""
     names = _names(result, lang)
     out: list[Entry] = []
     for r in result.results:
-        name = localized(r.name, lang)
-        where = place(r.jurisdiction, lang, facts)
-        mark = r.rule_status == "unverified"
         notes = _delivery_notes(r, lang) if r.status != "ineligible" else []
         for key in ("exclusive_with", "excluded_by"):
             others = get(r, key)
             if others:
                 notes.append(labelled(key, _program_list(others, names), lang))
-        out.append(
-            Entry(
-                name=name,
-                program=r.program,
-                place=where,
-                status=r.status,
-                amount=amount_lines(
-                    r.amount, lang, in_kind=r.in_kind, eligible=r.status == "eligible", mark=mark
-                ),
-                member=r.member,
-                reason=why(r, lang),
-                questions=missing_questions(r, lang, facts),
-                notes=notes,
-            )
-        )
-        for m in r.by_member or ():
-            if m.member == r.member:
-                continue
-            out.append(
-                Entry(
-                    name=name,
-                    program=r.program,
-                    place=where,
-                    status=m.status,
-                    amount=amount_lines(
-                        m.amount,
-                        lang,
-                        in_kind=r.in_kind,
-                        eligible=m.status == "eligible",
-                        mark=mark,
-                    ),
-                    member=m.member,
-                    reason=why(m, lang),
-                    questions=missing_questions(m, lang, facts),
-                )
-            )
+        out.append(_entry(r, r, lang, facts, notes))
+        out.extend(_entry(r, m, lang, facts, []) for m in r.by_member or () if m.member != r.member)
     return out
 
 

@@ -227,6 +227,16 @@ class Catalog:
             for pid, rules in self.programs.items()
         }
 
+    @cached_property
+    def exclusive_pairs(self) -> frozenset[frozenset[str]]:
+        """Every pair of programs that exclude each other (declared in either file)."""
+        return frozenset(
+            frozenset((pid, other))
+            for pid, rules in self.programs.items()
+            for exclusion in rules.program.exclusions
+            for other in exclusion.programs
+        )
+
     def unverified_in_force(self, program_id: str, day: dt.date) -> list[tuple[str, str]]:
         """The parameters a program reads whose value in force on ``day`` is marked
         ``status: unverified``, as sorted (program, parameter) pairs.

@@ -26,7 +26,7 @@ from engine.catalog.facts import Entity
 from engine.catalog.profile import Profile
 from engine.catalog.program import BENEFIT, JURISDICTION, STATUS, ProgramRules
 from engine.eligibility import result as out
-from engine.eligibility.exclusions import apply_exclusions, exclusive_pairs
+from engine.eligibility.exclusions import apply_exclusions
 from engine.eligibility.formatting import round_cents
 from engine.eligibility.members import by_member
 from engine.eligibility.next_question import (
@@ -115,7 +115,7 @@ def _answer(
         for entry in [result, *(result.get("by_member") or [])]:
             entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year)
         results.append(result)
-    apply_exclusions(results, exclusive_pairs(run.compiled.catalog.programs))
+    apply_exclusions(results, run.compiled.catalog.exclusive_pairs)
     undetermined = [r["program"] for r in results if r["status"] == "undetermined"]
     next_question: dict[str, Any] | None = None
     if undetermined:

@@ -9,22 +9,10 @@ up two benefits nobody can receive together.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.catalog.program import ProgramRules
-
-__all__ = ["apply_exclusions", "exclusive_pairs"]
-
-
-def exclusive_pairs(programs: Mapping[str, ProgramRules]) -> set[frozenset[str]]:
-    """Every pair of programs that exclude each other (declared in either file)."""
-    return {
-        frozenset((pid, other))
-        for pid, rules in programs.items()
-        for exclusion in rules.program.exclusions
-        for other in exclusion.programs
-    }
+__all__ = ["apply_exclusions"]
 
 
 def _paid(result: Mapping[str, Any]) -> float | None:
@@ -34,8 +22,9 @@ def _paid(result: Mapping[str, Any]) -> float | None:
     return float(amount["annual"])
 
 
-def apply_exclusions(results: list[dict[str, Any]], pairs: set[frozenset[str]]) -> None:
-    """Mark, in place, the eligible results that exclude each other."""
+def apply_exclusions(results: list[dict[str, Any]], pairs: Iterable[frozenset[str]]) -> None:
+    """Mark, in place, the eligible results that exclude each other (``pairs``:
+    ``Catalog.exclusive_pairs``)."""
     eligible = {r["program"]: r for r in results if r["status"] == "eligible"}
     for pair in sorted(pairs, key=sorted):
         first, second = sorted(pair)

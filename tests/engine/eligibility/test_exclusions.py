@@ -7,8 +7,6 @@ from typing import Any
 
 from kit import CATALOG, ENGINE, household, person
 
-from engine.eligibility.exclusions import exclusive_pairs
-
 SAM = household(
     "ON",
     person(
@@ -38,7 +36,7 @@ def _results(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_ontario_works_and_odsp_are_declared_as_one_or_the_other() -> None:
-    assert frozenset(("on_ontario_works", "on_odsp")) in exclusive_pairs(CATALOG.programs)
+    assert frozenset(("on_ontario_works", "on_odsp")) in CATALOG.exclusive_pairs
 
 
 def test_a_person_with_a_disability_eligible_for_both_gets_one_and_odsp_pays_more() -> None:
