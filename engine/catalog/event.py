@@ -23,11 +23,9 @@ import datetime as dt
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
-from pydantic import ValidationError as PydanticValidationError
 
 from engine.catalog.facts import Domain
-from engine.catalog.input_errors import input_error
-from engine.catalog.profile import Household, IsoDate, Profile, check_dates
+from engine.catalog.profile import Household, IsoDate, Profile, check_dates, validate_dated
 from engine.errors import InputError
 
 __all__ = ["Event", "LifeEvent", "event_model", "parse_event"]
@@ -118,22 +116,10 @@ def parse_event(data: Any, model: type[LifeEvent], *, today: dt.date | None = No
     Raises:
         InputError: naming the JSON path of the first problem and the reason.
     """
-    if not isinstance(data, dict):
-        raise InputError(
-            "",
-            "the life event must be a JSON object with 'household' and 'event'",
-            fr="l'événement doit être un objet JSON avec 'household' et 'event'",
-        )
-    if data.get("as_of") is None:
-        if today is None:
-            raise InputError(
-                "as_of",
-                "required: the life event gives no date and no clock was given",
-                fr="obligatoire : l'événement ne donne aucune date et aucune horloge n'a été "
-                "fournie",
-            )
-        data = {**data, "as_of": today.isoformat()}
-    try:
-        return model.model_validate(data)
-    except PydanticValidationError as exc:
-        raise input_error(exc) from None
+    return validate_dated(
+        data,
+        model,
+        ("the life event", "l'événement"),
+        ("'household' and 'event'", "'household' et 'event'"),
+        today,
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -42,6 +42,7 @@ __all__ = [
     "input_error",
     "parse_profile",
     "profile_model",
+    "validate_dated",
 ]
 
 MEMBER_ID_PATTERN = r"^[^/\s\x00-\x1f\x7f]+$"
@@ -301,6 +302,9 @@ def profile_model(facts: FactRegistry) -> type[Profile]:
     return profile
 
 
+_Dated = TypeVar("_Dated", bound=BaseModel)
+
+
 def parse_profile(
     data: Any, model: type[Profile], *, as_of: dt.date | None = None, today: dt.date | None = None
 ) -> Profile:
@@ -312,20 +316,38 @@ def parse_profile(
     Raises:
         InputError: naming the JSON path of the first problem and the reason.
     """
+    if as_of is not None and isinstance(data, dict):
+        data = {**data, "as_of": as_of.isoformat()}
+    return validate_dated(data, model, ("the profile", "le profil"), ("'household'",) * 2, today)
+
+
+def validate_dated(
+    data: Any,
+    model: type[_Dated],
+    noun: tuple[str, str],
+    keys: tuple[str, str],
+    today: dt.date | None,
+) -> _Dated:
+    """Validate a JSON document that carries an ``as_of`` (a profile, a life event): a JSON
+    object, dated by ``today`` when it gives no date. ``noun`` and ``keys`` name it and the keys
+    it must have, in English and French, for the errors.
+
+    Raises:
+        InputError: naming the JSON path of the first problem and the reason.
+    """
     if not isinstance(data, dict):
         raise InputError(
             "",
-            "the profile must be a JSON object with 'household'",
-            fr="le profil doit être un objet JSON avec 'household'",
+            f"{noun[0]} must be a JSON object with {keys[0]}",
+            fr=f"{noun[1]} doit être un objet JSON avec {keys[1]}",
         )
-    if as_of is not None:
-        data = {**data, "as_of": as_of.isoformat()}
-    elif data.get("as_of") is None:
+    if data.get("as_of") is None:
         if today is None:
             raise InputError(
                 "as_of",
-                "required: the profile gives no date and no clock was given",
-                fr="obligatoire : le profil ne donne aucune date et aucune horloge n'a été fournie",
+                f"required: {noun[0]} gives no date and no clock was given",
+                fr=f"obligatoire : {noun[1]} ne donne aucune date et aucune horloge n'a été "
+                "fournie",
             )
         data = {**data, "as_of": today.isoformat()}
     try:
