@@ -50,3 +50,15 @@ def maria_and_leo(as_of: str = "2026-01-15", **facts: Any) -> dict[str, Any]:
         as_of=as_of,
         **facts,
     )
+
+
+def sam(**facts: Any) -> dict[str, Any]:
+    """A citizen born in 1985 who has lived in Canada all along, with no income of any kind
+    (``facts`` add to or replace these)."""
+    no_income = dict.fromkeys(("net_income", "employment_income", "self_employment_income"), 0)
+    return person(
+        "sam",
+        "applicant",
+        "1985-04-02",
+        **{"residency_status": "citizen", "months_in_canada": 400, **no_income, **facts},
+    )

@@ -5,27 +5,19 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kit import CATALOG, ENGINE, household, person
+from kit import CATALOG, ENGINE, household, sam
 
 SAM = household(
     "ON",
-    person(
-        "sam",
-        "applicant",
-        "1985-04-02",
-        residency_status="citizen",
+    sam(
         has_disability=True,
         is_student=False,
-        net_income=0,
-        employment_income=0,
-        self_employment_income=0,
         pension_income=0,
         ei_income=0,
         oas_benefits_income=0,
         social_assistance_income=0,
         liquid_assets=0,
         monthly_shelter_cost=700,
-        months_in_canada=400,
     ),
     as_of="2025-03-01",
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from kit import ENGINE, household, person
+from kit import ENGINE, household, person, sam
 
 from engine.eligibility.formatting import money, round_cents
 
@@ -52,19 +52,7 @@ def test_a_text_and_its_amount_agree_to_the_cent(value: float) -> None:
 
 
 def test_an_adult_with_no_child_and_no_income_is_not_told_that_an_income_of_0_is_too_high() -> None:
-    data = household(
-        "ON",
-        person(
-            "sam",
-            "applicant",
-            "1985-04-02",
-            residency_status="citizen",
-            net_income=0,
-            employment_income=0,
-            self_employment_income=0,
-            months_in_canada=400,
-        ),
-    )
+    data = household("ON", sam())
     for program in ("ca_ccb", "ca_cdb", "on_ocb", "ca_cwb"):
         result = _program(data, program)
         assert result.status == "ineligible"
