@@ -22,6 +22,7 @@ from engine.catalog.json_input import MAX_INPUT_BYTES, decode_json
 from engine.catalog.loader import load_catalog, validate_catalog
 from engine.catalog.paths import default_rules_dir
 from engine.catalog.profile import Profile, before_first_figures
+from engine.catalog_site import write_catalog_site
 from engine.eligibility.result import CheckResult
 from engine.engine import Engine
 from engine.errors import (
@@ -295,6 +296,39 @@ def rules_test(
     stdout.print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     if failed:
         raise typer.Exit(2 if any(o.broken for o in failed) else 1)
+
+
+@rules_app.command("docs")
+def rules_docs(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the HTML catalog into.")],
+    rules: RulesOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Show the figures in force on this date (default: today)."),
+    ] = None,
+) -> None:
+    """Write the browsable catalog: static HTML pages of every program in English and French
+    (summary, criteria, dated figures with their sources, coverage), and what is not assessed."""
+    try:
+        on = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        _fail(f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}", 2)
+    try:
+        catalog = load_catalog(rules or default_rules_dir())
+    except RuleFileError as exc:
+        _fail(str(exc), 2)
+    if out.exists() and not out.is_dir():
+        _fail(f"--out: {out} is a file, not a folder", 2)
+    try:
+        written = write_catalog_site(catalog, out, on)
+    except OSError as exc:
+        _fail(f"--out: cannot write {out}: {exc.strerror or exc}", 2)
+    stdout.print(
+        f"{len(catalog.programs)} programs written to {out} ({written} files); "
+        f"open {out / 'index.html'}",
+        soft_wrap=True,
+        markup=False,
+    )
 
 
 _SCHEMA_KINDS = ("profile", "result", "event")

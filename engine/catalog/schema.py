@@ -246,6 +246,8 @@ class Program(_Model):
     weekly: NonEmpty | None = None
     weeks: NonEmpty | None = None
     scope: Scope | None = None
+    # what the file knowingly leaves out or simplifies, for the catalog's coverage section
+    limitations: list[Text] = []
     exclusions: list[Exclusion] = []
     in_force: InForce | None = None
     valid_through: dt.date | None = None
