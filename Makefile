@@ -21,6 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/lifeevents rules validate
 	$(BIN)/lifeevents rules test
+	$(BIN)/lifeevents events test
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_eligibility.py

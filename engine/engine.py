@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.catalog.event import event_model, parse_event
 from engine.catalog.loader import load_catalog, rebuild
 from engine.catalog.paths import default_rules_dir
 from engine.catalog.profile import Profile, input_error, parse_profile
@@ -40,6 +41,10 @@ from engine.errors import InputError
 from engine.evaluation.compiler import CompiledSystem, compile_catalog
 from engine.evaluation.population import Population, from_profiles
 from engine.evaluation.simulate import Run, simulate
+from engine.events.apply import apply_event
+from engine.events.cases import run_event_cases
+from engine.events.result import EventResult
+from engine.events.suggestions import event_result
 
 __all__ = ["Engine"]
 
@@ -110,6 +115,55 @@ class Engine:
             raise InputError("days", "at least one date is needed")
         return check_dates(self.compiled, self._profile(profile), days)
 
+    def event(self, data: Mapping[str, Any]) -> EventResult:
+        """A life event (parsed JSON, docs/contracts.md): the household after it, what now
+        applies, changes or stops for the household and each member, by when, the follow-ups
+        and the agencies that would be told.
+
+        Raises:
+            InputError: an unknown event type, data that does not fit the event's file or the
+                household, an event dated after ``as_of`` (the path names the field).
+            ParameterValueMissing: ``as_of`` is before the catalog's figures.
+        """
+        parsed = parse_event(data, event_model(self.catalog.profile_model), today=self.clock())
+        events = self.catalog.life_events
+        spec = events.get(parsed.event.type)
+        if spec is None:
+            known = ", ".join(sorted(events))
+            raise InputError(
+                "event/type",
+                f"unknown life event {parsed.event.type!r}; the events are: {known}",
+                fr=f"événement de vie inconnu {parsed.event.type!r}; les événements sont : {known}",
+            )
+        if parsed.event.date > parsed.as_of:
+            raise InputError(
+                "event/date",
+                f"after as_of ({parsed.as_of.isoformat()}): tell an event once it has happened",
+                fr=f"postérieure à as_of ({parsed.as_of.isoformat()}) : un événement se déclare "
+                "une fois survenu",
+            )
+        household = parsed.household.model_dump(mode="json", exclude_none=True)
+        after = apply_event(
+            spec, household, parsed.event.model_dump(mode="json"), self.catalog.facts
+        )
+        before_profile = self.parse({"as_of": parsed.as_of.isoformat(), "household": household})
+        try:
+            after_profile = self.parse({"as_of": parsed.as_of.isoformat(), "household": after})
+        except InputError as exc:
+            raise InputError(
+                "event/data",
+                f"the household after the event is not valid: {exc.path}: {exc.reason}",
+                fr=f"le ménage après l'événement n'est pas valide : {exc.path} : "
+                f"{exc.reason_fr or exc.reason}",
+            ) from None
+        before_result, after_result = (
+            check(self.compiled, before_profile),
+            check(self.compiled, after_profile),
+        )
+        return event_result(
+            self.catalog, spec, parsed.event.date, after, before_result, after_result
+        )
+
     def population(self, profiles: Sequence[Profile], *days: dt.date) -> Population:
         """Profiles in columns, with the incomes of every tax year the days read."""
         when = days or (profiles[0].as_of,)
@@ -138,6 +192,11 @@ class Engine:
         programs = {pid: rules.program for pid, rules in self.catalog.programs.items()}
         catalog = rebuild(self.catalog, apply_reform(programs, reform))
         return Engine(catalog, clock=self.clock, direct_dispatch=self.direct_dispatch)
+
+    def run_event_tests(self, root: Path | None = None) -> list[CaseOutcome]:
+        """The life event cases under ``root`` (default: ``event_tests/`` of this engine's
+        rules)."""
+        return run_event_cases(self.event, root or self.catalog.root / "event_tests")
 
     def run_rule_tests(self, root: Path | None = None) -> list[CaseOutcome]:
         """The worked cases under ``root`` (default: ``tests/`` of this engine's rules)."""

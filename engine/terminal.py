@@ -62,5 +62,6 @@ def emit(console: Console, renderables: Sequence[RenderableType | Whole]) -> Non
                 console.print(line, soft_wrap=True)
             else:
                 console.print(renderable)
-    console.file.write(capture.get().translate(_UNGLUE))
+    lines = capture.get().translate(_UNGLUE).split("\n")
+    console.file.write("\n".join(line.rstrip() for line in lines))
     console.file.flush()

@@ -15,6 +15,7 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from engine.catalog.checking import check_definitions, check_program
 from engine.catalog.coverage import COVERAGE_FILE, Coverage, CoverageFile, coverage_from
 from engine.catalog.dependencies import dependency_order
 from engine.catalog.facts import ROLE_CODES, FactRegistry, FactsFile, FactSpec
+from engine.catalog.life_events import LifeEventFile, check_life_event, check_program_events
 from engine.catalog.paths import default_rules_dir
 from engine.catalog.program import Catalog, Definition, ProgramRules
 from engine.catalog.sharing import share_subexpressions
@@ -41,6 +43,7 @@ __all__ = [
     "load_coverage",
     "load_definitions",
     "load_facts",
+    "load_life_events",
     "load_program_file",
     "parse_model",
     "rebuild",
@@ -48,6 +51,9 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=BaseModel)
+
+LIFE_EVENTS = "life_events"
+"""The folder of life event files, beside ``facts.yaml``."""
 
 _FIELD_NAMES = sorted(
     {
@@ -202,6 +208,27 @@ def load_coverage(file: Path, facts: FactRegistry, programs: dict[str, schema.Pr
     return coverage_from(spec, doc, facts, {pid: p.jurisdiction for pid, p in programs.items()})
 
 
+def load_life_events(
+    folder: Path,
+    facts: FactRegistry,
+    programs: dict[str, schema.Program],
+    fail: Callable[[RuleFileError], None],
+) -> dict[str, LifeEventFile]:
+    """Every life event file of ``folder`` (none when it does not exist), checked against the
+    registry and the catalog; each problem goes to ``fail`` with file, line and reason."""
+    events: dict[str, LifeEventFile] = {}
+    for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            doc = load_located(file)
+            spec = parse_model(LifeEventFile, doc)
+            check_life_event(spec, doc, facts, programs)
+        except RuleFileError as exc:
+            fail(exc)
+            continue
+        events[spec.id] = spec
+    return events
+
+
 def load_program_file(file: Path) -> tuple[schema.Program, LocatedDocument]:
     """Read and schema-validate one program file (expressions are checked by the catalog)."""
     doc = load_located(file)
@@ -268,12 +295,25 @@ def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileErr
             continue
         parsed[program.id] = (program, doc)
     coverage = Coverage()
+    programs = {pid: program for pid, (program, _) in parsed.items()}
     try:
-        programs = {pid: program for pid, (program, _) in parsed.items()}
         coverage = load_coverage(facts_file.parent / COVERAGE_FILE, facts, programs)
     except RuleFileError as exc:
         fail(exc)
-    return _build(root, facts, definitions, parsed, fail, coverage), errors
+    # life events belong to a whole rules directory: a folder or file of programs is read alone
+    whole = root.is_dir() and facts_file.parent == root
+    folder = root / LIFE_EVENTS if whole else None
+    events = load_life_events(folder, facts, programs, fail) if folder else {}
+    if folder is not None and folder.is_dir():
+        for program, doc in parsed.values():
+            try:
+                check_program_events(program, doc, events, folder)
+            except RuleFileError as exc:
+                fail(exc)
+    catalog = _build(root, facts, definitions, parsed, fail, coverage)
+    if catalog is not None:
+        catalog = dataclasses.replace(catalog, life_events=events)
+    return catalog, errors
 
 
 def _build(
@@ -316,7 +356,7 @@ def rebuild(catalog: Catalog, programs: dict[str, schema.Program]) -> Catalog:
     built = _build(catalog.root, catalog.facts, definitions, parsed, fail, catalog.coverage)
     if built is None:  # pragma: no cover - fail raises
         raise RuleSchemaError(catalog.root, 0, "no catalog")
-    return built
+    return dataclasses.replace(built, life_events=catalog.life_events)
 
 
 def load_catalog(root: Path) -> Catalog:

@@ -10,7 +10,7 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +20,7 @@ from engine.catalog import schema
 from engine.catalog._yaml import LocatedDocument
 from engine.catalog.coverage import Coverage
 from engine.catalog.facts import FactRegistry
+from engine.catalog.life_events import LifeEventFile
 from engine.catalog.profile import Profile, profile_model
 from engine.catalog.tree import Expr
 from engine.errors import ParameterValueMissing
@@ -174,6 +175,7 @@ class Catalog:
     definitions: dict[str, Definition] = field(default_factory=dict)
     shared_nodes: frozenset[int] = frozenset()
     coverage: Coverage = field(default_factory=Coverage)
+    life_events: Mapping[str, LifeEventFile] = field(default_factory=dict)
 
     def check_parameters(self, as_of: dt.date) -> None:
         """Raise when a parameter has no value in force on ``as_of``.

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "ApplyWithin",
     "Criterion",
     "DatedValue",
     "DefinitionSpec",
@@ -79,13 +80,31 @@ class Jurisdiction(_Model):
     code: Annotated[str, Field(pattern=r"^([A-Z]{2}|[a-z][a-z0-9_]*)$")]
 
 
+class ApplyWithin(_Model):
+    """How soon after the event that opens a benefit one must apply to lose nothing (EI:
+    within four weeks of the last day of work), with the rule that says so."""
+
+    days: Annotated[int, Field(ge=0)] = 0
+    months: Annotated[int, Field(ge=0)] = 0
+    reference: Reference
+
+    @model_validator(mode="after")
+    def _some_time(self) -> ApplyWithin:
+        if not self.days and not self.months:
+            raise ValueError("give 'days' or 'months'")
+        return self
+
+
 class Delivery(_Model):
-    """How the benefit reaches people: automatically, or on application."""
+    """How the benefit reaches people: automatically, or on application. A life event's
+    deadline to apply is ``apply_within`` after the event, else ``retroactivity_months`` (the
+    furthest back a late application is paid)."""
 
     mode: Literal["apply", "automatic"]
     how: Text
     deadline: Text | None = None
     retroactivity_months: Annotated[int, Field(ge=0)] | None = None
+    apply_within: ApplyWithin | None = None
 
 
 class IncomeYear(_Model):

@@ -1,0 +1,192 @@
+"""``lifeevents rules``: list, validate, test the rule files and write the HTML catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from engine.catalog.loader import load_catalog, validate_catalog
+from engine.catalog.paths import default_rules_dir
+from engine.catalog_site import write_catalog_site
+from engine.cli_common import RulesOption, fail, rules_app, stderr, stdout
+from engine.engine import Engine
+from engine.errors import LifeEventsError, RuleFileError
+
+__all__ = ["rules_docs", "rules_list", "rules_test", "rules_validate"]
+
+
+def _unverified_in_force(rules: Any, today: dt.date) -> int:
+    """How many of a program's parameter values in force on ``today`` are unverified."""
+    values = (p.value_on(today) for p in rules.program.parameters.values())
+    return sum(v is not None and v.status == "unverified" for v in values)
+
+
+@rules_app.command("list")
+def rules_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    rules: RulesOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Count unverified values in force on this date (default: today)."
+        ),
+    ] = None,
+) -> None:
+    """List the programs in the catalog: jurisdiction, agency, life events, unverified values."""
+    try:
+        on = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        fail(f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}", 2)
+    try:
+        catalog = load_catalog(rules or default_rules_dir())
+    except RuleFileError as exc:
+        fail(str(exc), 2)
+    rows: list[dict[str, Any]] = [
+        {
+            "program": r.id,
+            "name": r.program.name.model_dump(),
+            "jurisdiction": r.program.jurisdiction.model_dump(),
+            "entity": r.program.entity,
+            "status": r.program.status,
+            "income_tested": r.program.income_tested,
+            "valid_through": (
+                r.program.valid_through.isoformat() if r.program.valid_through else None
+            ),
+            "unverified_values": sum(
+                value.status == "unverified"
+                for parameter in r.program.parameters.values()
+                for value in parameter.values.values()
+            ),
+            "unverified_in_force": _unverified_in_force(r, on),
+            "agency": r.program.agency.model_dump(),
+            "life_events": list(r.program.life_events),
+            "in_force": r.program.in_force.model_dump(mode="json") if r.program.in_force else None,
+            "file": str(r.file),
+        }
+        for r in catalog.programs.values()
+    ]
+    if as_json:
+        sys.stdout.write(
+            json.dumps({"data": rows, "count": len(rows)}, indent=2, ensure_ascii=False) + "\n"
+        )
+        return
+    table = Table(title=f"{len(rows)} programs")
+    for column in ("program", "name", "jurisdiction", "status", "unverified", "valid through"):
+        table.add_column(column)
+    for row in rows:
+        jurisdiction = row["jurisdiction"]
+        table.add_row(
+            row["program"],
+            row["name"]["en"],
+            f"{jurisdiction['level']} {jurisdiction['code']}",
+            row["status"],
+            str(row["unverified_values"]),
+            row["valid_through"] or "—",
+        )
+    stdout.print(table)
+
+
+@rules_app.command("validate")
+def rules_validate(
+    path: Annotated[Path | None, typer.Argument(help="Rules directory, folder or file.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Also check parameters have values on this date.")
+    ] = None,
+) -> None:
+    """Validate rule files: schema, expressions, types, dependencies, French text."""
+    root = path or default_rules_dir()
+    errors = validate_catalog(root)
+    if not errors and as_of is not None:
+        try:
+            load_catalog(root).check_parameters(dt.date.fromisoformat(as_of))
+        except ValueError as exc:
+            errors = [exc] if isinstance(exc, RuleFileError) else errors
+            if not isinstance(exc, RuleFileError):
+                fail(f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}", 2)
+    for error in errors:
+        stderr.print(str(error), markup=False)
+    if errors:
+        raise typer.Exit(2)
+    programs = load_catalog(root).programs.values()
+    unverified = sum(
+        1
+        for rules in programs
+        for parameter in rules.program.parameters.values()
+        for value in parameter.values.values()
+        if value.status == "unverified"
+    )
+    total = sum(len(p.values) for r in programs for p in r.program.parameters.values())
+    stdout.print(
+        f"{len(programs)} program files valid; {unverified} of {total} dated values are "
+        "marked unverified (see their notes)",
+        soft_wrap=True,
+    )
+
+
+@rules_app.command("test")
+def rules_test(
+    path: Annotated[Path | None, typer.Argument(help="Tests folder or file.")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Run the worked cases in rules/tests and report each one.
+
+    Exit 0 when every case passes, 1 when a case fails, 2 when the path does not exist, holds no
+    case file, or a case file or case cannot be run (each reported with its file and line; the
+    other cases still run).
+    """
+    try:
+        engine = Engine.load(rules)
+        root = path or engine.catalog.root / "tests"
+        outcomes = engine.run_rule_tests(root)
+    except LifeEventsError as exc:
+        fail(str(exc), 2)
+    if not outcomes:
+        fail(f"{root}: no rule test files (*.yaml) under this folder", 2)
+    failed = [o for o in outcomes if not o.passed]
+    for o in failed:
+        if o.broken and not o.name:  # the whole file
+            stderr.print(f"FAIL {o.location}: {o.detail}", markup=False)
+        else:
+            stderr.print(f"FAIL {o.location} [{o.program}] {o.name}\n     {o.detail}", markup=False)
+    stdout.print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(2 if any(o.broken for o in failed) else 1)
+
+
+@rules_app.command("docs")
+def rules_docs(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the HTML catalog into.")],
+    rules: RulesOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Show the figures in force on this date (default: today)."),
+    ] = None,
+) -> None:
+    """Write the browsable catalog: static HTML pages of every program in English and French
+    (summary, criteria, dated figures with their sources, coverage), and what is not assessed."""
+    try:
+        on = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        fail(f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}", 2)
+    try:
+        catalog = load_catalog(rules or default_rules_dir())
+    except RuleFileError as exc:
+        fail(str(exc), 2)
+    if out.exists() and not out.is_dir():
+        fail(f"--out: {out} is a file, not a folder", 2)
+    try:
+        written = write_catalog_site(catalog, out, on)
+    except OSError as exc:
+        fail(f"--out: cannot write {out}: {exc.strerror or exc}", 2)
+    stdout.print(
+        f"{len(catalog.programs)} programs written to {out} ({written} files); "
+        f"open {out / 'index.html'}",
+        soft_wrap=True,
+        markup=False,
+    )

@@ -1,0 +1,93 @@
+"""The answer to a life event (output contract, docs/contracts.md, "Life event"): the household
+after the event, ranked suggestions, follow-ups and notifications. Fields are added, never
+renamed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.eligibility.result import (
+    Amount,
+    CheckResult,
+    JurisdictionOut,
+    LocalizedText,
+    MissingFact,
+    ReferenceOut,
+    Status,
+)
+
+__all__ = ["Change", "EventOut", "EventResult", "FollowUpOut", "NotificationOut", "Suggestion"]
+
+Change = Literal["newly_eligible", "amount_changed", "no_longer_eligible", "review"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Suggestion(_Out):
+    """A program the event changes for the household or one of its members.
+
+    ``change``: ``newly_eligible``, ``amount_changed``, ``no_longer_eligible``, or ``review``
+    (undetermined now; ``missing`` lists the facts that would decide it). ``deadline``: the
+    last day to apply and lose nothing since the event (from the program file's delivery,
+    cited there; ``deadline_why`` says which rule), or none. ``member``: the person it concerns,
+    for a program evaluated per person (OAS, CPP, EI…).
+    """
+
+    program: str
+    change: Change
+    status: Status
+    amount: Amount | None
+    action: LocalizedText
+    deadline: dt.date | None = None
+    jurisdiction: JurisdictionOut
+    name: LocalizedText
+    agency_name: LocalizedText
+    member: str | None = None
+    status_before: Status | None = None
+    amount_before: Amount | None = None
+    deadline_why: LocalizedText | None = None
+    missing: list[MissingFact] = []
+
+
+class FollowUpOut(_Out):
+    """Something to do or check after the event, by ``due``."""
+
+    id: str
+    due: dt.date
+    what: LocalizedText
+    reference: ReferenceOut
+
+
+class NotificationOut(_Out):
+    """An agency that would be told under tell-us-once: only ``fields``, only with consent."""
+
+    agency: str
+    name: LocalizedText
+    fields: list[str]
+    requires_consent: bool = True
+
+
+class EventOut(_Out):
+    """The event as understood."""
+
+    type: str
+    date: dt.date
+    name: LocalizedText
+
+
+class EventResult(_Out):
+    """The answer to a life event: ``after`` is the full check of the household after it
+    (every program, criterion by criterion)."""
+
+    as_of: dt.date
+    event: EventOut
+    household: dict[str, Any]
+    suggestions: list[Suggestion]
+    follow_ups: list[FollowUpOut]
+    notifications: list[NotificationOut]
+    after: CheckResult

@@ -1,0 +1,230 @@
+"""From the household's answers before and after a life event to ranked suggestions: what is
+newly open, what changes, what stops, what to review, by when; and the event's follow-ups and
+notifications.
+
+Every member counts: a program evaluated per person is compared member by member, so a death
+in a couple shows the survivor's new programs, the deceased's that stop, and the household's.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from engine.catalog.life_events import LifeEventFile
+from engine.catalog.program import Catalog
+from engine.eligibility.result import (
+    Amount,
+    CheckResult,
+    LocalizedText,
+    MissingFact,
+    ProgramResult,
+    ReferenceOut,
+    Status,
+)
+from engine.events.result import (
+    Change,
+    EventOut,
+    EventResult,
+    FollowUpOut,
+    NotificationOut,
+    Suggestion,
+)
+
+__all__ = ["add_months", "event_result", "rank"]
+
+_CENT = 0.005
+_DEADLINE_WHY = {
+    "apply_within": LocalizedText(
+        en="Apply within the time the program allows after the event to lose nothing.",
+        fr="Présentez la demande dans le délai que le programme accorde après l'événement "
+        "pour ne rien perdre.",
+    ),
+    "retroactivity": LocalizedText(
+        en="Payments go back at most {months} months before the application: apply by this "
+        "date to be paid from the event.",
+        fr="Les versements remontent d'au plus {months} mois avant la demande : présentez-la "
+        "au plus tard à cette date pour être payé depuis l'événement.",
+    ),
+}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months (the last day of a shorter month when it has no such day).
+
+    Examples:
+        >>> add_months(dt.date(2026, 1, 31), 1), add_months(dt.date(2026, 3, 1), 11)
+        (datetime.date(2026, 2, 28), datetime.date(2027, 2, 1))
+    """
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# (member, status, amount, missing) of one program for the household or one member
+_Unit = tuple[Status, Amount | None, list[MissingFact]]
+
+
+def _units(result: ProgramResult) -> Iterator[tuple[str | None, _Unit]]:
+    if result.by_member:
+        for entry in result.by_member:
+            yield entry.member, (entry.status, entry.amount, entry.missing)
+    else:
+        yield None, (result.status, result.amount, result.missing)
+
+
+def _classify(before: _Unit | None, after: _Unit | None, review: bool) -> Change | None:
+    was = before[0] if before else None
+    now = after[0] if after else "ineligible"
+    if now == "eligible" and was != "eligible":
+        return "newly_eligible"
+    if was == "eligible" and now == "ineligible":
+        return "no_longer_eligible"
+    if was == "eligible" and now == "eligible":
+        old = before[1].annual if before and before[1] else 0.0
+        new = after[1].annual if after and after[1] else 0.0
+        return "amount_changed" if abs(new - old) >= _CENT else None
+    if now == "undetermined" and was == "eligible":
+        return "review"
+    if now == "undetermined" and review:
+        # reviewed when the event moved it: a new answer, or other facts now decide it
+        unchanged = (
+            was == "undetermined"
+            and before is not None
+            and after is not None
+            and ([m.fact for m in before[2]] == [m.fact for m in after[2]])
+        )
+        return None if unchanged else "review"
+    return None
+
+
+def _deadline(
+    catalog: Catalog, program: str, change: Change, day: dt.date
+) -> tuple[dt.date | None, LocalizedText | None]:
+    if change not in ("newly_eligible", "review", "amount_changed"):
+        return None, None
+    delivery = catalog.programs[program].program.delivery
+    if delivery.mode != "apply":
+        return None, None
+    if delivery.apply_within is not None:
+        within = delivery.apply_within
+        due = add_months(day, within.months) + dt.timedelta(days=within.days)
+        return due, _DEADLINE_WHY["apply_within"]
+    if delivery.retroactivity_months:
+        months = delivery.retroactivity_months
+        why = _DEADLINE_WHY["retroactivity"]
+        text = LocalizedText(en=why.en.format(months=months), fr=why.fr.format(months=months))
+        return add_months(day, months), text
+    return None, None
+
+
+def rank(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Deadlines first (the earliest first), then the largest amount, then the program id."""
+    return sorted(
+        suggestions,
+        key=lambda s: (
+            s.deadline is None,
+            s.deadline or dt.date.max,
+            -(s.amount.annual if s.amount else 0.0),
+            s.program,
+            s.member or "",
+        ),
+    )
+
+
+def _suggestions(
+    catalog: Catalog, spec: LifeEventFile, before: CheckResult, after: CheckResult, day: dt.date
+) -> list[Suggestion]:
+    listed = {p for p, r in catalog.programs.items() if spec.id in r.program.life_events}
+    review = listed | set(spec.programs)
+    old = {r.program: r for r in before.results}
+    new = {r.program: r for r in after.results}
+    found: list[Suggestion] = []
+    for program in [*new, *(p for p in old if p not in new)]:
+        was = dict(_units(old[program])) if program in old else {}
+        now = dict(_units(new[program])) if program in new else {}
+        shown = new.get(program) or old[program]
+        for member in [*now, *(m for m in was if m not in now)]:
+            b, a = was.get(member), now.get(member)
+            change = _classify(b, a, program in review)
+            if change is None:
+                continue
+            deadline, why = _deadline(catalog, program, change, day)
+            found.append(
+                Suggestion(
+                    program=program,
+                    change=change,
+                    status=a[0] if a else "ineligible",
+                    amount=a[1] if a else None,
+                    action=shown.delivery.how,
+                    deadline=deadline,
+                    deadline_why=why,
+                    jurisdiction=shown.jurisdiction,
+                    name=shown.name,
+                    agency_name=shown.agency_name,
+                    member=member,
+                    status_before=b[0] if b else None,
+                    amount_before=b[1] if b else None,
+                    missing=a[2] if a and change == "review" else [],
+                )
+            )
+    return rank(found)
+
+
+def _reference(ref: Any) -> ReferenceOut:
+    french = ref.fr
+    return ReferenceOut(
+        title=ref.title,
+        url=ref.url,
+        title_fr=french.title if french else None,
+        url_fr=french.url if french else None,
+    )
+
+
+def event_result(
+    catalog: Catalog,
+    spec: LifeEventFile,
+    day: dt.date,
+    household_after: dict[str, Any],
+    before: CheckResult,
+    after: CheckResult,
+) -> EventResult:
+    """The answer to a life event that happened on ``day``, from the checks before and after."""
+    province = household_after.get("province")
+
+    def here(provinces: list[str]) -> bool:
+        return not provinces or province in provinces
+
+    follow_ups = sorted(
+        (
+            FollowUpOut(
+                id=f.id,
+                due=add_months(day, f.due.months) + dt.timedelta(days=f.due.days),
+                what=LocalizedText(en=f.what.en, fr=f.what.fr),
+                reference=_reference(f.reference),
+            )
+            for f in spec.follow_ups
+            if here(f.provinces)
+        ),
+        key=lambda f: (f.due, f.id),
+    )
+    notifications = [
+        NotificationOut(
+            agency=n.agency, name=LocalizedText(en=n.name.en, fr=n.name.fr), fields=n.fields
+        )
+        for n in spec.notify
+        if here(n.provinces)
+    ]
+    return EventResult(
+        as_of=after.as_of,
+        event=EventOut(
+            type=spec.id, date=day, name=LocalizedText(en=spec.name.en, fr=spec.name.fr)
+        ),
+        household=household_after,
+        suggestions=_suggestions(catalog, spec, before, after, day),
+        follow_ups=follow_ups,
+        notifications=notifications,
+        after=after,
+    )
