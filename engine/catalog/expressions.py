@@ -18,11 +18,16 @@ Examples:
 from __future__ import annotations
 
 import ast
+import math
 import dataclasses
 import datetime as dt
 from typing import Any
 
 from engine.catalog.facts import BUILTIN_DATES, Entity, Kind
+
+UNKNOWN = "unknown"
+"""The literal for a value a file does not model (e.g. the rates of a household shape outside its
+scope): arithmetic and comparisons on it are unknown, so no criterion decides on it."""
 from engine.catalog.tree import (
     AGGREGATES,
     FUNCTIONS,
@@ -149,6 +154,8 @@ class _Checker:
             return Expr("param", self.ns.parameters[name], scope, name, owner=self.ns.program)
         if name in BUILTIN_DATES:
             return Expr("date", Kind.DATE, scope, name)
+        if name == UNKNOWN:  # a value the file does not model: every use of it is unknown
+            return Expr("const", Kind.NUMBER, scope, math.nan)
         if name in self.ns.definitions:
             return self._definition(name, scope, col)
         fact = self.ns.facts.get(name)

@@ -17,6 +17,8 @@ answer holds for every completion of the unknown facts" holds by construction.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable
 from typing import Protocol
 
@@ -131,7 +133,11 @@ def compile_bounds(expr: Expr) -> BoundsFn:
         number = _scalar(expr)
 
         def constant(ctx: BoundsContext) -> Bounds:
-            values = np.full(ctx.size(scope), number(ctx))
+            value = number(ctx)
+            if math.isnan(value):  # `unknown`: not modelled, so nothing bounds it
+                size = ctx.size(scope)
+                return np.full(size, -_INF), np.full(size, _INF)
+            values = np.full(ctx.size(scope), value)
             return values, values
 
         return constant
