@@ -18,9 +18,9 @@ Examples:
 from __future__ import annotations
 
 import ast
-import math
 import dataclasses
 import datetime as dt
+import math
 from typing import Any
 
 from engine.catalog.facts import BUILTIN_DATES, Entity, Kind

@@ -18,7 +18,6 @@ answer holds for every completion of the unknown facts" holds by construction.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable
 from typing import Protocol
 
