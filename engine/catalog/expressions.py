@@ -25,9 +25,6 @@ from typing import Any
 
 from engine.catalog.facts import BUILTIN_DATES, Entity, Kind
 
-UNKNOWN = "unknown"
-"""The literal for a value a file does not model (e.g. the rates of a household shape outside its
-scope): arithmetic and comparisons on it are unknown, so no criterion decides on it."""
 from engine.catalog.tree import (
     AGGREGATES,
     FUNCTIONS,
@@ -39,6 +36,10 @@ from engine.catalog.tree import (
     placeholders,
 )
 from engine.kleene import to_days
+
+UNKNOWN = "unknown"
+"""The literal for a value a file does not model (e.g. the rates of a household shape outside its
+scope): arithmetic and comparisons on it are unknown, so no criterion decides on it."""
 
 # the tree's names are re-exported: callers import the language from one place
 __all__ = [
