@@ -24,7 +24,6 @@ import math
 from typing import Any
 
 from engine.catalog.facts import BUILTIN_DATES, Entity, Kind
-
 from engine.catalog.tree import (
     AGGREGATES,
     FUNCTIONS,
