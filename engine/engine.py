@@ -17,6 +17,7 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ from engine.evaluation.population import Population, from_profiles
 from engine.evaluation.simulate import Run, simulate
 from engine.events.apply import apply_event
 from engine.events.cases import run_event_cases
+from engine.events.patterns import PatternEngine, PersonFact, event_fact
 from engine.events.result import EventResult
 from engine.events.suggestions import event_result
 
@@ -160,9 +162,23 @@ class Engine:
             check(self.compiled, before_profile),
             check(self.compiled, after_profile),
         )
-        return event_result(
-            self.catalog, spec, parsed.event.date, after, before_result, after_result
+        history = [*parsed.history, parsed.event]
+        alerts = self.patterns.alerts(
+            [event_fact(e, events.get(e.type)) for e in history],
+            [
+                PersonFact(m.id, m.role, getattr(m, "date_of_birth", None))
+                for m in after_profile.household.members
+            ],
+            parsed.as_of,
         )
+        return event_result(
+            self.catalog, spec, parsed.event.date, after, before_result, after_result, alerts
+        )
+
+    @functools.cached_property
+    def patterns(self) -> PatternEngine:
+        """The patterns of this catalog's life events, compiled on first use (thread-safe)."""
+        return PatternEngine(self.catalog.life_events)
 
     def population(self, profiles: Sequence[Profile], *days: dt.date) -> Population:
         """Profiles in columns, with the incomes of every tax year the days read."""

@@ -27,12 +27,14 @@ EVENT_WORDS: Mapping[str, Mapping[str, str]] = {
         "review": "to review",
         "for": "for {member}",
         "amount": "{after} a year",
+        "weekly": "{weekly} a week for {weeks} weeks ({total})",
         "change": "{before} → {after} a year",
         "deadline": "apply by {date}",
         "ask": "To decide it",
         "nothing": "Nothing changes in the programs this catalog assesses.",
         "follow_ups": "Next steps",
         "notifications": "Who would be told, with the client's consent",
+        "alerts": "From the client's history",
         "fields": "{agency}: {fields}",
     },
     "fr": {
@@ -43,12 +45,14 @@ EVENT_WORDS: Mapping[str, Mapping[str, str]] = {
         "review": "à réexaminer",
         "for": "pour {member}",
         "amount": "{after} par an",
+        "weekly": "{weekly} par semaine pendant {weeks} semaines ({total})",
         "change": "{before} → {after} par an",
         "deadline": "demander au plus tard le {date}",
         "ask": "Pour trancher",
         "nothing": "Rien ne change dans les programmes que ce catalogue évalue.",
         "follow_ups": "Prochaines étapes",
         "notifications": "Qui serait informé, avec le consentement du client",
+        "alerts": "D'après l'historique du client",
         "fields": "{agency} : {fields}",
     },
 }
@@ -61,7 +65,15 @@ def _line(s: Suggestion, lang: str) -> str:
         parts.append(words["for"].format(member=s.member))
     after = money(s.amount.annual, lang) if s.amount and s.status == "eligible" else None
     before = money(s.amount_before.annual, lang) if s.amount_before else None
-    if after and before and s.change == "amount_changed":
+    weekly = s.amount.weekly if s.amount and s.status == "eligible" else None
+    if weekly is not None and s.amount is not None and s.amount.weeks:
+        total = s.amount.total if s.amount.total is not None else s.amount.annual
+        parts.append(
+            words["weekly"].format(
+                weekly=money(weekly, lang), weeks=f"{s.amount.weeks:g}", total=money(total, lang)
+            )
+        )
+    elif after and before and s.change == "amount_changed":
         parts.append(words["change"].format(before=before, after=after))
     elif after:
         parts.append(words["amount"].format(after=after))
@@ -91,6 +103,13 @@ def _rest(result: EventResult, lang: str) -> Sequence[RenderableType]:
         for f in result.follow_ups:
             what = f.what.fr if lang == "fr" else f.what.en
             out.append(bullet(text(say(f"{long_date(f.due, lang)}: {what}", lang)), 0))
+    if result.alerts:
+        out.append(text(say(words["alerts"] + ":", lang), "bold"))
+        for a in result.alerts:
+            what = a.what.fr if lang == "fr" else a.what.en
+            when = f"{long_date(a.due, lang)}: " if a.due else ""
+            who = f"{a.member} – " if a.member else ""
+            out.append(bullet(text(say(f"{when}{who}{what}", lang)), 0))
     if result.notifications:
         out.append(text(say(words["notifications"] + ":", lang), "bold"))
         for n in result.notifications:

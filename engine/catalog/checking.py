@@ -263,6 +263,23 @@ def _check_variables(
     done: dict[str, Expr] = {}
     visiting: list[str] = []
 
+    def names_in(source: str) -> set[str]:
+        try:
+            tree = ast.parse(source.strip(), mode="eval")
+        except SyntaxError:
+            return set()
+        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+    def needs(used: set[str], seen: set[str]) -> set[str]:
+        """The names ``used`` reads, with the ``requires`` of the shared definitions among
+        them (a variable a definition requires is checked before the variable using it)."""
+        out = set(used)
+        for name in used & set(ns.definitions) - seen:
+            seen.add(name)
+            definition = ns.definitions[name]
+            out |= set(definition.requires) | needs(names_in(definition.source), seen)
+        return out
+
     def visit(name: str) -> None:
         if name in done:
             return
@@ -274,11 +291,7 @@ def _check_variables(
                 "dependency cycle between variables: " + " -> ".join(cycle),
             )
         visiting.append(name)
-        try:
-            tree = ast.parse(sources[name].strip(), mode="eval")
-            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-        except SyntaxError:
-            used = set()
+        used = needs(names_in(sources[name]), set())
         for dep in sorted(used & set(sources)):
             visit(dep)
         visiting.pop()

@@ -37,8 +37,10 @@ __all__ = [
     "FollowUp",
     "LifeEventFile",
     "Notification",
+    "Pattern",
     "SetFact",
     "check_life_event",
+    "check_patterns",
     "check_program_events",
 ]
 
@@ -142,6 +144,50 @@ class Notification(_Model):
     provinces: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = []
 
 
+class Pattern(_Model):
+    """A pattern over the client's history, matched by the rules engine (durable-rules) on the
+    day of the question. ``kind``:
+
+    - ``no_follow_up``: this event happened and none of the ``unless`` events since; the alert
+      shows from ``from_days`` to ``to_days`` after it (a job loss and no new job within EI's
+      waiting period, the claim deadline near);
+    - ``anniversary``: ``years`` after this event, from ``from_days`` to ``to_days`` around
+      that date (ten years after an arrival);
+    - ``birthday``: a member of ``roles`` turns ``age``, from ``from_days`` to ``to_days``
+      around that birthday (a child turning 6 or 18, a 64th birthday);
+    - ``event_then_age``: this event is in the history and a member of ``roles`` is now
+      ``min_age`` to ``max_age`` (a survivor of 60 to 64).
+    """
+
+    id: Identifier
+    kind: Literal["no_follow_up", "anniversary", "birthday", "event_then_age"]
+    what: Text
+    reference: Reference
+    unless: list[Identifier] = []
+    from_days: int = 0
+    to_days: int = 0
+    years: Annotated[int, Field(ge=1)] | None = None
+    age: Annotated[int, Field(ge=0, le=120)] | None = None
+    min_age: Annotated[int, Field(ge=0, le=120)] | None = None
+    max_age: Annotated[int, Field(ge=0, le=120)] | None = None
+    roles: list[Literal["applicant", "spouse", "child", "dependant"]] = []
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> Pattern:
+        needs = {
+            "no_follow_up": ("unless",),
+            "anniversary": ("years",),
+            "birthday": ("age", "roles"),
+            "event_then_age": ("min_age", "max_age", "roles"),
+        }[self.kind]
+        missing = [name for name in needs if not getattr(self, name)]
+        if missing and not (self.kind == "birthday" and self.age == 0):
+            raise ValueError(f"a {self.kind} pattern needs: {', '.join(missing)}")
+        if self.kind != "event_then_age" and self.from_days > self.to_days:
+            raise ValueError("from_days must not be after to_days")
+        return self
+
+
 class LifeEventFile(_Model):
     """One life event file."""
 
@@ -154,6 +200,7 @@ class LifeEventFile(_Model):
     programs: list[Identifier] = []
     notify: list[Notification] = []
     follow_ups: list[FollowUp] = []
+    patterns: list[Pattern] = []
 
 
 def _fail(doc: LocatedDocument, loc: tuple[str | int, ...], reason: str) -> RuleSchemaError:
@@ -273,3 +320,31 @@ def check_program_events(
                 f"life event '{event}' has no file {folder.name}/{event}.yaml; the events are: "
                 + ", ".join(sorted(events)),
             )
+
+
+def check_patterns(
+    events: Mapping[str, LifeEventFile], docs: Mapping[str, LocatedDocument]
+) -> None:
+    """Every event a pattern's ``unless`` names must have its file; pattern ids are unique.
+
+    Raises:
+        RuleSchemaError: naming the event file, the line and the reason.
+    """
+    seen: dict[str, str] = {}
+    for event_id, spec in events.items():
+        doc = docs[event_id]
+        for index, pattern in enumerate(spec.patterns):
+            if pattern.id in seen:
+                raise _fail(
+                    doc,
+                    ("patterns", index, "id"),
+                    f"pattern id '{pattern.id}' is also used in {seen[pattern.id]}.yaml",
+                )
+            seen[pattern.id] = event_id
+            for position, other in enumerate(pattern.unless):
+                if other not in events:
+                    raise _fail(
+                        doc,
+                        ("patterns", index, "unless", position),
+                        f"'{other}' is not a life event (no file {other}.yaml)",
+                    )

@@ -31,7 +31,12 @@ from engine.catalog.checking import check_definitions, check_program
 from engine.catalog.coverage import COVERAGE_FILE, Coverage, CoverageFile, coverage_from
 from engine.catalog.dependencies import dependency_order
 from engine.catalog.facts import ROLE_CODES, FactRegistry, FactsFile, FactSpec
-from engine.catalog.life_events import LifeEventFile, check_life_event, check_program_events
+from engine.catalog.life_events import (
+    LifeEventFile,
+    check_life_event,
+    check_patterns,
+    check_program_events,
+)
 from engine.catalog.paths import default_rules_dir
 from engine.catalog.program import Catalog, Definition, ProgramRules
 from engine.catalog.sharing import share_subexpressions
@@ -217,6 +222,7 @@ def load_life_events(
     """Every life event file of ``folder`` (none when it does not exist), checked against the
     registry and the catalog; each problem goes to ``fail`` with file, line and reason."""
     events: dict[str, LifeEventFile] = {}
+    docs: dict[str, LocatedDocument] = {}
     for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
             doc = load_located(file)
@@ -225,7 +231,11 @@ def load_life_events(
         except RuleFileError as exc:
             fail(exc)
             continue
-        events[spec.id] = spec
+        events[spec.id], docs[spec.id] = spec, doc
+    try:
+        check_patterns(events, docs)
+    except RuleFileError as exc:
+        fail(exc)
     return events
 
 

@@ -19,7 +19,15 @@ from engine.eligibility.result import (
     Status,
 )
 
-__all__ = ["Change", "EventOut", "EventResult", "FollowUpOut", "NotificationOut", "Suggestion"]
+__all__ = [
+    "AlertOut",
+    "Change",
+    "EventOut",
+    "EventResult",
+    "FollowUpOut",
+    "NotificationOut",
+    "Suggestion",
+]
 
 Change = Literal["newly_eligible", "amount_changed", "no_longer_eligible", "review"]
 
@@ -72,6 +80,19 @@ class NotificationOut(_Out):
     requires_consent: bool = True
 
 
+class AlertOut(_Out):
+    """A pattern over the client's history that matched on the day of the question (a job loss
+    and no new job with the EI deadline near, a child about to turn 6…): ``due`` is the date it
+    points to (a deadline, a birthday, an anniversary), ``member`` whom it concerns."""
+
+    pattern: str
+    event: str
+    due: dt.date | None
+    member: str | None
+    what: LocalizedText
+    reference: ReferenceOut
+
+
 class EventOut(_Out):
     """The event as understood."""
 
@@ -91,3 +112,4 @@ class EventResult(_Out):
     follow_ups: list[FollowUpOut]
     notifications: list[NotificationOut]
     after: CheckResult
+    alerts: list[AlertOut] = []

@@ -8,9 +8,8 @@ in a couple shows the survivor's new programs, the deceased's that stop, and the
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from engine.catalog.life_events import LifeEventFile
@@ -24,7 +23,10 @@ from engine.eligibility.result import (
     ReferenceOut,
     Status,
 )
+from engine.events.dates import add_months
+from engine.events.patterns import Alert
 from engine.events.result import (
+    AlertOut,
     Change,
     EventOut,
     EventResult,
@@ -33,7 +35,7 @@ from engine.events.result import (
     Suggestion,
 )
 
-__all__ = ["add_months", "event_result", "rank"]
+__all__ = ["alert_out", "event_result", "rank"]
 
 _CENT = 0.005
 _DEADLINE_WHY = {
@@ -49,18 +51,6 @@ _DEADLINE_WHY = {
         "au plus tard à cette date pour être payé depuis l'événement.",
     ),
 }
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months (the last day of a shorter month when it has no such day).
-
-    Examples:
-        >>> add_months(dt.date(2026, 1, 31), 1), add_months(dt.date(2026, 3, 1), 11)
-        (datetime.date(2026, 2, 28), datetime.date(2027, 2, 1))
-    """
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # (member, status, amount, missing) of one program for the household or one member
@@ -183,6 +173,18 @@ def _reference(ref: Any) -> ReferenceOut:
     )
 
 
+def alert_out(alert: Alert) -> AlertOut:
+    """A matched pattern as the answer shows it."""
+    return AlertOut(
+        pattern=alert.pattern,
+        event=alert.event,
+        due=alert.due,
+        member=alert.member,
+        what=LocalizedText(en=alert.spec.what.en, fr=alert.spec.what.fr),
+        reference=_reference(alert.spec.reference),
+    )
+
+
 def event_result(
     catalog: Catalog,
     spec: LifeEventFile,
@@ -190,6 +192,7 @@ def event_result(
     household_after: dict[str, Any],
     before: CheckResult,
     after: CheckResult,
+    alerts: Sequence[Alert] = (),
 ) -> EventResult:
     """The answer to a life event that happened on ``day``, from the checks before and after."""
     province = household_after.get("province")
@@ -227,4 +230,5 @@ def event_result(
         follow_ups=follow_ups,
         notifications=notifications,
         after=after,
+        alerts=[alert_out(a) for a in alerts],
     )
