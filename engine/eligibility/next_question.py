@@ -63,6 +63,20 @@ def samples(fact: Fact, as_of: dt.date) -> tuple[float, ...]:
     return fact.samples or _DEFAULT_NUMBERS
 
 
+def _places_here(
+    fact: Fact, tried: tuple[float, ...], population: Population, facts: FactRegistry
+) -> tuple[float, ...]:
+    """For a place that lies in a province (a municipality), only the places of the
+    household's province when it is stated: another answer would not be a valid profile."""
+    values = getattr(fact.spec, "values", None) or {}
+    provinces = {fact.codes[v]: spec.province for v, spec in values.items() if spec.province}
+    stated = population.household.get("province")
+    if not provinces or stated is None or np.isnan(stated[0]):
+        return tried
+    here = facts["province"].value_of(float(stated[0]))
+    return tuple(code for code in tried if provinces.get(int(code)) in (None, here))
+
+
 def candidates(population: Population, names: set[str], facts: FactRegistry) -> list[Candidate]:
     """Unknown facts of household 0 that some program reads."""
     out: list[Candidate] = []
@@ -70,9 +84,8 @@ def candidates(population: Population, names: set[str], facts: FactRegistry) -> 
         fact = facts[name]
         if fact.entity == "household":
             if np.isnan(population.household[name][0]):
-                out.append(
-                    Candidate(f"household/{name}", name, None, samples(fact, population.as_of))
-                )
+                tried = _places_here(fact, samples(fact, population.as_of), population, facts)
+                out.append(Candidate(f"household/{name}", name, None, tried))
             continue
         for person in range(population.n_persons):
             if fact.yearly:
