@@ -44,7 +44,8 @@ from engine.evaluation.population import Population, from_profiles
 from engine.evaluation.simulate import Run, simulate
 from engine.events.apply import apply_event
 from engine.events.cases import run_event_cases
-from engine.events.patterns import PatternEngine, PersonFact, event_fact
+from engine.events.facts import PersonFact, event_fact
+from engine.events.patterns import PatternMatcher
 from engine.events.result import EventResult
 from engine.events.suggestions import event_result
 
@@ -176,9 +177,9 @@ class Engine:
         )
 
     @functools.cached_property
-    def patterns(self) -> PatternEngine:
-        """The patterns of this catalog's life events, compiled on first use (thread-safe)."""
-        return PatternEngine(self.catalog.life_events)
+    def patterns(self) -> PatternMatcher:
+        """The patterns over time of this catalog's life events (stateless, thread-safe)."""
+        return PatternMatcher(self.catalog.life_events)
 
     def population(self, profiles: Sequence[Profile], *days: dt.date) -> Population:
         """Profiles in columns, with the incomes of every tax year the days read."""

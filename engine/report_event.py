@@ -108,7 +108,7 @@ def _rest(result: EventResult, lang: str) -> Sequence[RenderableType]:
         for a in result.alerts:
             what = a.what.fr if lang == "fr" else a.what.en
             when = f"{long_date(a.due, lang)}: " if a.due else ""
-            who = f"{a.member} – " if a.member else ""
+            who = f"{a.member}: " if a.member else ""
             out.append(bullet(text(say(f"{when}{who}{what}", lang)), 0))
     if result.notifications:
         out.append(text(say(words["notifications"] + ":", lang), "bold"))

@@ -145,8 +145,8 @@ class Notification(_Model):
 
 
 class Pattern(_Model):
-    """A pattern over the client's history, matched by the rules engine (durable-rules) on the
-    day of the question. ``kind``:
+    """A pattern over the client's history, matched on the day of the question
+    (:mod:`engine.events.patterns`). ``kind``:
 
     - ``no_follow_up``: this event happened and none of the ``unless`` events since; the alert
       shows from ``from_days`` to ``to_days`` after it (a job loss and no new job within EI's

@@ -24,7 +24,7 @@ from engine.eligibility.result import (
     Status,
 )
 from engine.events.dates import add_months
-from engine.events.patterns import Alert
+from engine.events.facts import Alert
 from engine.events.result import (
     AlertOut,
     Change,

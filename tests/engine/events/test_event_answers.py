@@ -166,6 +166,7 @@ def test_events_list_names_every_event_with_its_programs() -> None:
         "arrival",
         "move",
         "start_studies",
+        "birth_registration",
     }
     assert set(rows) == expected
     assert "ca_ccb" in rows["birth"]["programs"] and "ca_ei_regular" in rows["job_loss"]["programs"]
