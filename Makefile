@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_eligibility.py
+	$(BIN)/python benchmarks/bench_events.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine api tests benchmarks

@@ -11,7 +11,7 @@ Examples:
     >>> from engine.catalog.loader import load_catalog
     >>> from engine.catalog.paths import default_rules_dir
     >>> coverage = load_catalog(default_rules_dir()).coverage
-    >>> [e.level for e in coverage.not_assessed("ON", "toronto", {})][-1]
+    >>> [e.level for e in coverage.not_assessed("BC", "vancouver", {})][-1]
     'municipal'
 """
 

@@ -317,13 +317,8 @@ def test_an_amount_resting_on_unverified_figures_carries_a_mark_explained_in_one
 
 
 def test_a_result_without_unverified_amounts_prints_no_mark_and_no_legend() -> None:
-    result = _extended(
-        _check(EXAMPLE),
-        **{
-            p: {"rule_status": "verified"}
-            for p in ("ca_ccb", "on_ocb", "ca_dtc", "ca_disability_benefit")
-        },
-    )
+    checked = _check(EXAMPLE)
+    result = _extended(checked, **{r.program: {"rule_status": "verified"} for r in checked.results})
     out = _render(result, "en", 80)
     assert " *" not in out and "unverified" not in out
 

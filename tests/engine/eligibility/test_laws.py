@@ -197,6 +197,13 @@ def test_answering_the_next_question_decides_what_it_promised(
     # the promise is made over the representative answers the next question tried
     fact = FACTS[parts[-1]]
     tried = next_question.samples(fact, dt.date.fromisoformat(data["as_of"]))
+    province = data["household"].get("province")
+    places = getattr(fact.spec, "values", None) or {}
+    if province is not None and any(getattr(v, "province", None) for v in places.values()):
+        # a place in a province (a municipality) is asked among the household's province's
+        tried = tuple(
+            code for code in tried if places[fact.value_of(code)].province in (None, province)
+        )
     value = _as_json(fact, draw.draw(st.sampled_from(tried)))
     if parts[0] == "household":
         data["household"][parts[1]] = value
