@@ -20,6 +20,7 @@ from engine.catalog.loader import load_catalog
 from engine.catalog.paths import default_rules_dir
 from engine.cli_common import (
     RulesOption,
+    answer_or_exit,
     app,
     check_lang,
     date_option,
@@ -31,7 +32,7 @@ from engine.cli_common import (
 )
 from engine.eligibility.result import CheckResult
 from engine.engine import Engine
-from engine.errors import EvaluationError, InputError, RuleFileError
+from engine.errors import RuleFileError
 from engine.report import print_check
 
 __all__ = ["app", "check", "cli_events", "cli_rules", "main", "schema"]
@@ -66,17 +67,15 @@ def check(
     when = date_option("--as-of", as_of, lang)
     data = read_input(file, lang)
     name = "<stdin>" if file == "-" else file
-    try:
-        engine = Engine.load(rules)
+    engine = answer_or_exit(name, lang, lambda: Engine.load(rules))
+
+    def answer() -> CheckResult:
         profile = engine.parse(data, as_of=when)
         figures_on(engine, profile)
-        result = engine.check(profile)
-    except InputError as exc:
-        fail(f"{name}: {exc.message(lang)}", 2)
-    except RuleFileError as exc:
-        fail(str(exc), 2)
-    except EvaluationError as exc:
-        fail(f"internal error: {exc}", 1)
+        checked: CheckResult = engine.check(profile)
+        return checked
+
+    result = answer_or_exit(name, lang, answer)
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:

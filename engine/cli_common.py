@@ -6,25 +6,41 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
 from engine.catalog.json_input import MAX_INPUT_BYTES, decode_json
+from engine.catalog.loader import load_catalog
+from engine.catalog.paths import default_rules_dir
 from engine.catalog.profile import Profile, before_first_figures
+from engine.catalog.program import Catalog
+from engine.eligibility.rule_tests import CaseOutcome
 from engine.engine import Engine
-from engine.errors import InputError, ParameterValueMissing
+from engine.errors import (
+    EvaluationError,
+    InputError,
+    LifeEventsError,
+    ParameterValueMissing,
+    RuleFileError,
+)
+
+T = TypeVar("T")
 
 __all__ = [
     "RulesOption",
+    "answer_or_exit",
     "app",
+    "catalog_or_exit",
     "check_lang",
     "date_option",
     "fail",
     "figures_on",
     "read_input",
+    "report_cases",
     "rules_app",
     "say",
     "stderr",
@@ -121,3 +137,47 @@ def date_option(name: str, value: str | None, lang: str = "en") -> dt.date | Non
             ),
             2,
         )
+
+
+def answer_or_exit(name: str, lang: str, work: Callable[[], T]) -> T:
+    """The answer of ``work`` (a check, an event) on the input named ``name``: bad input or a
+    broken rule file exits 2 naming it, an engine failure exits 1."""
+    try:
+        return work()
+    except InputError as exc:
+        fail(f"{name}: {exc.message(lang)}", 2)
+    except ParameterValueMissing as exc:
+        fail(f"{name}: as_of: {exc}", 2)
+    except RuleFileError as exc:
+        fail(str(exc), 2)
+    except EvaluationError as exc:
+        fail(f"internal error: {exc}", 1)
+
+
+def catalog_or_exit(rules: Path | None) -> Catalog:
+    """The catalog of ``rules`` (default: the bundled rules); a broken file exits 2."""
+    try:
+        return load_catalog(rules or default_rules_dir())
+    except RuleFileError as exc:
+        fail(str(exc), 2)
+
+
+def report_cases(run: Callable[[], tuple[Path, Sequence[CaseOutcome]]], what: str) -> None:
+    """Run worked cases (``run`` gives the folder and the outcomes) and report each failure
+    with its file and line; exit 0 when all pass, 1 when a case fails, 2 when none was found
+    or one could not be run."""
+    try:
+        root, outcomes = run()
+    except LifeEventsError as exc:
+        fail(str(exc), 2)
+    if not outcomes:
+        fail(f"{root}: no {what} files (*.yaml) under this folder", 2)
+    failed = [o for o in outcomes if not o.passed]
+    for o in failed:
+        if o.broken and not o.name:  # the whole file
+            stderr.print(f"FAIL {o.location}: {o.detail}", markup=False)
+        else:
+            stderr.print(f"FAIL {o.location} [{o.program}] {o.name}\n     {o.detail}", markup=False)
+    stdout.print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(2 if any(o.broken for o in failed) else 1)

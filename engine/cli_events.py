@@ -10,17 +10,18 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from engine.catalog.loader import load_catalog
-from engine.catalog.paths import default_rules_dir
-from engine.cli_common import RulesOption, app, check_lang, fail, read_input, stderr, stdout
-from engine.engine import Engine
-from engine.errors import (
-    EvaluationError,
-    InputError,
-    LifeEventsError,
-    ParameterValueMissing,
-    RuleFileError,
+from engine.cli_common import (
+    RulesOption,
+    answer_or_exit,
+    app,
+    catalog_or_exit,
+    check_lang,
+    read_input,
+    report_cases,
+    stdout,
 )
+from engine.eligibility.rule_tests import CaseOutcome
+from engine.engine import Engine
 from engine.report_event import print_event
 
 __all__ = ["event", "events_list", "events_test"]
@@ -40,17 +41,7 @@ def event(
     check_lang(lang)
     data = read_input(file, lang)
     name = "<stdin>" if file == "-" else file
-    try:
-        engine = Engine.load(rules)
-        result = engine.event(data)
-    except InputError as exc:
-        fail(f"{name}: {exc.message(lang)}", 2)
-    except ParameterValueMissing as exc:
-        fail(f"{name}: as_of: {exc}", 2)
-    except RuleFileError as exc:
-        fail(str(exc), 2)
-    except EvaluationError as exc:
-        fail(f"internal error: {exc}", 1)
+    result = answer_or_exit(name, lang, lambda: Engine.load(rules).event(data))
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
@@ -67,20 +58,13 @@ def events_test(
     Exit 0 when every case passes, 1 when a case fails, 2 when the path does not exist, holds
     no case file, or a case cannot be run (each reported with its file and line).
     """
-    try:
+
+    def run() -> tuple[Path, list[CaseOutcome]]:
         engine = Engine.load(rules)
         root = path or engine.catalog.root / "event_tests"
-        outcomes = engine.run_event_tests(root)
-    except LifeEventsError as exc:
-        fail(str(exc), 2)
-    if not outcomes:
-        fail(f"{root}: no life event case files (*.yaml) under this folder", 2)
-    failed = [o for o in outcomes if not o.passed]
-    for o in failed:
-        stderr.print(f"FAIL {o.location} [{o.program}] {o.name}\n     {o.detail}", markup=False)
-    stdout.print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
-    if failed:
-        raise typer.Exit(2 if any(o.broken for o in failed) else 1)
+        return root, engine.run_event_tests(root)
+
+    report_cases(run, "life event case")
 
 
 @events_app.command("list")
@@ -89,10 +73,7 @@ def events_list(
     rules: RulesOption = None,
 ) -> None:
     """List the life events: their data fields, programs reviewed and follow-ups."""
-    try:
-        catalog = load_catalog(rules or default_rules_dir())
-    except RuleFileError as exc:
-        fail(str(exc), 2)
+    catalog = catalog_or_exit(rules)
     rows: list[dict[str, Any]] = []
     for spec in catalog.life_events.values():
         listed = sorted(p for p, r in catalog.programs.items() if spec.id in r.program.life_events)

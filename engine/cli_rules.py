@@ -14,9 +14,19 @@ from rich.table import Table
 from engine.catalog.loader import load_catalog, validate_catalog
 from engine.catalog.paths import default_rules_dir
 from engine.catalog_site import write_catalog_site
-from engine.cli_common import RulesOption, fail, rules_app, stderr, stdout
+from engine.cli_common import (
+    RulesOption,
+    catalog_or_exit,
+    date_option,
+    fail,
+    report_cases,
+    rules_app,
+    stderr,
+    stdout,
+)
+from engine.eligibility.rule_tests import CaseOutcome
 from engine.engine import Engine
-from engine.errors import LifeEventsError, RuleFileError
+from engine.errors import RuleFileError
 
 __all__ = ["rules_docs", "rules_list", "rules_test", "rules_validate"]
 
@@ -39,14 +49,8 @@ def rules_list(
     ] = None,
 ) -> None:
     """List the programs in the catalog: jurisdiction, agency, life events, unverified values."""
-    try:
-        on = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError:
-        fail(f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}", 2)
-    try:
-        catalog = load_catalog(rules or default_rules_dir())
-    except RuleFileError as exc:
-        fail(str(exc), 2)
+    on = date_option("--as-of", as_of) or dt.date.today()
+    catalog = catalog_or_exit(rules)
     rows: list[dict[str, Any]] = [
         {
             "program": r.id,
@@ -140,23 +144,13 @@ def rules_test(
     case file, or a case file or case cannot be run (each reported with its file and line; the
     other cases still run).
     """
-    try:
+
+    def run() -> tuple[Path, list[CaseOutcome]]:
         engine = Engine.load(rules)
         root = path or engine.catalog.root / "tests"
-        outcomes = engine.run_rule_tests(root)
-    except LifeEventsError as exc:
-        fail(str(exc), 2)
-    if not outcomes:
-        fail(f"{root}: no rule test files (*.yaml) under this folder", 2)
-    failed = [o for o in outcomes if not o.passed]
-    for o in failed:
-        if o.broken and not o.name:  # the whole file
-            stderr.print(f"FAIL {o.location}: {o.detail}", markup=False)
-        else:
-            stderr.print(f"FAIL {o.location} [{o.program}] {o.name}\n     {o.detail}", markup=False)
-    stdout.print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
-    if failed:
-        raise typer.Exit(2 if any(o.broken for o in failed) else 1)
+        return root, engine.run_rule_tests(root)
+
+    report_cases(run, "rule test")
 
 
 @rules_app.command("docs")
@@ -170,14 +164,8 @@ def rules_docs(
 ) -> None:
     """Write the browsable catalog: static HTML pages of every program in English and French
     (summary, criteria, dated figures with their sources, coverage), and what is not assessed."""
-    try:
-        on = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError:
-        fail(f"--as-of: not a date (expected YYYY-MM-DD): {as_of!r}", 2)
-    try:
-        catalog = load_catalog(rules or default_rules_dir())
-    except RuleFileError as exc:
-        fail(str(exc), 2)
+    on = date_option("--as-of", as_of) or dt.date.today()
+    catalog = catalog_or_exit(rules)
     if out.exists() and not out.is_dir():
         fail(f"--out: {out} is a file, not a folder", 2)
     try:
