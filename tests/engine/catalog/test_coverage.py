@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from kit import CATALOG, ENGINE, FACTS
 
 from engine import Engine
@@ -129,8 +130,9 @@ def test_no_program_the_catalog_models_is_reported_as_not_assessed() -> None:
 
 
 def test_every_place_of_the_registry_has_its_entry_with_official_pages() -> None:
-    codes = {entry.code for entry in CATALOG.coverage.entries}
-    assert "CA" in codes and set(PROVINCES) <= codes
+    listed = yaml.safe_load((default_rules_dir() / "coverage.yaml").read_text(encoding="utf-8"))
+    codes = {place["code"] for place in listed["jurisdictions"]}
+    assert codes == {"CA", *PROVINCES, *MUNICIPALITIES}
     assert len(MUNICIPALITIES) > 0
     for entry in CATALOG.coverage.entries:
         assert entry.url.startswith("https://"), entry.program
