@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from kit import CATALOG, ENGINE, FACTS
 
 from engine import Engine
+from engine.catalog._yaml import load_located
 from engine.catalog.loader import validate_catalog
 from engine.catalog.paths import default_rules_dir
 
@@ -130,7 +130,7 @@ def test_no_program_the_catalog_models_is_reported_as_not_assessed() -> None:
 
 
 def test_every_place_of_the_registry_has_its_entry_with_official_pages() -> None:
-    listed = yaml.safe_load((default_rules_dir() / "coverage.yaml").read_text(encoding="utf-8"))
+    listed = load_located(default_rules_dir() / "coverage.yaml").data  # the engine's YAML rules
     codes = {place["code"] for place in listed["jurisdictions"]}
     assert codes == {"CA", *PROVINCES, *MUNICIPALITIES}
     assert len(MUNICIPALITIES) > 0
