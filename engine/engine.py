@@ -160,7 +160,7 @@ class Engine:
                 f"{exc.reason_fr or exc.reason}",
             ) from None
         before_result, after_result = (
-            check(self.compiled, before_profile),
+            check(self.compiled, before_profile, ask=False),  # its next question is not asked
             check(self.compiled, after_profile),
         )
         history = [*parsed.history, parsed.event]

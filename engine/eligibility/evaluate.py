@@ -45,17 +45,20 @@ from engine.kleene import Array
 __all__ = ["PopulationResult", "ProgramTotal", "check", "check_dates", "evaluate_population"]
 
 
-def check(compiled: CompiledSystem, profile: Profile) -> out.CheckResult:
-    """Evaluate every program that applies to the household on ``profile.as_of``.
+def check(compiled: CompiledSystem, profile: Profile, *, ask: bool = True) -> out.CheckResult:
+    """Evaluate every program that applies to the household on ``profile.as_of``; without
+    ``ask``, the answers are the same but no representative answer of an unknown fact is tried
+    (``next_question`` then falls back to the most frequent missing fact): for a life event's
+    household before the event, whose next question nobody asks.
 
     Raises:
         ParameterValueMissing: a program has no parameter value on ``profile.as_of``.
     """
-    return check_dates(compiled, profile, [profile.as_of])[0]
+    return check_dates(compiled, profile, [profile.as_of], ask=ask)[0]
 
 
 def check_dates(
-    compiled: CompiledSystem, profile: Profile, days: Sequence[dt.date]
+    compiled: CompiledSystem, profile: Profile, days: Sequence[dt.date], *, ask: bool = True
 ) -> list[out.CheckResult]:
     """The household's answer on each of ``days``, from one simulation (a timeline, a life
     event's follow-ups): every value is computed per day and never leaks into another day.
@@ -69,7 +72,7 @@ def check_dates(
     base = from_profiles([profile], catalog.base_years(*days), catalog.facts)
     programs = _applicable(compiled, base)
     facts = set().union(*(compiled.facts_read[r.id] for r in programs))
-    found = candidates(base, facts, catalog.facts)
+    found = candidates(base, facts, catalog.facts) if ask else []
     run = simulate(compiled, with_variants(base, found, catalog.facts), explain=True)
     static = {r.id: static_part(r) for r in programs}
     place = profile.household

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 import pytest
-from kit import ENGINE
+from hypothesis import HealthCheck, given, settings
+from kit import ENGINE, FACTS
+from strategies import profiles
 
+from engine.eligibility import evaluate
 from engine.eligibility.result import CheckResult, ProgramResult
 
 
@@ -163,3 +167,13 @@ def test_a_parent_who_does_not_say_the_custody_is_eligible_for_at_least_half_the
     assert positive.status == "true"
     assert "between $3,998.50 and $7,997" in positive.explain.en
     assert "entre 3\u00a0998,50\u00a0$ et 7\u00a0997\u00a0$" in positive.explain.fr
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=profiles(FACTS, days=(dt.date(2026, 3, 2),), years=(2024, 2025)))
+def test_a_check_that_asks_nothing_answers_every_program_the_same(data: dict[str, Any]) -> None:
+    # a life event's household before the event is checked without trying the answers of its
+    # unknown facts: every status, amount, criterion and missing fact is the same
+    asked = evaluate.check(ENGINE.compiled, ENGINE.parse(data))
+    quiet = evaluate.check(ENGINE.compiled, ENGINE.parse(data), ask=False)
+    assert [r.model_dump() for r in quiet.results] == [r.model_dump() for r in asked.results]
