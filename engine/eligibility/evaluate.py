@@ -70,8 +70,7 @@ def check_dates(
     for day in days:
         catalog.check_parameters(day)
     base = from_profiles([profile], catalog.base_years(*days), catalog.facts)
-    programs = _applicable(compiled, base)
-    facts = set().union(*(compiled.facts_read[r.id] for r in programs))
+    programs, facts = _applicable(compiled, base, days)
     found = candidates(base, facts, catalog.facts) if ask else []
     run = simulate(compiled, with_variants(base, found, catalog.facts), explain=True)
     static = {r.id: static_part(r) for r in programs}
@@ -89,14 +88,24 @@ def check_dates(
     return [_answer(run, programs, static, found, day, not_assessed) for day in days]
 
 
-def _applicable(compiled: CompiledSystem, base: Population) -> list[ProgramRules]:
-    """The programs whose jurisdiction may cover the household (an unknown province may)."""
+def _applicable(
+    compiled: CompiledSystem, base: Population, days: Sequence[dt.date]
+) -> tuple[list[ProgramRules], set[str]]:
+    """The programs whose jurisdiction may cover the household (an unknown province may), and
+    the facts read by those of them that are undetermined on one of ``days``: only these can
+    be the next question (a determined answer holds whatever an unknown fact turns out to be)."""
     run = simulate(compiled, base)
-    return [
+    programs = [
         rules
         for pid, rules in compiled.catalog.programs.items()
         if run.per_household(pid, JURISDICTION)[0] != 0.0
     ]
+    undetermined = [
+        r.id
+        for r in programs
+        if any(np.isnan(run.per_household(r.id, STATUS, day)[0]) for day in days)
+    ]
+    return programs, set().union(*(compiled.facts_read[pid] for pid in undetermined))
 
 
 def _answer(
