@@ -159,10 +159,11 @@ class Engine:
                 fr=f"le ménage après l'événement n'est pas valide : {exc.path} : "
                 f"{exc.reason_fr or exc.reason}",
             ) from None
-        before_result, after_result = (
-            check(self.compiled, before_profile, ask=False),  # its next question is not asked
-            check(self.compiled, after_profile),
-        )
+        after_result = check(self.compiled, after_profile)
+        if spec.compare_with == "nothing":  # e.g. an arrival: nothing applied before it
+            before_result = CheckResult(as_of=parsed.as_of, results=[], next_question=None)
+        else:  # the household before the event; its next question is never asked
+            before_result = check(self.compiled, before_profile, ask=False)
         history = [*parsed.history, parsed.event]
         alerts = self.patterns.alerts(
             [event_fact(e, events.get(e.type)) for e in history],

@@ -201,6 +201,9 @@ class LifeEventFile(_Model):
     notify: list[Notification] = []
     follow_ups: list[FollowUp] = []
     patterns: list[Pattern] = []
+    # "nothing": the household had no programs before the event (an arrival in Canada), so
+    # every program that applies now is newly open, never compared with a stay it did not have
+    compare_with: Literal["household", "nothing"] = "household"
 
 
 def _fail(doc: LocatedDocument, loc: tuple[str | int, ...], reason: str) -> RuleSchemaError:
