@@ -8,11 +8,14 @@ as ``not_assessed``, so an answer never implies that nothing else applies; an en
 by itself when a program file with its id lands in the catalog.
 
 Examples:
-    >>> from engine.catalog.loader import load_catalog
-    >>> from engine.catalog.paths import default_rules_dir
-    >>> coverage = load_catalog(default_rules_dir()).coverage
-    >>> [e.level for e in coverage.not_assessed("BC", "vancouver", {})][-1]
-    'municipal'
+    >>> from engine.catalog.schema import Text
+    >>> pass_ = NotModelled("to_pass", Text(en="Pass", fr="Laissez-passer"), "municipal",
+    ...                     "toronto", "https://www.toronto.ca/x")
+    >>> coverage = Coverage((pass_,), {"toronto": "ON"})
+    >>> [e.program for e in coverage.not_assessed(None, "toronto", {})]
+    ['to_pass']
+    >>> coverage.not_assessed(None, "toronto", {"to_pass"})
+    []
 """
 
 from __future__ import annotations

@@ -179,9 +179,15 @@ def test_every_number_fact_refuses_1e308_and_minus_1e308_naming_the_registrys_bo
 ) -> None:
     domain = FACTS[fact].domain
     assert domain is not None and domain.min is not None and domain.max is not None, fact
-    high = _refused(_profile(**{fact: 1e308}))
-    low = _refused(_profile(**{fact: -1e308}))
-    assert high.path == low.path == f"household/members/0/{fact}"
+    if FACTS[fact].entity == "household":
+        high = _refused(_profile({fact: 1e308}))
+        low = _refused(_profile({fact: -1e308}))
+        where = f"household/{fact}"
+    else:
+        high = _refused(_profile(**{fact: 1e308}))
+        low = _refused(_profile(**{fact: -1e308}))
+        where = f"household/members/0/{fact}"
+    assert high.path == low.path == where
     assert high.reason == f"must be at most {domain.max:,.0f}"
     assert low.reason == f"must be at least {domain.min:,.0f}"
 
