@@ -70,10 +70,23 @@ def check_dates(
     for day in days:
         catalog.check_parameters(day)
     base = from_profiles([profile], catalog.base_years(*days), catalog.facts)
-    programs, facts = _applicable(compiled, base, days)
-    found = candidates(base, facts, catalog.facts) if ask else []
-    run = simulate(compiled, with_variants(base, found, catalog.facts), explain=True)
+    run = simulate(compiled, base, explain=True)
+    programs = _applicable(compiled, run)
     static = {r.id: static_part(r) for r in programs}
+    answers = [_results(run, programs, static, day) for day in days]
+    found: list[Any] = []
+    if ask:  # only a fact an undetermined answer is missing can decide it
+        missing = {
+            path
+            for results in answers
+            for result in results
+            if result["status"] == "undetermined"
+            for entry in [result, *(result.get("by_member") or [])]
+            for path in entry["missing_facts"]
+        }
+        names = {path.rsplit("/", 1)[-1] for path in missing}
+        found = [c for c in candidates(base, names, catalog.facts) if c.path in missing]
+    variants = simulate(compiled, with_variants(base, found, catalog.facts)) if found else run
     place = profile.household
     not_assessed = [
         {
@@ -85,42 +98,30 @@ def check_dates(
         }
         for e in catalog.coverage.not_assessed(place.province, place.municipality, catalog.programs)
     ]
-    return [_answer(run, programs, static, found, day, not_assessed) for day in days]
+    return [
+        _answer(variants, run, programs, results, found, day, not_assessed)
+        for day, results in zip(days, answers, strict=True)
+    ]
 
 
-def _applicable(
-    compiled: CompiledSystem, base: Population, days: Sequence[dt.date]
-) -> tuple[list[ProgramRules], set[str]]:
-    """The programs whose jurisdiction may cover the household (an unknown province may), and
-    the facts read by those of them that are undetermined on one of ``days``: only these can
-    be the next question (a determined answer holds whatever an unknown fact turns out to be)."""
-    run = simulate(compiled, base)
-    programs = [
+def _applicable(compiled: CompiledSystem, run: Run) -> list[ProgramRules]:
+    """The programs whose jurisdiction may cover the household (an unknown province may)."""
+    return [
         rules
         for pid, rules in compiled.catalog.programs.items()
         if run.per_household(pid, JURISDICTION)[0] != 0.0
     ]
-    undetermined = [
-        r.id
-        for r in programs
-        if any(np.isnan(run.per_household(r.id, STATUS, day)[0]) for day in days)
-    ]
-    return programs, set().union(*(compiled.facts_read[pid] for pid in undetermined))
 
 
-def _answer(
-    run: Run,
-    programs: list[ProgramRules],
-    static: dict[str, dict[str, Any]],
-    found: list[Any],
-    day: dt.date,
-    not_assessed: list[dict[str, Any]],
-) -> out.CheckResult:
-    status = {r.id: run.per_household(r.id, STATUS, day) for r in programs}
+def _results(
+    run: Run, programs: list[ProgramRules], static: dict[str, dict[str, Any]], day: dt.date
+) -> list[dict[str, Any]]:
+    """Every program's answer for household 0 of ``run`` on ``day``, with what it misses."""
     facts = run.compiled.catalog.facts
     results = []
     for rules in programs:
-        result = program_result(run, rules, status[rules.id][0], static[rules.id], day)
+        status = run.per_household(rules.id, STATUS, day)[0]
+        result = program_result(run, rules, status, static[rules.id], day)
         if rules.program.entity == "person":
             result["by_member"] = by_member(run, rules, day, result)
         year = result["income_year"]
@@ -128,10 +129,27 @@ def _answer(
             entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year)
         results.append(result)
     apply_exclusions(results, run.compiled.catalog.exclusive_pairs)
+    return results
+
+
+def _answer(
+    variants: Run,
+    run: Run,
+    programs: list[ProgramRules],
+    results: list[dict[str, Any]],
+    found: list[Any],
+    day: dt.date,
+    not_assessed: list[dict[str, Any]],
+) -> out.CheckResult:
+    """The answer on ``day``: the results of household 0 and the next question, the
+    candidate whose representative answers (the households after 0 in ``variants``) decide the
+    most undetermined programs."""
+    facts = run.compiled.catalog.facts
     undetermined = [r["program"] for r in results if r["status"] == "undetermined"]
     next_question: dict[str, Any] | None = None
     if undetermined:
-        benefit = {p: run.per_household(p, BENEFIT, day) for p in undetermined}
+        status = {r.id: variants.per_household(r.id, STATUS, day) for r in programs}
+        benefit = {p: variants.per_household(p, BENEFIT, day) for p in undetermined}
         depth = question_depth(run, programs, results)
         best = best_question(found, undetermined, status, benefit, depth)
         if best is not None:
