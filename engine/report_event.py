@@ -30,6 +30,7 @@ EVENT_WORDS: Mapping[str, Mapping[str, str]] = {
         "weekly": "{weekly} a week for {weeks} weeks ({total})",
         "change": "{before} → {after} a year",
         "deadline": "apply by {date}",
+        "bundle": "applied for in the same step as the birth registration below",
         "ask": "To decide it",
         "nothing": "Nothing changes in the programs this catalog assesses.",
         "follow_ups": "Next steps",
@@ -48,6 +49,7 @@ EVENT_WORDS: Mapping[str, Mapping[str, str]] = {
         "weekly": "{weekly} par semaine pendant {weeks} semaines ({total})",
         "change": "{before} → {after} par an",
         "deadline": "demander au plus tard le {date}",
+        "bundle": "demandée dans la même démarche que l'enregistrement de la naissance ci-dessous",
         "ask": "Pour trancher",
         "nothing": "Rien ne change dans les programmes que ce catalogue évalue.",
         "follow_ups": "Prochaines étapes",
@@ -77,7 +79,9 @@ def _line(s: Suggestion, lang: str) -> str:
         parts.append(words["change"].format(before=before, after=after))
     elif after:
         parts.append(words["amount"].format(after=after))
-    if s.deadline:
+    if s.bundle:
+        parts.append(words["bundle"])
+    elif s.deadline:
         parts.append(words["deadline"].format(date=long_date(s.deadline, lang)))
     return say(", ".join(parts), lang)
 

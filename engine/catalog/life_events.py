@@ -125,13 +125,16 @@ class Due(_Model):
 
 
 class FollowUp(_Model):
-    """Something to do or check after the event, by a date (``provinces``: only there)."""
+    """Something to do or check after the event, by a date (``provinces``: only there).
+    ``covers``: the programs this one step applies for (a province's newborn registration that
+    also applies for the child benefits): their suggestions say to take this step."""
 
     id: Identifier
     due: Due
     what: Text
     reference: Reference
     provinces: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = []
+    covers: list[Identifier] = []
 
 
 class Notification(_Model):
@@ -290,6 +293,14 @@ def check_life_event(
     for index, pid in enumerate(spec.programs):
         if pid not in programs:
             raise _fail(doc, ("programs", index), f"'{pid}' is not a program of the catalog")
+    for index, follow_up in enumerate(spec.follow_ups):
+        for position, pid in enumerate(follow_up.covers):
+            if pid not in programs:
+                raise _fail(
+                    doc,
+                    ("follow_ups", index, "covers", position),
+                    f"'{pid}' is not a program of the catalog",
+                )
     for index, note in enumerate(spec.notify):
         for position, name in enumerate(note.fields):
             if name not in facts or facts[name].derived:

@@ -52,6 +52,7 @@ class ExpectedSuggestion(_Model):
     member: str | None = None
     amount: float | None = None
     deadline: dt.date | None = None
+    bundle: Identifier | None = None
 
 
 class Expect(_Model):
@@ -97,6 +98,8 @@ def _differences(case: EventCase, event: str, result: EventResult) -> list[str]:
             annual = got.amount.annual if got.amount else None
             if annual is None or abs(annual - wanted.amount) > _CENT:
                 problems.append(f"{who}: expected {wanted.amount:.2f} a year, got {annual}")
+        if wanted.bundle is not None and got.bundle != wanted.bundle:
+            problems.append(f"{who}: expected the one step {wanted.bundle}, got {got.bundle}")
         if wanted.deadline is not None and got.deadline != wanted.deadline:
             problems.append(f"{who}: expected the deadline {wanted.deadline}, got {got.deadline}")
     for program in case.expect.absent:

@@ -43,7 +43,9 @@ class Suggestion(_Out):
     (undetermined now; ``missing`` lists the facts that would decide it). ``deadline``: the
     last day to apply and lose nothing since the event (from the program file's delivery,
     cited there; ``deadline_why`` says which rule), or none. ``member``: the person it concerns,
-    for a program evaluated per person (OAS, CPP, EI…).
+    for a program evaluated per person (OAS, CPP, EI…). ``bundle``: the follow-up whose one
+    step applies for this program (a newborn registration that applies for the child
+    benefits); ``action`` is then that step.
     """
 
     program: str
@@ -60,6 +62,7 @@ class Suggestion(_Out):
     amount_before: Amount | None = None
     deadline_why: LocalizedText | None = None
     missing: list[MissingFact] = []
+    bundle: str | None = None
 
 
 class FollowUpOut(_Out):

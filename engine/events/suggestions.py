@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from engine.catalog.life_events import LifeEventFile
+from engine.catalog.life_events import FollowUp, LifeEventFile
 from engine.catalog.program import Catalog
 from engine.eligibility.result import (
     Amount,
@@ -125,7 +125,12 @@ def rank(suggestions: list[Suggestion]) -> list[Suggestion]:
 
 
 def _suggestions(
-    catalog: Catalog, spec: LifeEventFile, before: CheckResult, after: CheckResult, day: dt.date
+    catalog: Catalog,
+    spec: LifeEventFile,
+    before: CheckResult,
+    after: CheckResult,
+    day: dt.date,
+    bundles: dict[str, FollowUp],
 ) -> list[Suggestion]:
     listed = {p for p, r in catalog.programs.items() if spec.id in r.program.life_events}
     review = listed | set(spec.programs)
@@ -142,13 +147,19 @@ def _suggestions(
             if change is None:
                 continue
             deadline, why = _deadline(catalog, program, change, day)
+            step = bundles.get(program) if change != "no_longer_eligible" else None
             found.append(
                 Suggestion(
                     program=program,
                     change=change,
                     status=a[0] if a else "ineligible",
                     amount=a[1] if a else None,
-                    action=shown.delivery.how,
+                    action=(
+                        LocalizedText(en=step.what.en, fr=step.what.fr)
+                        if step is not None
+                        else shown.delivery.how
+                    ),
+                    bundle=step.id if step is not None else None,
                     deadline=deadline,
                     deadline_why=why,
                     jurisdiction=shown.jurisdiction,
@@ -213,6 +224,7 @@ def event_result(
         ),
         key=lambda f: (f.due, f.id),
     )
+    bundles = {pid: f for f in spec.follow_ups if here(f.provinces) for pid in f.covers}
     notifications = [
         NotificationOut(
             agency=n.agency, name=LocalizedText(en=n.name.en, fr=n.name.fr), fields=n.fields
@@ -226,7 +238,7 @@ def event_result(
             type=spec.id, date=day, name=LocalizedText(en=spec.name.en, fr=spec.name.fr)
         ),
         household=household_after,
-        suggestions=_suggestions(catalog, spec, before, after, day),
+        suggestions=_suggestions(catalog, spec, before, after, day, bundles),
         follow_ups=follow_ups,
         notifications=notifications,
         after=after,
