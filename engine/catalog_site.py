@@ -27,7 +27,7 @@ from pathlib import Path
 from engine.catalog.coverage import NotModelled
 from engine.catalog.program import Catalog, ProgramRules
 from engine.catalog.schema import DatedValue, Parameter, Reference
-from engine.eligibility.formatting import money
+from engine.eligibility.formatting import render_value
 from engine.site_words import SITE, UNITS
 from engine.wording import long_date, place, say
 
@@ -69,18 +69,11 @@ def _code(text: str) -> str:
     return f"<code>{escape(text)}</code>"
 
 
-def _number(value: float, lang: str) -> str:
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u00a0").replace(".", ",") if lang == "fr" else text
+_FORMATS = {"currency": "money", "rate": "percent"}
 
 
 def _scalar(value: float, unit: str, lang: str) -> str:
-    if unit == "currency":
-        return money(value, lang, decimals=0 if float(value).is_integer() else 2)
-    if unit == "rate":
-        percent = _number(value * 100, lang)
-        return f"{percent}\u00a0%" if lang == "fr" else f"{percent}%"
-    return _number(value, lang)
+    return render_value(value, _FORMATS.get(unit, "number"), lang)
 
 
 def _value(parameter: Parameter, value: DatedValue, lang: str) -> str:
@@ -111,15 +104,6 @@ def _page(lang: str, title: str, body: str, other: str, css: str) -> str:
         f'<a href="{other}" hreflang="{"en" if lang == "fr" else "fr"}">'
         f"{_t(lang, 'other_lang')}</a></nav>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )
-
-
-def _unverified_now(rules: ProgramRules, day: dt.date) -> list[tuple[str, Parameter]]:
-    found = []
-    for name, parameter in rules.program.parameters.items():
-        value = parameter.value_on(day)
-        if value is not None and value.status == "unverified":
-            found.append((name, parameter))
-    return found
 
 
 def _facts_section(rules: ProgramRules, catalog: Catalog, lang: str) -> str:
@@ -259,7 +243,8 @@ def _coverage_section(rules: ProgramRules, lang: str, day: dt.date) -> str:
             for exclusion in program.exclusions
         )
         html += f"<h3>{_t(lang, 'exclusions')}</h3>\n<ul>{items}</ul>\n"
-    unverified = _unverified_now(rules, day)
+    parameters = rules.program.parameters
+    unverified = [(name, parameters[name]) for name in rules.unverified_on(day)]
     date = long_date(day, lang)
     if unverified:
         items = "".join(
@@ -301,7 +286,7 @@ def _index_page(catalog: Catalog, lang: str, day: dt.date) -> str:
     programs = []
     for rules in sorted(catalog.programs.values(), key=lambda r: r.id):
         program = rules.program
-        unverified = len(_unverified_now(rules, day))
+        unverified = len(rules.unverified_on(day))
         status = (
             f'<span class="unverified">{_t(lang, "program_status_unverified")}</span>'
             if unverified

@@ -31,12 +31,6 @@ from engine.errors import RuleFileError
 __all__ = ["rules_docs", "rules_list", "rules_test", "rules_validate"]
 
 
-def _unverified_in_force(rules: Any, today: dt.date) -> int:
-    """How many of a program's parameter values in force on ``today`` are unverified."""
-    values = (p.value_on(today) for p in rules.program.parameters.values())
-    return sum(v is not None and v.status == "unverified" for v in values)
-
-
 @rules_app.command("list")
 def rules_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -67,7 +61,7 @@ def rules_list(
                 for parameter in r.program.parameters.values()
                 for value in parameter.values.values()
             ),
-            "unverified_in_force": _unverified_in_force(r, on),
+            "unverified_in_force": len(r.unverified_on(on)),
             "agency": r.program.agency.model_dump(),
             "life_events": list(r.program.life_events),
             "in_force": r.program.in_force.model_dump(mode="json") if r.program.in_force else None,

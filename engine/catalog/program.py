@@ -160,6 +160,16 @@ class ProgramRules:
         """Every expression of the program (variables, parts and explanation placeholders)."""
         return [*self.variables.values(), *(e for _, e in self.parts()), *self.texts.values()]
 
+    def unverified_on(self, day: dt.date) -> list[str]:
+        """The names of this program's own parameters whose value in force on ``day`` is
+        marked ``status: unverified`` (see :meth:`Catalog.unverified_in_force` for every
+        parameter the program reads)."""
+        return [
+            name
+            for name, parameter in self.program.parameters.items()
+            if (value := parameter.value_on(day)) is not None and value.status == "unverified"
+        ]
+
     def depends_on(self) -> set[str]:
         """Programs this one reads (is_eligible, amount_of, criterion, parameter)."""
         return set().union(*(e.programs() for e in self.expressions())) - {self.id}
