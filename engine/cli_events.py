@@ -76,7 +76,6 @@ def events_list(
     catalog = catalog_or_exit(rules)
     rows: list[dict[str, Any]] = []
     for spec in catalog.life_events.values():
-        listed = sorted(p for p, r in catalog.programs.items() if spec.id in r.program.life_events)
         rows.append(
             {
                 "event": spec.id,
@@ -88,7 +87,7 @@ def events_list(
                     }
                     for key, field in spec.data.items()
                 },
-                "programs": sorted(set(spec.programs) | set(listed)),
+                "programs": sorted(catalog.reviewed_by(spec.id)),
                 "follow_ups": [f.id for f in spec.follow_ups],
                 "notify": [n.agency for n in spec.notify],
             }

@@ -149,7 +149,10 @@ class Engine:
         after = apply_event(
             spec, household, parsed.event.model_dump(mode="json"), self.catalog.facts
         )
-        before_profile = self.parse({"as_of": parsed.as_of.isoformat(), "household": household})
+        # the event's household was validated with the event (the profile's own checks)
+        before_profile = self.catalog.profile_model.model_construct(
+            as_of=parsed.as_of, household=parsed.household
+        )
         try:
             after_profile = self.parse({"as_of": parsed.as_of.isoformat(), "household": after})
         except InputError as exc:

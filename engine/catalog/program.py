@@ -249,6 +249,15 @@ class Catalog:
             for other in exclusion.programs
         )
 
+    def reviewed_by(self, event_id: str) -> set[str]:
+        """The programs a life event reviews: those its file names and those whose files list
+        the event."""
+        spec = self.life_events.get(event_id)
+        named = set(spec.programs) if spec is not None else set()
+        return named | {
+            pid for pid, r in self.programs.items() if event_id in r.program.life_events
+        }
+
     def unverified_in_force(self, program_id: str, day: dt.date) -> list[tuple[str, str]]:
         """The parameters a program reads whose value in force on ``day`` is marked
         ``status: unverified``, as sorted (program, parameter) pairs.

@@ -19,6 +19,7 @@ from engine.catalog.schema import InForce, Text
 from engine.catalog.tree import Expr
 from engine.eligibility.explain import Explainer
 from engine.eligibility.formatting import Placeholder, render, round_cents
+from engine.eligibility.result import ReferenceOut
 from engine.evaluation.simulate import Run
 
 __all__ = ["program_result", "rule_status", "static_part"]
@@ -90,15 +91,7 @@ def static_part(rules: ProgramRules) -> dict[str, Any]:
         "agency": program.agency.en,
         "agency_name": _localized(program.agency),
         "in_kind": program.in_kind,
-        "references": [
-            {
-                "title": r.title,
-                "url": r.url,
-                "title_fr": r.fr.title if r.fr else None,
-                "url_fr": r.fr.url if r.fr else None,
-            }
-            for r in program.references
-        ],
+        "references": [ReferenceOut.of(r).model_dump() for r in program.references],
         "delivery": {
             "mode": delivery.mode,
             "how": _localized(delivery.how),

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
+from engine.catalog.schema import Reference, Text
 from engine.eligibility.formatting import round_cents
 
 __all__ = [
@@ -37,6 +38,11 @@ class LocalizedText(_Out):
 
     en: str
     fr: str
+
+    @classmethod
+    def of(cls, text: Text) -> LocalizedText:
+        """A rule file's bilingual text as the answer shows it."""
+        return cls(en=text.en, fr=text.fr)
 
 
 class Amount(_Out):
@@ -90,6 +96,17 @@ class ReferenceOut(_Out):
     url: str
     title_fr: str | None = None
     url_fr: str | None = None
+
+    @classmethod
+    def of(cls, reference: Reference) -> ReferenceOut:
+        """A rule file's reference as the answer shows it (its French page when it has one)."""
+        french = reference.fr
+        return cls(
+            title=reference.title,
+            url=reference.url,
+            title_fr=french.title if french else None,
+            url_fr=french.url if french else None,
+        )
 
 
 class DeliveryOut(_Out):

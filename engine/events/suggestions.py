@@ -132,8 +132,7 @@ def _suggestions(
     day: dt.date,
     bundles: dict[str, FollowUp],
 ) -> list[Suggestion]:
-    listed = {p for p, r in catalog.programs.items() if spec.id in r.program.life_events}
-    review = listed | set(spec.programs)
+    review = catalog.reviewed_by(spec.id)
     old = {r.program: r for r in before.results}
     new = {r.program: r for r in after.results}
     found: list[Suggestion] = []
@@ -155,9 +154,7 @@ def _suggestions(
                     status=a[0] if a else "ineligible",
                     amount=a[1] if a else None,
                     action=(
-                        LocalizedText(en=step.what.en, fr=step.what.fr)
-                        if step is not None
-                        else shown.delivery.how
+                        LocalizedText.of(step.what) if step is not None else shown.delivery.how
                     ),
                     bundle=step.id if step is not None else None,
                     deadline=deadline,
@@ -174,16 +171,6 @@ def _suggestions(
     return rank(found)
 
 
-def _reference(ref: Any) -> ReferenceOut:
-    french = ref.fr
-    return ReferenceOut(
-        title=ref.title,
-        url=ref.url,
-        title_fr=french.title if french else None,
-        url_fr=french.url if french else None,
-    )
-
-
 def alert_out(alert: Alert) -> AlertOut:
     """A matched pattern as the answer shows it."""
     return AlertOut(
@@ -191,8 +178,8 @@ def alert_out(alert: Alert) -> AlertOut:
         event=alert.event,
         due=alert.due,
         member=alert.member,
-        what=LocalizedText(en=alert.spec.what.en, fr=alert.spec.what.fr),
-        reference=_reference(alert.spec.reference),
+        what=LocalizedText.of(alert.spec.what),
+        reference=ReferenceOut.of(alert.spec.reference),
     )
 
 
@@ -216,8 +203,8 @@ def event_result(
             FollowUpOut(
                 id=f.id,
                 due=add_months(day, f.due.months) + dt.timedelta(days=f.due.days),
-                what=LocalizedText(en=f.what.en, fr=f.what.fr),
-                reference=_reference(f.reference),
+                what=LocalizedText.of(f.what),
+                reference=ReferenceOut.of(f.reference),
             )
             for f in spec.follow_ups
             if here(f.provinces)
@@ -226,17 +213,13 @@ def event_result(
     )
     bundles = {pid: f for f in spec.follow_ups if here(f.provinces) for pid in f.covers}
     notifications = [
-        NotificationOut(
-            agency=n.agency, name=LocalizedText(en=n.name.en, fr=n.name.fr), fields=n.fields
-        )
+        NotificationOut(agency=n.agency, name=LocalizedText.of(n.name), fields=n.fields)
         for n in spec.notify
         if here(n.provinces)
     ]
     return EventResult(
         as_of=after.as_of,
-        event=EventOut(
-            type=spec.id, date=day, name=LocalizedText(en=spec.name.en, fr=spec.name.fr)
-        ),
+        event=EventOut(type=spec.id, date=day, name=LocalizedText.of(spec.name)),
         household=household_after,
         suggestions=_suggestions(catalog, spec, before, after, day, bundles),
         follow_ups=follow_ups,
