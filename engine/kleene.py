@@ -139,8 +139,9 @@ def compare(op: str, left: Array, right: Array) -> Array:
 
 
 def compare_known(op: str, left: Array, right: Array) -> Array:
-    """``compare`` when ``right`` is known everywhere (a constant or a parameter)."""
-    return np.asarray(_COMPARATORS[op](left, right) + left * 0.0, dtype=np.float64)
+    """``compare`` when ``right`` is one number or an array without unknowns (a constant or a
+    parameter); a parameter with no value yet, or the ``unknown`` literal, is still unknown."""
+    return np.asarray(_COMPARATORS[op](left, right) + left * 0.0 + right * 0.0, dtype=np.float64)
 
 
 def if_else(condition: Array, then: Array, otherwise: Array) -> Array:

@@ -39,7 +39,9 @@ from engine.eligibility.program_result import program_result, static_part
 from engine.eligibility.questions import missing_with_questions, next_question_text
 from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.population import Population, from_profiles
-from engine.evaluation.simulate import Run, simulate
+from engine.evaluation.scalar_run import ScalarRun
+from engine.evaluation.simulate import HouseholdRun as Run
+from engine.evaluation.simulate import household_run, simulate
 from engine.kleene import Array
 
 __all__ = ["PopulationResult", "ProgramTotal", "check", "check_dates", "evaluate_population"]
@@ -70,7 +72,7 @@ def check_dates(
     for day in days:
         catalog.check_parameters(day)
     base = from_profiles([profile], catalog.base_years(*days), catalog.facts)
-    run = simulate(compiled, base, explain=True)
+    run = household_run(compiled, base)
     programs = _applicable(compiled, run)
     static = {r.id: static_part(r) for r in programs}
     answers = [_results(run, programs, static, day) for day in days]
@@ -86,7 +88,11 @@ def check_dates(
         }
         names = {path.rsplit("/", 1)[-1] for path in missing}
         found = [c for c in candidates(base, names, catalog.facts) if c.path in missing]
-    variants = simulate(compiled, with_variants(base, found, catalog.facts)) if found else run
+    variants: Any = run
+    if found and isinstance(run, ScalarRun):
+        variants = run.variants(found)
+    elif found:
+        variants = simulate(compiled, with_variants(base, found, catalog.facts))
     place = profile.household
     not_assessed = [
         {
@@ -133,7 +139,7 @@ def _results(
 
 
 def _answer(
-    variants: Run,
+    variants: Any,
     run: Run,
     programs: list[ProgramRules],
     results: list[dict[str, Any]],
@@ -148,7 +154,7 @@ def _answer(
     undetermined = [r["program"] for r in results if r["status"] == "undetermined"]
     next_question: dict[str, Any] | None = None
     if undetermined:
-        status = {r.id: variants.per_household(r.id, STATUS, day) for r in programs}
+        status = {p: variants.per_household(p, STATUS, day) for p in undetermined}
         benefit = {p: variants.per_household(p, BENEFIT, day) for p in undetermined}
         depth = question_depth(run, programs, results)
         best = best_question(found, undetermined, status, benefit, depth)

@@ -13,7 +13,7 @@ from engine.catalog.facts import Entity, Kind
 from engine.catalog.program import Part, ProgramRules
 from engine.catalog.tree import AGGREGATES, ALWAYS_KNOWN, Expr
 from engine.eligibility.formatting import Placeholder
-from engine.evaluation.simulate import Run
+from engine.evaluation.simulate import HouseholdRun as Run
 from engine.kleene import Array
 
 __all__ = ["Explainer"]
@@ -35,12 +35,12 @@ class Explainer:
         Computed once per node: the run's node memo (``simulate(..., explain=True)``) keeps
         them, and leaves are cached by the evaluation context.
         """
-        return self.run.compiled.explain_fn(expr)(self.ctx)
+        return self.run.node_values(self.ctx, expr)
 
     def value_bounds(self, expr: Expr, row: int) -> tuple[float, float]:
         """The least and greatest value of ``expr`` for one row over every completion of the
         unknown facts."""
-        lo, hi = self.run.compiled.bounds_fn(expr)(self.ctx)
+        lo, hi = self.run.node_bounds(self.ctx, expr)
         return float(lo[row]), float(hi[row])
 
     def placeholder_values(self, row: int) -> Mapping[str, Placeholder]:

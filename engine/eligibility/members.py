@@ -10,7 +10,7 @@ import numpy as np
 from engine.catalog.facts import ROLE_CODES
 from engine.catalog.program import STATUS, ProgramRules
 from engine.eligibility.program_result import program_result
-from engine.evaluation.simulate import Run
+from engine.evaluation.simulate import HouseholdRun as Run
 
 __all__ = ["by_member"]
 

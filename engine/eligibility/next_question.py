@@ -23,7 +23,7 @@ from engine.catalog.facts import Fact, FactRegistry, Kind
 from engine.catalog.program import Catalog, ProgramRules
 from engine.catalog.tree import Expr, placeholders
 from engine.evaluation.population import Population
-from engine.evaluation.simulate import Run
+from engine.evaluation.simulate import HouseholdRun as Run
 from engine.kleene import Array, to_days
 
 __all__ = [

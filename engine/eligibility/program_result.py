@@ -20,7 +20,7 @@ from engine.catalog.tree import Expr
 from engine.eligibility.explain import Explainer
 from engine.eligibility.formatting import Placeholder, render, round_cents
 from engine.eligibility.result import ReferenceOut
-from engine.evaluation.simulate import Run
+from engine.evaluation.simulate import HouseholdRun as Run
 
 __all__ = ["program_result", "rule_status", "static_part"]
 

@@ -9,6 +9,7 @@ reforms. Program formulas are defined per day: the rates in force on ``as_of``.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -34,7 +35,14 @@ from engine.catalog.program import (
 from engine.catalog.tree import Expr
 from engine.evaluation.bounds import BoundsFn, compile_bounds
 from engine.evaluation.entities import HOUSEHOLD, PERSON
-from engine.evaluation.runtime import ProgramCode, program_context, read_variable, refined_status
+from engine.evaluation.runtime import (
+    ProgramCode,
+    own_formula,
+    program_context,
+    read_variable,
+    refined_status,
+)
+from engine.evaluation.scalar import DayValues, ScalarCode
 from engine.evaluation.vectorize import EVERY_NODE, Compiled, compile_expr
 from engine.kleene import Array
 
@@ -168,6 +176,39 @@ class CompiledSystem:
     direct_dispatch: bool = True
     _explained: dict[int, tuple[Expr, Compiled]] = field(default_factory=dict, repr=False)
     _bounded: dict[int, tuple[Expr, BoundsFn]] = field(default_factory=dict, repr=False)
+    #: the generated one-household code, shared by this system's reforms (same catalog)
+    _generated: dict[str, ScalarCode] = field(default_factory=dict, repr=False)
+    _generating: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @cached_property
+    def own_formulas(self) -> bool:
+        """Whether every program variable still has the engine's own formula (a reform that
+        replaced one must go through OpenFisca, so the generated code is not used)."""
+        return all(
+            own_formula(self.system, variable)
+            for variable in self.system.variables
+            if variable not in self.catalog.facts.inputs
+        )
+
+    def scalar(self) -> tuple[ScalarCode, DayValues] | None:
+        """The generated code and this system's parameter values by day, for one-household
+        runs; None where answers must come from OpenFisca (its dispatch is asked for, or a
+        reform replaced a formula)."""
+        if not (self.direct_dispatch and self.own_formulas):
+            return None
+        with self._generating:
+            code = self._generated.get("code")
+            if code is None:
+                code = self._generated["code"] = ScalarCode(self.catalog)
+        return code, self.day_values(code)
+
+    def day_values(self, code: ScalarCode) -> DayValues:
+        """This system's parameter values by day (one reader per system)."""
+        return self._day_values.setdefault(id(code), DayValues(self.system, code))
+
+    @cached_property
+    def _day_values(self) -> dict[int, DayValues]:
+        return {}
 
     def explain_fn(self, expr: Expr) -> Compiled:
         """``expr`` compiled with every node memoized in the context's per-day node memo, so
@@ -203,7 +244,15 @@ class CompiledSystem:
 
     def with_system(self, system: TaxBenefitSystem) -> CompiledSystem:
         """The same catalog over another tax-benefit system (an OpenFisca reform of this one)."""
-        return CompiledSystem(self.catalog, system, self.programs, self.codes, self.direct_dispatch)
+        return CompiledSystem(
+            self.catalog,
+            system,
+            self.programs,
+            self.codes,
+            self.direct_dispatch,
+            _generated=self._generated,
+            _generating=self._generating,
+        )
 
 
 def compile_catalog(catalog: Catalog, *, direct_dispatch: bool = True) -> CompiledSystem:

@@ -37,6 +37,7 @@ from engine.kleene import Array, to_days
 __all__ = [
     "ProgramCode",
     "RunState",
+    "own_formula",
     "period_of",
     "program_context",
     "read_variable",
@@ -94,7 +95,7 @@ def read_variable(simulation: Any, entity: str, name: str, period: Any) -> Array
         if values is None:
             values = np.full(population.count, np.nan)
     else:
-        formula = _own_formula(simulation.tax_benefit_system, name) if state.direct else None
+        formula = own_formula(simulation.tax_benefit_system, name) if state.direct else None
         if formula is not None:
             parameters = simulation.tax_benefit_system.get_parameters_at_instant
             values = np.asarray(formula(population, period, parameters), dtype=np.float64)
@@ -104,7 +105,8 @@ def read_variable(simulation: Any, entity: str, name: str, period: Any) -> Array
     return values
 
 
-def _own_formula(system: Any, name: str) -> Any:
+def own_formula(system: Any, name: str) -> Any:
+    """The engine's own formula of a variable, or None (no formula, several, or a reform's)."""
     formulas = system.get_variable(name).formulas
     if len(formulas) != 1:
         return None

@@ -7,19 +7,22 @@ kept per day, so the answer for one date never leaks into another.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 from openfisca_core.simulations import Simulation
 
 from engine.catalog.program import Part
+from engine.catalog.tree import Expr
 from engine.errors import EvaluationError, LifeEventsError
 from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.entities import Members
 from engine.evaluation.population import Population
 from engine.evaluation.runtime import RunState, period_of, program_context, read_variable
+from engine.evaluation.scalar_run import ScalarRun
 from engine.kleene import Array, to_days
 
-__all__ = ["Run", "simulate"]
+__all__ = ["HouseholdRun", "Run", "household_run", "simulate"]
 
 _RESULTS = ("status", "benefit")
 
@@ -83,6 +86,14 @@ class Run:
         """A program's evaluation context on a day (explanations evaluate sub-expressions in it)."""
         return program_context(self.compiled.codes[program_id], self.simulation, self._day(on))
 
+    def node_values(self, ctx: Any, expr: Expr) -> Array:
+        """An expression node's values on every row of its scope, in a program's context."""
+        return self.compiled.explain_fn(expr)(ctx)
+
+    def node_bounds(self, ctx: Any, expr: Expr) -> tuple[Array, Array]:
+        """An expression node's bounds on every row of its scope, in a program's context."""
+        return self.compiled.bounds_fn(expr)(ctx)
+
 
 def _build(compiled: CompiledSystem, population: Population, state: RunState) -> Simulation:
     populations = compiled.system.instantiate_entities()
@@ -113,3 +124,21 @@ def simulate(compiled: CompiledSystem, population: Population, *, explain: bool 
     it off for populations, where it would hold one array per node.
     """
     return Run(compiled, population, explain=explain)
+
+
+#: a run of a few households: generated one-household code, or OpenFisca where it must
+HouseholdRun = Run | ScalarRun
+
+#: past this many households a vectorized run is cheaper than one household at a time
+SCALAR_HOUSEHOLDS = 64
+
+
+def household_run(compiled: CompiledSystem, population: Population) -> HouseholdRun:
+    """A run for a check: the generated one-household code (the same answers, many times
+    faster on one household), or a vectorized run that keeps every node for explanations when
+    the code cannot be used (OpenFisca's dispatch asked for, a reformed formula, a large
+    population)."""
+    scalar = compiled.scalar() if population.n_households <= SCALAR_HOUSEHOLDS else None
+    if scalar is None:
+        return Run(compiled, population, explain=True)
+    return ScalarRun(compiled, population, *scalar)

@@ -1,0 +1,187 @@
+"""Evaluate one household at a time with the generated code (see :mod:`scalar_code`).
+
+A :class:`Frame` is one household on one day: its facts by slot, the parameters in force that
+day (read from the compiled system, so a reformed parameter changes the answer here too), the
+built-in dates, who is applicant, spouse and partner, and the memo of every unit's values and
+bounds. The answers are the vectorized path's, row for row (an equality property test checks
+it on random households, unknowns included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from openfisca_core.errors import ParameterNotFoundError
+
+from engine.catalog.facts import ROLE_CODES
+from engine.catalog.program import Part
+from engine.catalog.schema import IncomeYear
+from engine.evaluation.population import Population
+from engine.evaluation.runtime import period_of
+from engine.evaluation.scalar_units import ScalarCode
+from engine.kleene import to_days
+
+__all__ = ["DayValues", "Frame", "ScalarCode", "frames"]
+
+_NAN = math.nan
+
+
+class DayValues:
+    """Parameter and table values in force on each day, read once per day from one system."""
+
+    def __init__(self, system: Any, code: ScalarCode) -> None:
+        self.system = system
+        self.code = code
+        self._days: dict[tuple[dt.date, int, int], tuple[list[float], list[Any]]] = {}
+
+    def on(self, day: dt.date) -> tuple[list[float], list[Any]]:
+        """The parameter values (by slot) and tables (keys, values by slot) in force on ``day``."""
+        slots = self.code.slots
+        key = (day, len(slots.params), len(slots.tables))
+        found = self._days.get(key)
+        if found is None:
+            at = self.system.get_parameters_at_instant(period_of(day.isoformat()).start)
+            params = [_param(at, owner, name) for owner, name in slots.params]
+            tables = [_table(at, owner, name) for owner, name in slots.tables]
+            found = self._days[key] = (params, tables)
+        return found
+
+
+def _param(at: Any, owner: str, name: str) -> float:
+    try:
+        return float(getattr(getattr(at, owner), name))
+    except ParameterNotFoundError:  # before a program's start: no value, not in force
+        return _NAN
+
+
+def _table(at: Any, owner: str, name: str) -> tuple[list[float], list[float]]:
+    try:
+        node = getattr(getattr(at, owner), name)
+    except ParameterNotFoundError:  # before a program's start: one unknown row
+        return [0.0], [_NAN]
+    rows = sorted(
+        (int(row[1:]), float(value)) for row, value in node._children.items() if value is not None
+    )
+    return [float(k) for k, _ in rows], [v for _, v in rows]
+
+
+def _dates(day: dt.date) -> list[float]:
+    return [
+        to_days(day),
+        to_days(day.replace(day=1)),
+        to_days(day.replace(month=1, day=1)),
+        to_days(day.replace(month=12, day=31)),
+    ]
+
+
+class Frame:
+    """One household on one day, for the generated code (attribute names are the code's)."""
+
+    __slots__ = ("a", "b", "base", "d", "db", "du", "f", "m", "n", "p", "pt", "rows", "s", "t", "z")
+
+    def __init__(
+        self,
+        facts: list[Any],
+        values: tuple[list[float], list[Any]],
+        day: dt.date,
+        as_of_days: float,
+        roles: list[int],
+    ) -> None:
+        self.f = facts
+        self.p, self.t = values
+        self.d = _dates(day)
+        self.z = as_of_days
+        self.n = len(roles)
+        self.rows = range(self.n)
+        applicant, spouse = ROLE_CODES["applicant"], ROLE_CODES["spouse"]
+        self.a = roles.index(applicant) if applicant in roles else -1
+        self.s = roles.index(spouse) if spouse in roles else -1
+        self.pt = [-1] * self.n
+        if self.a >= 0 and self.s >= 0:
+            self.pt[self.a], self.pt[self.s] = self.s, self.a
+        self.m: dict[int, float] = {}
+        self.b: dict[int, tuple[float, float]] = {}
+        self.base: Frame | None = None
+        self.du: frozenset[int] = frozenset()
+        self.db: frozenset[int] = frozenset()
+
+    def variant(
+        self,
+        slots: list[int],
+        person: int | None,
+        value: float,
+        dirty: tuple[frozenset[int], frozenset[int]],
+    ) -> Frame:
+        """This household with one fact (in every slot it has) answered ``value``: the units
+        in ``dirty`` (those that depend on the fact) are computed in the variant, every other
+        one is this frame's (computed once, here)."""
+        copy = Frame.__new__(Frame)
+        for name in Frame.__slots__:
+            setattr(copy, name, getattr(self, name))
+        facts = list(self.f)
+        for slot in slots:
+            if person is None:
+                facts[slot] = value
+            else:
+                column = list(facts[slot])
+                column[person] = value
+                facts[slot] = column
+        copy.f = facts
+        copy.m, copy.b = {}, {}
+        copy.base = self
+        copy.du, copy.db = dirty
+        return copy
+
+
+def frames(code: ScalarCode, days: DayValues, population: Population, day: dt.date) -> list[Frame]:
+    """A frame per household of ``population`` on ``day`` (persons ordered by household)."""
+    values = days.on(day)
+    as_of = to_days(population.as_of)
+    years = {
+        rule: IncomeYear(starts=rule[0], lag=rule[1]).base_year(day)
+        for _, rule in code.slots.facts
+        if rule is not None
+    }
+    registry = code.catalog.facts
+    bounds = [0]
+    household_of = population.household_of.tolist()
+    for h in range(1, population.n_households + 1):
+        start = bounds[-1]
+        while start < len(household_of) and household_of[start] < h:
+            start += 1
+        bounds.append(start)
+    columns: list[Any] = []
+    for name, rule in code.slots.facts:
+        fact = registry[name]
+        if name == "role":
+            columns.append([float(r) for r in population.role.tolist()])
+        elif fact.entity == "household":
+            column = population.household.get(name)
+            columns.append(None if column is None else column.tolist())
+        elif fact.yearly:
+            column = population.yearly.get(name, {}).get(years[rule]) if rule else None
+            columns.append(None if column is None else column.tolist())
+        else:
+            column = population.person.get(name)
+            columns.append(None if column is None else column.tolist())
+    roles = population.role.tolist()
+    out = []
+    for h in range(population.n_households):
+        lo, hi = bounds[h], bounds[h + 1]
+        facts: list[Any] = []
+        for (name, _), column in zip(code.slots.facts, columns, strict=True):
+            household = registry[name].entity == "household" and name != "role"
+            if column is None:
+                facts.append(_NAN if household else [_NAN] * (hi - lo))
+            else:
+                facts.append(column[h] if household else column[lo:hi])
+        out.append(Frame(facts, values, day, as_of, roles[lo:hi]))
+    return out
+
+
+def part_value(code: ScalarCode, frame: Frame, program_id: str, part: Part, row: int) -> float:
+    """A program's part (refined) on one row of its entity in ``frame``."""
+    fn = code.function("u", ("part", program_id, part))
+    return float(fn(frame, row))

@@ -1,0 +1,242 @@
+"""Generate plain-Python bounds code for one household: the one-row twin of
+:mod:`engine.evaluation.bounds` (every operand is evaluated; nothing is skipped).
+
+A node's bounds are two locals, ``lo`` and ``hi``; a unit's bounds function returns the pair.
+"""
+
+from __future__ import annotations
+
+from engine.catalog.facts import Kind
+from engine.catalog.program import program_read
+from engine.catalog.tree import PROGRAM_READS, Expr
+from engine.evaluation.bounds import domain_bounds
+from engine.evaluation.scalar_code import ARITH_OPS, CMP_OPS, Emitter, UnitKey, literal
+
+__all__ = ["BoundsEmitter"]
+
+Pair = tuple[str, str]
+
+_DAYS_PER_YEAR = 365.25
+
+
+class BoundsEmitter(Emitter):
+    """Writes a unit's bounds statements; ``pair`` returns the names of a node's bounds."""
+
+    def pair(self, expr: Expr, row: str) -> Pair:
+        """Emit the bounds of ``expr`` on ``row``; return the names holding them."""
+        op = expr.op
+        if op in ("const", "param", "date"):
+            return self.point(self.value(expr, row))
+        if op == "fact":
+            return self.fact_pair(expr.value, expr.scope, row)
+        if op == "var":
+            rules = self.program
+            if rules is None:  # pragma: no cover - the checker admits variables only in programs
+                raise ValueError(expr.value)
+            target = self.row_of(row, expr.scope, rules.program.entity)
+            return self.unpack(self.call_unit(("var", rules.id, expr.value), target))
+        if op == "def":
+            inner = expr.args[0]
+            return self.unpack(
+                self.call_unit(self.node_key(inner), self.row_of(row, expr.scope, inner.scope))
+            )
+        if op == "call" and expr.value in PROGRAM_READS:
+            return self.program_pair(expr, row)
+        if id(expr) in self.catalog.shared_nodes:
+            return self.unpack(self.call_unit(self.node_key(expr), row))
+        return self.inline_pair(expr, row)
+
+    def call_unit(self, key: UnitKey, row: str) -> str:
+        """Call a unit's bounds function on a row."""
+        return f"{self.ref('b', key)}(c, {row})"
+
+    # ------------------------------------------------------------ leaves
+
+    def names(self) -> Pair:
+        """Two fresh locals."""
+        return self.tmp(), self.tmp()
+
+    def unpack(self, source: str) -> Pair:
+        lo, hi = self.names()
+        self.put(f"{lo}, {hi} = {source}")
+        return lo, hi
+
+    def point(self, value: str) -> Pair:
+        """A number's bounds: itself, or unbounded when it is unknown."""
+        lo, hi = self.names()
+        self.put(f"{lo} = {hi} = {value}")
+        self.put(f"if {lo} != {lo}:")
+        self.put(f"    {lo}, {hi} = -INF, INF")
+        return lo, hi
+
+    def fact_pair(self, name: str, scope: str, row: str) -> Pair:
+        """A stated fact: its value where known, its registry domain where not."""
+        fact = self.catalog.facts[name]
+        node = Expr("fact", fact.kind, scope, name)  # type: ignore[arg-type]
+        value = self.save(self.value(node, row))
+        lo, hi = self.names()
+        low, high = self.domain(name)
+        self.put(f"if {value} == {value}:")
+        self.put(f"    {lo} = {hi} = {value}")
+        self.put("else:")
+        self.put(f"    {lo}, {hi} = {low}, {high}")
+        return lo, hi
+
+    def domain(self, name: str) -> Pair:
+        """The domain of a fact as source (dates relative to the profiles' ``as_of``)."""
+        fact = self.catalog.facts[name]
+        if fact.kind != Kind.DATE:
+            numbers = domain_bounds(fact, 0.0)
+            return literal(numbers[0]), literal(numbers[1])
+        domain = fact.domain
+        low, high = "(-INF)", "INF"
+        if domain is not None and domain.max_years_before_as_of is not None:
+            years = (domain.max_years_before_as_of + 1) * _DAYS_PER_YEAR
+            low = f"(c.z - {literal(years)})"
+        if domain is not None and domain.not_after_as_of:
+            high = "c.z"
+        return low, high
+
+    def program_pair(self, expr: Expr, row: str) -> Pair:
+        """Another program's part: its value where known, its bounds where not."""
+        program_id, part = program_read(expr)
+        entity = self.catalog.programs[program_id].program.entity
+        target = self.row_of(row, expr.scope, entity)
+        point = self.save(f"{self.ref('u', ('part', program_id, part))}(c, {target})")
+        lo, hi = self.names()
+        self.put(f"if {point} == {point}:")
+        self.put(f"    {lo} = {hi} = {point}")
+        self.put("else:")
+        self.put(f"    {lo}, {hi} = {self.call_unit(('part', program_id, part), target)}")
+        return lo, hi
+
+    # ------------------------------------------------------------ operations
+
+    def inline_pair(self, expr: Expr, row: str) -> Pair:
+        """Emit an inner node's own interval operation."""
+        op, name = expr.op, expr.value
+        if op == "call" and name in ("count", "sum", "any", "all"):
+            return self.aggregate_pair(expr, row)
+        if op == "call" and name in ("applicant", "spouse", "partner"):
+            return self.member_pair(expr, row)
+        if op == "call" and name == "age_on":
+            birth = self.fact_pair("date_of_birth", expr.scope, row)
+            when = self.pair(expr.args[0], row)
+            return self.unpack(f"age_bounds(({birth[0]}, {birth[1]}), ({when[0]}, {when[1]}))")
+        if op == "call" and name == "lookup":  # the table is read by slot, not as a value
+            k0, k1 = self.pair(expr.args[1], row)
+            slot = self.slots.table(expr.args[0].owner or "", expr.args[0].value)
+            t = self.local("T")
+            return self.unpack(f"b_lookup({t}[{slot}][0], {t}[{slot}][1], ({k0}, {k1}))")
+        args = [self.pair(a, row) for a in expr.args]
+        lo, hi = self.names()
+        pairs = [f"({a}, {b})" for a, b in args]
+        los, his = ", ".join(a for a, _ in args), ", ".join(b for _, b in args)
+        if (op == "arith" and name not in ARITH_OPS) or (op == "cmp" and name not in CMP_OPS):
+            raise ValueError(f"not an operator of the rule language: {name!r}")
+        if op == "arith":
+            b0, b1 = args[1]
+            calls = {
+                "+": f"b_add({pairs[0]}, {pairs[1]})",
+                "-": f"b_add({pairs[0]}, (-{b1}, -{b0}))",
+                "*": f"b_mul({pairs[0]}, {pairs[1]})",
+                "/": f"b_div({pairs[0]}, {pairs[1]})",
+            }
+            self.put(f"{lo}, {hi} = {calls[name]}")
+        elif op == "neg":
+            self.put(f"{lo}, {hi} = -{args[0][1]}, -{args[0][0]}")
+        elif op == "cmp":
+            self.put(f"{lo}, {hi} = b_cmp({name!r}, {pairs[0]}, {pairs[1]})")
+        elif op == "isin":
+            codes = self.slots.constant(tuple(float(v) for v in name))
+            self.put(f"{lo}, {hi} = b_isin({pairs[0]}, {codes})")
+        elif op in ("and", "or"):
+            pick = "mn" if op == "and" else "mx"
+            self.put(f"{lo}, {hi} = {pick}({los}), {pick}({his})")
+        elif op == "not":
+            self.put(f"{lo}, {hi} = 1.0 - {args[0][1]}, 1.0 - {args[0][0]}")
+        elif op == "if":
+            self.if_pair(args, lo, hi)
+        else:
+            self.put(f"{lo}, {hi} = {self.function_pair(expr, args, pairs)}")
+        return lo, hi
+
+    def if_pair(self, args: list[Pair], lo: str, hi: str) -> None:
+        (c0, c1), (t0, t1), (e0, e1) = args
+        self.put(f"if {c0} == 1.0:")
+        self.put(f"    {lo}, {hi} = {t0}, {t1}")
+        self.put(f"elif {c1} == 0.0:")
+        self.put(f"    {lo}, {hi} = {e0}, {e1}")
+        self.put("else:")
+        self.put(f"    {lo}, {hi} = mn({t0}, {e0}), mx({t1}, {e1})")
+
+    def function_pair(self, expr: Expr, args: list[Pair], pairs: list[str]) -> str:
+        name = expr.value
+        los, his = ", ".join(a for a, _ in args), ", ".join(b for _, b in args)
+        if name in ("min", "max"):
+            pick = "mn" if name == "min" else "mx"
+            return f"{pick}({los}), {pick}({his})"
+        if name == "clip":
+            (x0, x1), (l0, l1), (h0, h1) = args
+            return f"mx({l0}, mn({x0}, {h0})), mx({l1}, mn({x1}, {h1}))"
+        if name == "abs":
+            return f"b_abs({pairs[0]})"
+        if name == "floor":
+            return f"fl({args[0][0]}), fl({args[0][1]})"
+        if name == "round":
+            return f"b_round({pairs[0]}, {literal(10.0 ** float(expr.args[1].value))})"
+        if name == "phase_out":
+            base, income, _, rate = pairs
+            t0, t1 = args[2]
+            excess = self.unpack(f"b_add({income}, (-{t1}, -{t0}))")
+            e0, e1 = self.unpack(f"mx({excess[0]}, 0.0), mx({excess[1]}, 0.0)")
+            m0, m1 = self.unpack(f"b_mul(({e0}, {e1}), {rate})")
+            r0, r1 = self.unpack(f"b_add({base}, (-{m1}, -{m0}))")
+            return f"mx({r0}, 0.0), mx({r1}, 0.0)"
+        raise NotImplementedError(name)  # pragma: no cover - the checker admits only these
+
+    def aggregate_pair(self, expr: Expr, row: str) -> Pair:
+        name = expr.value
+        lo, hi = self.names()
+        person = f"q{self.depth}"
+        start = "0.0" if name in ("count", "sum", "any") else "1.0"
+        self.put(f"{lo} = {hi} = {start}")
+        self.put(f"for {person} in {self.local('R')}:")
+        self.depth += 1
+        a0, a1 = self.pair(expr.args[0], person)
+        if name in ("count", "sum"):
+            self.put(f"{lo} += {a0}")
+            self.put(f"{hi} += {a1}")
+        elif name == "any":  # true for every completion where one member always is
+            self.put(f"if {a0} == 1.0:")
+            self.put(f"    {lo} = 1.0")
+            self.put(f"if {a1} == 1.0:")
+            self.put(f"    {hi} = 1.0")
+        else:
+            self.put(f"if {a0} == 0.0:")
+            self.put(f"    {lo} = 0.0")
+            self.put(f"if {a1} == 0.0:")
+            self.put(f"    {hi} = 0.0")
+        self.depth -= 1
+        return lo, hi
+
+    def member_pair(self, expr: Expr, row: str) -> Pair:
+        """One member's bounds; no such member: anything (a boolean's 0 to 1)."""
+        floor, ceiling = ("0.0", "1.0") if expr.kind == Kind.BOOL else ("(-INF)", "INF")
+        name = expr.value
+        if name == "applicant":
+            who = self.local("A")
+        elif name == "spouse":
+            who = self.local("S")
+        else:
+            who = f"{self.local('PT')}[{row}]"
+        index = self.save(who)
+        lo, hi = self.names()
+        self.put(f"{lo}, {hi} = {floor}, {ceiling}")
+        self.put(f"if {index} >= 0:")
+        self.depth += 1
+        a0, a1 = self.pair(expr.args[0], index)
+        self.put(f"{lo} = {floor} if {a0} != {a0} else {a0}")
+        self.put(f"{hi} = {ceiling} if {a1} != {a1} else {a1}")
+        self.depth -= 1
+        return lo, hi

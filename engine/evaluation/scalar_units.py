@@ -1,0 +1,296 @@
+"""The generated code of a whole catalog: units, written on demand and compiled in batches.
+
+:class:`ScalarCode` holds one Python namespace per catalog. Every program's parts are written
+when it is built; a node an explanation asks about later gets its own unit then (its source is
+compiled into the same namespace, so units call each other by name). Thread-safe: writing and
+compiling happen under one lock; running the functions needs none.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from engine.catalog.program import (
+    AMOUNT,
+    BENEFIT,
+    IN_FORCE,
+    JURISDICTION,
+    SCOPE,
+    STATUS,
+    Catalog,
+    Part,
+    ProgramRules,
+)
+from engine.catalog.tree import PROGRAM_READS, Expr
+from engine.evaluation.scalar_bounds_code import BoundsEmitter
+from engine.evaluation.scalar_code import OPS, Emitter, Slots, UnitKey, part_units
+
+__all__ = ["ScalarCode"]
+
+_LEAVES = ("const", "param", "date", "fact", "var", "def")
+
+
+class ScalarCode:
+    """A catalog's units compiled to Python functions ``u<i>`` (values) and ``b<i>`` (bounds)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.slots = Slots()
+        self.index: dict[UnitKey, int] = {}
+        self.keys: list[UnitKey] = []
+        self.nodes: dict[int, Expr] = {}
+        self.namespace: dict[str, Any] = {**OPS}
+        self._written: set[tuple[str, int]] = set()
+        self._queue: list[tuple[str, int]] = []
+        self._lock = threading.RLock()
+        self._node_keys: dict[tuple[int, str | None], UnitKey] = {}
+        #: per written function: the fact slots it reads and the functions it calls
+        self.depends: dict[tuple[str, int], tuple[frozenset[int], frozenset[tuple[str, int]]]] = {}
+        self._dirty: dict[tuple[str, int], tuple[frozenset[int], frozenset[int]]] = {}
+        self.lines = 0
+        self.sources: list[str] = []
+        with self._lock:
+            for pid, rules in catalog.programs.items():
+                for part in part_units(rules):
+                    self.want("u", ("part", pid, part))
+                # explanation texts too, so every fact and parameter has its slot before any
+                # frame is built (a frame's slots are fixed when it is made)
+                for expr in rules.texts.values():
+                    self.want("u", self.node(expr, rules))
+                    self.want("b", self.node(expr, rules))
+            self._flush()
+
+    # ------------------------------------------------------------ requests
+
+    def _unit(self, key: UnitKey) -> int:
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.keys)
+            self.keys.append(key)
+        return found
+
+    def want(self, kind: str, key: UnitKey) -> int:
+        """The unit number of ``key``; its ``kind`` function ("u" or "b") is written later."""
+        if key[0] == "raw" and kind == "b":  # a part's bounds are its expression's
+            key = ("part", *key[1:])
+        unit = self._unit(key)
+        if (kind, unit) not in self._written:
+            self._written.add((kind, unit))
+            self._queue.append((kind, unit))
+        return unit
+
+    def function(self, kind: str, key: UnitKey) -> Callable[[Any, int], Any]:
+        """The compiled value ("u") or bounds ("b") function of a unit, written if needed."""
+        with self._lock:
+            unit = self.want(kind, key)
+            if self._queue:
+                self._flush()
+        return self.namespace[f"{kind}{unit}"]  # type: ignore[no-any-return]
+
+    def node(self, expr: Expr, program: ProgramRules | None) -> UnitKey:
+        """The unit key of any node (an explanation's sub-expression)."""
+        cache = (id(expr), program.id if program is not None else None)
+        key = self._node_keys.get(cache)
+        if key is None:
+            key = self._node_keys[cache] = self._emitter(Emitter, program).node_key(expr)
+        return key
+
+    def dirty(self, fact: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The units whose value ("u") and bounds ("b") functions depend on ``fact``: the only
+        ones a variant frame answering ``fact`` differently computes itself."""
+        with self._lock:
+            key = (fact, len(self.depends))
+            found = self._dirty.get(key)
+            if found is None:
+                slots = {i for (name, _), i in self.slots.facts.items() if name == fact}
+                seen: dict[tuple[str, int], bool] = {}
+
+                def visit(fn: tuple[str, int]) -> bool:
+                    if fn not in seen:
+                        seen[fn] = False  # no cycles among units; guards a revisit
+                        reads, calls = self.depends[fn]
+                        seen[fn] = bool(reads & slots) or any([visit(c) for c in calls])
+                    return seen[fn]
+
+                for fn in self.depends:
+                    visit(fn)
+                found = self._dirty[key] = (
+                    frozenset(u for (kind, u), hit in seen.items() if hit and kind == "u"),
+                    frozenset(u for (kind, u), hit in seen.items() if hit and kind == "b"),
+                )
+            return found
+
+    # ------------------------------------------------------------ writing
+
+    def _emitter(self, cls: type[Emitter], program: ProgramRules | None) -> Emitter:
+        emitter = cls(
+            self.catalog,
+            self.slots,
+            lambda key: self.want("u", key),
+            lambda key: self.want("b", key),
+            program,
+        )
+        emitter.nodes = self.nodes
+        return emitter
+
+    def _flush(self) -> None:
+        sources: list[str] = []
+        while self._queue:
+            kind, unit = self._queue.pop()
+            sources.append(self._source(kind, unit))
+        code = "\n\n".join(sources)
+        self.sources.append(code)
+        self.lines += code.count("\n")
+        namespace = self.namespace
+        namespace.update(self.slots.constants)
+        # The one place the engine compiles Python: source written above from the checked tree,
+        # never from rule text (numbers as float literals, operators from ARITH_OPS / CMP_OPS,
+        # names the emitters make; tests/engine/test_no_eval.py audits every line of it).
+        exec(compile(code, "<lifeevents scalar>", "exec"), namespace)
+
+    def _source(self, kind: str, unit: int) -> str:
+        key = self.keys[unit]
+        program_id = key[2] if key[0] == "node" else key[1]
+        rules = self.catalog.programs[program_id] if program_id else None
+        if kind == "u":
+            e = self._emitter(Emitter, rules)
+            result = self._value(e, key, rules)
+        else:
+            b = self._emitter(BoundsEmitter, rules)
+            assert isinstance(b, BoundsEmitter)
+            lo, hi = self._bounds(b, key, rules)
+            e, result = b, f"({lo}, {hi})"
+        self.depends[(kind, unit)] = (frozenset(e.reads), frozenset(e.calls))
+        return e.function(kind, unit, result)
+
+    def _expr(self, key: UnitKey, rules: ProgramRules | None) -> Expr:
+        if key[0] == "node":
+            return self.nodes[key[1]]
+        assert rules is not None
+        if key[0] == "var":
+            return rules.variables[key[2]]
+        return dict(rules.parts())[key[2]]
+
+    def _value(self, e: Emitter, key: UnitKey, rules: ProgramRules | None) -> str:
+        what = key[0]
+        if what == "part" and key[2] == STATUS:
+            assert rules is not None
+            return self._status(e, rules)
+        if what == "part" and key[2] == BENEFIT:
+            assert rules is not None
+            return self._benefit(e, rules)
+        if what == "part":  # a part, refined where its bounds decide it
+            raw = e.save(f"{e.ref('u', ('raw', *key[1:]))}(c, r)")
+            bounds = e.ref("b", key)
+            e.put(f"if {raw} != {raw}:")
+            e.put(f"    lo, hi = {bounds}(c, r)")
+            e.put("    if lo == hi and -INF < lo < INF:")
+            e.put(f"        {raw} = lo")
+            return raw
+        expr = self._expr(key, rules)
+        if what == "node" and expr.op not in _LEAVES and not _reads_program(expr):
+            return e.inline(expr, "r")
+        return e.value(expr, "r")
+
+    def _status(self, e: Emitter, rules: ProgramRules) -> str:
+        """``compiler._status_formula``: gates and criteria in Kleene and, then bounds."""
+        pid, program = rules.id, rules.program
+        out = e.tmp()
+        e.put(f"{out} = 1.0")
+        e.put("while True:")
+        e.depth += 1
+        gates = [JURISDICTION] + ([IN_FORCE] if rules.in_force is not None else [])
+        criteria = [Part.criterion(c.id) for c in program.eligibility]
+        for part in [*gates, *criteria]:
+            self._and_step(e, out, e.save(f"{e.ref('u', ('part', pid, part))}(c, r)"))
+        if not program.in_kind:
+            amount = e.save(f"{e.ref('u', ('part', pid, AMOUNT))}(c, r)")
+            positive = e.save(f"(1.0 if {amount} > 0.0 else 0.0) + {amount} * 0.0")
+            self._and_step(e, out, positive)
+        e.put("break")
+        e.depth -= 1
+        if program.scope is not None:
+            self._scoped(e, out, rules)
+        e.put(f"if {out} != {out}:")
+        e.put(f"    lo, hi = {e.ref('b', ('part', pid, STATUS))}(c, r)")
+        e.put("    if lo == hi and -INF < lo < INF:")
+        e.put(f"        {out} = lo")
+        return out
+
+    def _and_step(self, e: Emitter, out: str, value: str) -> None:
+        e.put(f"if {value} == 0.0:")
+        e.put(f"    {out} = 0.0")
+        e.put("    break")
+        e.put(f"if {value} != {value}:")
+        e.put(f"    {out} = NAN")
+
+    def _scoped(self, e: Emitter, out: str, rules: ProgramRules) -> None:
+        """Outside the file's scope only a failing criterion (or gate) is an answer."""
+        e.put(f"if {out} != 0.0:")
+        e.depth += 1
+        scope = e.save(f"{e.ref('u', ('part', rules.id, SCOPE))}(c, r)")
+        e.put(f"if {scope} != 1.0:")
+        e.put(f"    {out} = NAN")
+        e.depth -= 1
+
+    def _benefit(self, e: Emitter, rules: ProgramRules) -> str:
+        pid = rules.id
+        status = e.save(f"{e.ref('u', ('part', pid, STATUS))}(c, r)")
+        if rules.program.in_kind:
+            return e.save(f"0.0 if {status} == 1.0 or {status} == 0.0 else NAN")
+        amount = e.save(f"{e.ref('u', ('part', pid, AMOUNT))}(c, r)")
+        return e.save(f"{amount} if {status} == 1.0 else (0.0 if {status} == 0.0 else NAN)")
+
+    def _bounds(
+        self, b: BoundsEmitter, key: UnitKey, rules: ProgramRules | None
+    ) -> tuple[str, str]:
+        if key[0] == "part" and key[2] in (STATUS, BENEFIT):
+            assert rules is not None
+            return (
+                self._status_bounds(b, rules)
+                if key[2] == STATUS
+                else self._benefit_bounds(b, rules)
+            )
+        expr = self._expr(key, rules)
+        if key[0] == "node" and expr.op not in _LEAVES and not _reads_program(expr):
+            return b.inline_pair(expr, "r")
+        return b.pair(expr, "r")
+
+    def _part_pair(self, b: BoundsEmitter, pid: str, part: Part) -> tuple[str, str]:
+        return b.unpack(f"{b.ref('b', ('part', pid, part))}(c, r)")
+
+    def _status_bounds(self, b: BoundsEmitter, rules: ProgramRules) -> tuple[str, str]:
+        """``runtime._Context._status_bounds``."""
+        pid, program = rules.id, rules.program
+        pairs = [self._part_pair(b, pid, Part.criterion(c.id)) for c in program.eligibility]
+        if not program.in_kind:
+            amount = self._part_pair(b, pid, AMOUNT)
+            pairs.append(b.unpack(f"b_cmp('>', ({amount[0]}, {amount[1]}), (0.0, 0.0))"))
+        lo = b.save(f"mn({', '.join(p[0] for p in pairs)})")
+        hi = b.save(f"mn({', '.join(p[1] for p in pairs)})")
+        if program.scope is not None:
+            scope = self._part_pair(b, pid, SCOPE)
+            b.put(f"if {scope[0]} != 1.0:")
+            b.put(f"    {lo} = 0.0")
+        gates = [self._part_pair(b, pid, JURISDICTION)]
+        if rules.in_force is not None:
+            gates.append(self._part_pair(b, pid, IN_FORCE))
+        los = ", ".join([*(g[0] for g in gates), lo])
+        his = ", ".join([*(g[1] for g in gates), hi])
+        return b.save(f"mn({los})"), b.save(f"mn({his})")
+
+    def _benefit_bounds(self, b: BoundsEmitter, rules: ProgramRules) -> tuple[str, str]:
+        """``runtime._Context._benefit_bounds``."""
+        if rules.program.in_kind:
+            return "0.0", "0.0"
+        s0, s1 = self._part_pair(b, rules.id, STATUS)
+        a0, a1 = self._part_pair(b, rules.id, AMOUNT)
+        lo = b.save(f"{a0} if {s0} == 1.0 else (0.0 if {s1} == 0.0 else mn({a0}, 0.0))")
+        hi = b.save(f"{a1} if {s0} == 1.0 else (0.0 if {s1} == 0.0 else mx({a1}, 0.0))")
+        return lo, hi
+
+
+def _reads_program(expr: Expr) -> bool:
+    return expr.op == "call" and expr.value in PROGRAM_READS
