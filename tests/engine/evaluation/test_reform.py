@@ -11,8 +11,10 @@ from openfisca_core import periods
 from openfisca_core.reforms import Reform
 
 from engine.catalog.program import BENEFIT
+from engine.eligibility.evaluate import check
 from engine.errors import EvaluationError, InputError
-from engine.evaluation.simulate import simulate
+from engine.evaluation.scalar_run import ScalarRun
+from engine.evaluation.simulate import household_run, simulate
 
 
 class _RaiseUnder6(Reform):  # type: ignore[misc]
@@ -167,3 +169,47 @@ def test_a_reform_naming_what_does_not_exist_is_an_input_error(
     with pytest.raises(InputError) as caught:
         ENGINE.reformed(reform)
     assert caught.value.path == path
+
+
+def _check_amount(compiled: Any, data: dict[str, Any], program: str) -> float | None:
+    results = {r.program: r for r in check(compiled, ENGINE.parse(data)).results}
+    amount = results[program].amount
+    return amount.annual if amount is not None else None
+
+
+def test_a_check_runs_the_generated_code_and_a_reformed_parameter_changes_it_too(
+    example_profile: dict[str, Any],
+) -> None:
+    reformed = ENGINE.compiled.with_system(_RaiseUnder6(ENGINE.compiled.system))
+    population = ENGINE.population([ENGINE.parse(example_profile)])
+    assert isinstance(household_run(reformed, population), ScalarRun)  # the fast path
+    assert _check_amount(ENGINE.compiled, example_profile, "ca_ccb") == 7997.0
+    assert _check_amount(reformed, example_profile, "ca_ccb") == 9000.0
+
+
+def test_a_check_with_a_reformed_formula_is_answered_by_openfisca() -> None:
+    data = {
+        "as_of": "2026-01-15",
+        "household": {
+            "province": "ON",
+            "members": [
+                {
+                    "id": "ana",
+                    "role": "applicant",
+                    "date_of_birth": "1990-01-01",
+                    "residency_status": "citizen",
+                    "years_in_canada_since_18": 18,
+                    "net_income": 0,
+                    "employment_income": 0,
+                    "self_employment_income": 0,
+                    "oas_benefits_income": 0,
+                },
+            ],
+        },
+    }
+    reformed = ENGINE.compiled.with_system(_OasForEveryone(ENGINE.compiled.system))
+    population = ENGINE.population([ENGINE.parse(data)])
+    assert not isinstance(household_run(reformed, population), ScalarRun)
+    gis = {r.program: r.status for r in check(reformed, ENGINE.parse(data)).results}["ca_gis"]
+    baseline = {r.program: r.status for r in ENGINE.check(data).results}["ca_gis"]
+    assert (baseline, gis) == ("ineligible", "eligible")
