@@ -111,7 +111,8 @@ def rules_validate(
         stderr.print(str(error), markup=False)
     if errors:
         raise typer.Exit(2)
-    programs = load_catalog(root).programs.values()
+    catalog = load_catalog(root)
+    programs = catalog.programs.values()
     unverified = sum(
         1
         for rules in programs
@@ -125,6 +126,14 @@ def rules_validate(
         "marked unverified (see their notes)",
         soft_wrap=True,
     )
+    sharing = catalog.sharing
+    if sharing.agencies:
+        synthetic = sum(a.synthetic for a in sharing.agreements.values())
+        stdout.print(
+            f"{len(sharing.agencies)} agencies and {len(sharing.agreements)} sharing agreements "
+            f"valid; {synthetic} agreements are synthetic (no public text; see their notes)",
+            soft_wrap=True,
+        )
 
 
 @rules_app.command("test")

@@ -1,6 +1,8 @@
 """Rule files, pure: the fact registry, shared definitions, programs, the expression language,
-the profile contract. Nothing here runs a household; see :mod:`engine.evaluation`."""
+the profile contract, the tell-us-once sharing rules. Nothing here runs a household; see
+:mod:`engine.evaluation`."""
 
+from engine.catalog.agreements import Agency, Agreement, SharingRules
 from engine.catalog.expressions import Expr, Namespace, check_expression
 from engine.catalog.facts import Fact, FactRegistry, Kind
 from engine.catalog.loader import load_catalog, load_facts, validate_catalog
@@ -10,6 +12,8 @@ from engine.catalog.program import Catalog, Definition, Part, ProgramRules
 from engine.catalog.schema import Program
 
 __all__ = [
+    "Agency",
+    "Agreement",
     "Catalog",
     "Definition",
     "Expr",
@@ -21,6 +25,7 @@ __all__ = [
     "Profile",
     "Program",
     "ProgramRules",
+    "SharingRules",
     "check_expression",
     "default_rules_dir",
     "load_catalog",

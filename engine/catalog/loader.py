@@ -1,9 +1,11 @@
 """Load and validate a rules directory: facts, shared definitions, programs.
 
 A rules directory holds ``facts.yaml`` (the fact registry), ``definitions/<topic>.yaml`` (shared
-definitions), ``programs/<jurisdiction>/<id>.yaml`` and ``coverage.yaml`` (the programs of each
-place not modelled yet). A folder of program files, or one file, is read against the bundled
-registry, definitions and coverage. Every problem names file, line and reason.
+definitions), ``programs/<jurisdiction>/<id>.yaml``, ``coverage.yaml`` (the programs of each
+place not modelled yet), ``life_events/<id>.yaml`` and ``sharing/`` (the agencies a tell-us-once
+service tells and the agreements that entitle them). A folder of program files, or one file,
+is read against the bundled registry, definitions and coverage. Every problem names file, line
+and reason.
 
 Examples:
     >>> from engine.catalog.loader import load_catalog
@@ -16,17 +18,14 @@ Examples:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
-from pydantic import ValidationError as PydanticValidationError
 
 from engine.catalog import schema
-from engine.catalog._yaml import Loc, LocatedDocument, load_located
+from engine.catalog._parse import parse_model
+from engine.catalog._yaml import LocatedDocument, load_located
+from engine.catalog.agreements import SHARING, SharingRules, check_notify, load_sharing
 from engine.catalog.checking import check_definitions, check_program
 from engine.catalog.coverage import COVERAGE_FILE, Coverage, CoverageFile, coverage_from
 from engine.catalog.dependencies import dependency_order
@@ -55,56 +54,8 @@ __all__ = [
     "validate_catalog",
 ]
 
-M = TypeVar("M", bound=BaseModel)
-
 LIFE_EVENTS = "life_events"
 """The folder of life event files, beside ``facts.yaml``."""
-
-_FIELD_NAMES = sorted(
-    {
-        name
-        for model in vars(schema).values()
-        if isinstance(model, type) and issubclass(model, BaseModel)
-        for name in model.model_fields
-    }
-)
-
-
-def parse_model(model: type[M], doc: LocatedDocument) -> M:
-    """Validate a located YAML document against a schema model.
-
-    Raises:
-        RuleSchemaError: the first problem, with the line it is on.
-    """
-    try:
-        return model.model_validate(doc.data)
-    except PydanticValidationError as exc:
-        errors = sorted(exc.errors(), key=lambda e: doc.line_of(tuple(e["loc"])))
-        first = errors[0]
-        loc: Loc = tuple(first["loc"])
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        raise RuleSchemaError(doc.file, doc.line_of(loc), _reason(first) + more) from None
-
-
-def _reason(error: Any) -> str:
-    loc = [str(part) for part in error["loc"]]
-    where = ".".join(loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        field_name = loc[-1]
-        close = difflib.get_close_matches(field_name, _FIELD_NAMES, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown field '{field_name}' at {where}{hint}"
-    if kind == "missing" and loc and loc[-1] == "fr":
-        return f"missing French text at {where}: every text needs both 'en' and 'fr'"
-    if kind == "missing":
-        return f"missing required field '{loc[-1]}' at {where}"
-    if kind == "string_pattern_mismatch" and loc and loc[-1] == "url":
-        pattern = str(error.get("ctx", {}).get("pattern", ""))
-        scheme = "https://" if pattern.startswith("^https://") else "http:// or https://"
-        return f"{where}: not a web address (expected {scheme} and no spaces)"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
 
 
 def load_facts(file: Path) -> FactRegistry:
@@ -218,9 +169,11 @@ def load_life_events(
     facts: FactRegistry,
     programs: dict[str, schema.Program],
     fail: Callable[[RuleFileError], None],
+    sharing: SharingRules | None = None,
 ) -> dict[str, LifeEventFile]:
     """Every life event file of ``folder`` (none when it does not exist), checked against the
-    registry and the catalog; each problem goes to ``fail`` with file, line and reason."""
+    registry, the catalog and (when given) the agencies and agreements its notifications
+    need; each problem goes to ``fail`` with file, line and reason."""
     events: dict[str, LifeEventFile] = {}
     docs: dict[str, LocatedDocument] = {}
     for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
@@ -228,6 +181,8 @@ def load_life_events(
             doc = load_located(file)
             spec = parse_model(LifeEventFile, doc)
             check_life_event(spec, doc, facts, programs)
+            if sharing is not None:
+                check_notify(spec, doc, sharing)
         except RuleFileError as exc:
             fail(exc)
             continue
@@ -313,7 +268,8 @@ def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileErr
     # life events belong to a whole rules directory: a folder or file of programs is read alone
     whole = root.is_dir() and facts_file.parent == root
     folder = root / LIFE_EVENTS if whole else None
-    events = load_life_events(folder, facts, programs, fail) if folder else {}
+    sharing = load_sharing(root / SHARING, facts, programs, fail) if whole else SharingRules()
+    events = load_life_events(folder, facts, programs, fail, sharing) if folder else {}
     if folder is not None and folder.is_dir():
         for program, doc in parsed.values():
             try:
@@ -322,7 +278,7 @@ def _collect(root: Path, strict: bool) -> tuple[Catalog | None, list[RuleFileErr
                 fail(exc)
     catalog = _build(root, facts, definitions, parsed, fail, coverage)
     if catalog is not None:
-        catalog = dataclasses.replace(catalog, life_events=events)
+        catalog = dataclasses.replace(catalog, life_events=events, sharing=sharing)
     return catalog, errors
 
 
@@ -366,7 +322,7 @@ def rebuild(catalog: Catalog, programs: dict[str, schema.Program]) -> Catalog:
     built = _build(catalog.root, catalog.facts, definitions, parsed, fail, catalog.coverage)
     if built is None:  # pragma: no cover - fail raises
         raise RuleSchemaError(catalog.root, 0, "no catalog")
-    return dataclasses.replace(built, life_events=catalog.life_events)
+    return dataclasses.replace(built, life_events=catalog.life_events, sharing=catalog.sharing)
 
 
 def load_catalog(root: Path) -> Catalog:

@@ -18,6 +18,7 @@ from typing import Literal
 
 from engine.catalog import schema
 from engine.catalog._yaml import LocatedDocument
+from engine.catalog.agreements import SharingRules
 from engine.catalog.coverage import Coverage
 from engine.catalog.facts import FactRegistry
 from engine.catalog.life_events import LifeEventFile
@@ -177,7 +178,8 @@ class ProgramRules:
 
 @dataclass(frozen=True, eq=False)
 class Catalog:
-    """Every program of a rules directory, in dependency order, and the facts they read."""
+    """Every program of a rules directory, in dependency order, the facts they read, the life
+    events and the tell-us-once sharing rules (agencies and agreements)."""
 
     root: Path
     facts: FactRegistry
@@ -186,6 +188,7 @@ class Catalog:
     shared_nodes: frozenset[int] = frozenset()
     coverage: Coverage = field(default_factory=Coverage)
     life_events: Mapping[str, LifeEventFile] = field(default_factory=dict)
+    sharing: SharingRules = field(default_factory=SharingRules)
 
     def check_parameters(self, as_of: dt.date) -> None:
         """Raise when a parameter has no value in force on ``as_of``.
