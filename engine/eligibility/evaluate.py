@@ -30,6 +30,8 @@ from engine.eligibility.exclusions import apply_exclusions
 from engine.eligibility.formatting import round_cents
 from engine.eligibility.members import by_member
 from engine.eligibility.next_question import (
+    ArrayOutcomes,
+    Outcomes,
     best_question,
     candidates,
     question_depth,
@@ -39,7 +41,7 @@ from engine.eligibility.program_result import program_result, static_part
 from engine.eligibility.questions import missing_with_questions, next_question_text
 from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.population import Population, from_profiles
-from engine.evaluation.scalar_run import ScalarRun
+from engine.evaluation.scalar_run import ScalarRun, ScalarVariants
 from engine.evaluation.simulate import HouseholdRun as Run
 from engine.evaluation.simulate import household_run, simulate
 from engine.kleene import Array
@@ -154,10 +156,14 @@ def _answer(
     undetermined = [r["program"] for r in results if r["status"] == "undetermined"]
     next_question: dict[str, Any] | None = None
     if undetermined:
-        status = {p: variants.per_household(p, STATUS, day) for p in undetermined}
-        benefit = {p: variants.per_household(p, BENEFIT, day) for p in undetermined}
+        if isinstance(variants, ScalarVariants):
+            outcomes: Outcomes = variants.on(day)
+        else:
+            status = {p: variants.per_household(p, STATUS, day) for p in undetermined}
+            benefit = {p: variants.per_household(p, BENEFIT, day) for p in undetermined}
+            outcomes = ArrayOutcomes(found, status, benefit)
         depth = question_depth(run, programs, results)
-        best = best_question(found, undetermined, status, benefit, depth)
+        best = best_question(found, undetermined, outcomes, depth)
         if best is not None:
             next_question = {"fact": best[0].path, "would_decide": best[1]}
         else:

@@ -7,14 +7,11 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import numpy as np
-
 from engine.catalog.facts import Entity, Kind
 from engine.catalog.program import Part, ProgramRules
 from engine.catalog.tree import AGGREGATES, ALWAYS_KNOWN, Expr
 from engine.eligibility.formatting import Placeholder
 from engine.evaluation.simulate import HouseholdRun as Run
-from engine.kleene import Array
 
 __all__ = ["Explainer"]
 
@@ -27,21 +24,16 @@ class Explainer:
         self.rules = rules
         self.on = on
         self.ctx: Any = run.context(rules.id, on)
-        self._seen: set[tuple[int, bytes]] = set()
+        self._seen: set[tuple[int, tuple[int, ...]]] = set()
 
-    def value(self, expr: Expr) -> Array:
-        """The expression's values for every row of its scope.
-
-        Computed once per node: the run's node memo (``simulate(..., explain=True)``) keeps
-        them, and leaves are cached by the evaluation context.
-        """
-        return self.run.node_values(self.ctx, expr)
+    def value(self, expr: Expr, row: int) -> float:
+        """The expression's value on one row of its scope (computed once per node and day)."""
+        return self.run.node_value(self.ctx, expr, row)
 
     def value_bounds(self, expr: Expr, row: int) -> tuple[float, float]:
         """The least and greatest value of ``expr`` for one row over every completion of the
         unknown facts."""
-        lo, hi = self.run.node_bounds(self.ctx, expr)
-        return float(lo[row]), float(hi[row])
+        return self.run.node_bound(self.ctx, expr, row)
 
     def placeholder_values(self, row: int) -> Mapping[str, Placeholder]:
         """The program's placeholder values for one row of its entity (a household, or a
@@ -50,37 +42,36 @@ class Explainer:
 
     def part(self, row: int, part: Part) -> float:
         """A criterion, the amount, the scope or the jurisdiction test for one row."""
-        return float(self.ctx.part(part)[row])
+        return float(self.ctx.part_at(part, row))
 
     def bounds(self, row: int, part: Part) -> tuple[float, float]:
         """A part's least and greatest value for one row over every completion of the unknown
         facts (see :mod:`engine.evaluation.bounds`)."""
-        lo, hi = self.ctx.part_bounds(part)
-        return float(lo[row]), float(hi[row])
+        lo, hi = self.ctx.part_bounds_at(part, row)
+        return float(lo), float(hi)
 
     def missing_facts(self, row: int, exprs: list[Expr]) -> set[str]:
         """The unknown stated facts that leave any of ``exprs`` unknown for ``row``."""
         found: set[str] = set()
-        rows = np.array([row])
         for expr in exprs:
-            self._walk(expr, rows, found)
+            self._walk(expr, [row], found)
         return found
 
-    def _walk(self, expr: Expr, rows: np.ndarray, found: set[str]) -> None:
-        if len(rows) == 0 or expr.op in ALWAYS_KNOWN or expr.kind == Kind.TABLE:
+    def _walk(self, expr: Expr, rows: list[int], found: set[str]) -> None:
+        if not rows or expr.op in ALWAYS_KNOWN or expr.kind == Kind.TABLE:
             return
-        rows = rows[np.isnan(self.value(expr)[rows])]
-        if len(rows) == 0:
+        rows = [r for r in rows if math.isnan(self.value(expr, r))]
+        if not rows:
             return
-        visit = (id(expr), rows.tobytes())
+        visit = (id(expr), tuple(rows))
         if visit in self._seen:  # a variable read by several criteria is explained once
             return
         self._seen.add(visit)
-        op, members = expr.op, self.run.members
+        op, members = expr.op, self.run.member_lists
         if op == "fact":
             fact = self.run.compiled.catalog.facts[expr.value]
             if fact.entity == "household" and expr.scope == "person":
-                rows = members.household_of[rows]
+                rows = sorted({members.household_of[r] for r in rows})
             self._fact(expr.value, fact.entity, rows, found)
         elif op == "def":
             inner = expr.args[0]
@@ -89,15 +80,12 @@ class Explainer:
             target = self.rules.variables[expr.value]
             self._walk(target, self._convert(rows, expr.scope, target.scope), found)
         elif op == "call" and expr.value in AGGREGATES:
-            persons = np.nonzero(_member_of(members.household_of, rows))[0]
+            households = set(rows)
+            persons = [p for p, h in enumerate(members.household_of) if h in households]
             self._walk(expr.args[0], persons, found)
-        elif op == "call" and expr.value in ("applicant", "spouse"):
-            index = members.applicant if expr.value == "applicant" else members.spouse
-            persons = index[rows]
-            self._walk(expr.args[0], persons[persons >= 0], found)
-        elif op == "call" and expr.value == "partner":
-            partners = members.partner[rows]
-            self._walk(expr.args[0], partners[partners >= 0], found)
+        elif op == "call" and expr.value in ("applicant", "spouse", "partner"):
+            index = getattr(members, expr.value)
+            self._walk(expr.args[0], [index[r] for r in rows if index[r] >= 0], found)
         elif op == "call" and expr.value == "age_on":
             self._fact("date_of_birth", "person", rows, found)
             self._walk(expr.args[0], rows, found)
@@ -109,37 +97,38 @@ class Explainer:
             explainer = Explainer(self.run, other, self.on)
             explainer._walk(criterion, self._convert(rows, expr.scope, other.program.entity), found)
         elif op == "if":
-            condition = self.value(expr.args[0])[rows]
-            self._walk(expr.args[0], rows, found)
-            self._walk(expr.args[1], rows[condition != 0.0], found)
-            self._walk(expr.args[2], rows[condition != 1.0], found)
+            condition = expr.args[0]
+            self._walk(condition, rows, found)
+            values = {r: self.value(condition, r) for r in rows}
+            self._walk(expr.args[1], [r for r in rows if values[r] != 0.0], found)
+            self._walk(expr.args[2], [r for r in rows if values[r] != 1.0], found)
         else:
             for arg in expr.args:
                 self._walk(arg, rows, found)
 
-    def _convert(self, rows: np.ndarray, source: Entity, target: Entity) -> np.ndarray:
+    def _convert(self, rows: list[int], source: Entity, target: Entity) -> list[int]:
         if source == target:
             return rows
-        members = self.run.members
+        members = self.run.member_lists
         if source == "person":  # a person's row -> their household's row
-            return np.asarray(np.unique(members.household_of[rows]))
-        applicants = members.applicant[rows]  # a household's row -> its applicant's row
-        return np.asarray(applicants[applicants >= 0])
+            return sorted({members.household_of[r] for r in rows})
+        applicants = [members.applicant[r] for r in rows]  # a household's row -> its applicant's
+        return [a for a in applicants if a >= 0]
 
-    def _program(self, program_id: str, scope: Entity, rows: np.ndarray, found: set[str]) -> None:
+    def _program(self, program_id: str, scope: Entity, rows: list[int], found: set[str]) -> None:
         other = self.run.compiled.catalog.programs[program_id]
         explainer = Explainer(self.run, other, self.on)
         rows = self._convert(rows, scope, other.program.entity)
         for expr in _deciding(other):
             explainer._walk(expr, rows, found)
 
-    def _fact(self, name: str, entity: Entity, rows: np.ndarray, found: set[str]) -> None:
+    def _fact(self, name: str, entity: Entity, rows: list[int], found: set[str]) -> None:
         if entity == "household":
             found.add(f"household/{name}")
             return
         population = self.run.population
         for person in rows:
-            found.add(f"members/{population.member_id(int(person))}/{name}")
+            found.add(f"members/{population.member_id(person)}/{name}")
 
 
 class _Placeholders(Mapping[str, Placeholder]):
@@ -158,7 +147,7 @@ class _Placeholders(Mapping[str, Placeholder]):
             expr = rules.amount if name == "amount" else rules.texts.get(name)
             if expr is None:
                 raise KeyError(name)
-            value = float(self._explainer.value(expr)[self._row])
+            value = self._explainer.value(expr, self._row)
             if math.isnan(value):
                 value = self._explainer.value_bounds(expr, self._row)
             self._cache[name] = value
@@ -170,13 +159,6 @@ class _Placeholders(Mapping[str, Placeholder]):
 
     def __len__(self) -> int:
         return len(list(iter(self)))
-
-
-def _member_of(household_of: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Which persons belong to one of the households ``rows`` (usually just one)."""
-    if len(rows) == 1:
-        return np.asarray(household_of == rows[0])
-    return np.isin(household_of, rows)
 
 
 def _deciding(rules: ProgramRules) -> list[Expr]:

@@ -15,7 +15,7 @@ import math
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -27,7 +27,9 @@ from engine.evaluation.simulate import HouseholdRun as Run
 from engine.kleene import Array, to_days
 
 __all__ = [
+    "ArrayOutcomes",
     "Candidate",
+    "Outcomes",
     "best_question",
     "candidates",
     "fact_depths",
@@ -137,32 +139,69 @@ def with_variants(
 Depth = Callable[[str, list[str]], float]
 
 
+class Outcomes(Protocol):
+    """How the undetermined programs fare under each candidate's representative answers."""
+
+    def decided(self, index: int, candidate: Candidate, program: str) -> Array | None:
+        """The program's benefit under each of the candidate's answers (``index``: its place
+        in the candidates), when every answer determines the program; else None."""
+
+
+class ArrayOutcomes:
+    """Outcomes read from arrays laid out as :func:`with_variants` lays the copies out: row 0
+    the household, then each candidate's answers in turn."""
+
+    def __init__(
+        self, found: list[Candidate], status: dict[str, Array], benefit: dict[str, Array]
+    ) -> None:
+        self.status = status
+        self.benefit = benefit
+        self.rows: list[slice] = []
+        start = 1
+        for candidate in found:
+            self.rows.append(slice(start, start + len(candidate.samples)))
+            start += len(candidate.samples)
+
+    def decided(self, index: int, candidate: Candidate, program: str) -> Array | None:
+        """See :meth:`Outcomes.decided`."""
+        rows = self.rows[index]
+        if np.isnan(self.status[program][rows]).any():
+            return None
+        return self.benefit[program][rows]
+
+
 def best_question(
     found: list[Candidate],
     undetermined: list[str],
-    status: dict[str, Array],
-    benefit: dict[str, Array],
+    outcomes: Outcomes,
     depth: Depth | None = None,
 ) -> tuple[Candidate, list[str]] | None:
     """The candidate deciding the most undetermined programs.
 
     Ties are broken by the money at stake in the programs decided (each program's largest
-    benefit over the household and its copies); between facts deciding the same programs, the
+    benefit under the answers that decide it); between facts deciding the same programs, the
     one the undetermined criteria ask for most directly wins (``depth(fact, decided)``: lower
     is more direct), then the largest benefit under the fact's own answers, then the order of
     ``found``.
     """
-    stake = {p: float(np.nan_to_num(benefit[p]).max(initial=0.0)) for p in undetermined}
+    decided_by: list[dict[str, Array]] = []
+    stake = dict.fromkeys(undetermined, 0.0)
+    for index, candidate in enumerate(found):
+        decided: dict[str, Array] = {}
+        for program in undetermined:
+            benefits = outcomes.decided(index, candidate, program)
+            if benefits is not None:
+                decided[program] = benefits
+                most = float(np.nan_to_num(benefits).max(initial=0.0))
+                stake[program] = max(stake[program], most)
+        decided_by.append(decided)
     scored: list[tuple[tuple[int, float, float], Candidate, list[str]]] = []
-    start = 1
-    for candidate in found:
-        rows = slice(start, start + len(candidate.samples))
-        start += len(candidate.samples)
-        decided = [p for p in undetermined if not np.isnan(status[p][rows]).any()]
+    for candidate, decided in zip(found, decided_by, strict=True):
         if not decided:
             continue
-        own = float(sum(np.nan_to_num(benefit[p][rows]).max() for p in decided))
-        scored.append(((len(decided), sum(stake[p] for p in decided), own), candidate, decided))
+        own = float(sum(np.nan_to_num(b).max() for b in decided.values()))
+        programs = list(decided)
+        scored.append(((len(programs), sum(stake[p] for p in programs), own), candidate, programs))
     if not scored:
         return None
     top = max(score[:2] for score, _, _ in scored)

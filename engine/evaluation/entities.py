@@ -10,7 +10,7 @@ from openfisca_core.entities import build_entity
 
 from engine.catalog.facts import ROLE_CODES
 
-__all__ = ["HOUSEHOLD", "PERSON", "Members"]
+__all__ = ["HOUSEHOLD", "PERSON", "MemberLists", "Members"]
 
 PERSON = build_entity(
     key="person",
@@ -34,6 +34,17 @@ HOUSEHOLD = build_entity(
 )
 
 IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class MemberLists:
+    """:class:`Members` indices as lists: ``household_of`` and ``partner`` per person,
+    ``applicant`` and ``spouse`` per household (``-1``: none)."""
+
+    household_of: list[int]
+    applicant: list[int]
+    spouse: list[int]
+    partner: list[int]
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,15 @@ class Members:
         partner[applicant[couples]] = spouse[couples]
         partner[spouse[couples]] = applicant[couples]
         return cls(household_of, role, n_households, applicant, spouse, partner)
+
+    def lists(self) -> MemberLists:
+        """The same indices as Python lists (one row at a time, lists beat arrays)."""
+        return MemberLists(
+            self.household_of.tolist(),
+            self.applicant.tolist(),
+            self.spouse.tolist(),
+            self.partner.tolist(),
+        )
 
     def partner_value(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Per person: the value of their spouse or partner (NaN for anyone without one)."""

@@ -243,6 +243,15 @@ class _Context:
             self.parts[part] = values
         return values
 
+    def part_at(self, part: Part, row: int) -> float:
+        """A part on one row."""
+        return float(self.part(part)[row])
+
+    def part_bounds_at(self, part: Part, row: int) -> tuple[float, float]:
+        """A part's bounds on one row."""
+        lo, hi = self.part_bounds(part)
+        return float(lo[row]), float(hi[row])
+
     def part_bounds(self, part: Part) -> Bounds:
         """A part's bounds over every completion of the unknown facts (computed once)."""
         found = self.bounds.get(part)

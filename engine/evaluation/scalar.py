@@ -118,8 +118,8 @@ class Frame:
         in ``dirty`` (those that depend on the fact) are computed in the variant, every other
         one is this frame's (computed once, here)."""
         copy = Frame.__new__(Frame)
-        for name in Frame.__slots__:
-            setattr(copy, name, getattr(self, name))
+        copy.a, copy.s, copy.pt, copy.n, copy.rows = self.a, self.s, self.pt, self.n, self.rows
+        copy.p, copy.t, copy.d, copy.z = self.p, self.t, self.d, self.z
         facts = list(self.f)
         for slot in slots:
             if person is None:

@@ -11,20 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, Protocol
 
 import numpy as np
 
 from engine.catalog.facts import Entity
-from engine.catalog.program import Part, ProgramRules
+from engine.catalog.program import BENEFIT, STATUS, Part, ProgramRules
 from engine.catalog.tree import Expr
 from engine.errors import EvaluationError
-from engine.evaluation.entities import Members
+from engine.evaluation.entities import MemberLists, Members
 from engine.evaluation.population import Population
 from engine.evaluation.scalar import DayValues, Frame, ScalarCode, frames
 from engine.kleene import Array
 
-__all__ = ["Answered", "ScalarContext", "ScalarRun", "ScalarVariants"]
+__all__ = ["Answered", "DayVariants", "ScalarContext", "ScalarRun", "ScalarVariants"]
 
 Bounds = tuple[Array, Array]
 
@@ -84,57 +85,113 @@ class ScalarRun:
         """Household 0 and one variant per representative answer of each candidate."""
         return ScalarVariants(self, found)
 
-    def node_values(self, ctx: Any, expr: Expr) -> Array:
-        """An expression node's values on every row of its scope (for explanations)."""
-        return ctx.node(expr, "u")  # type: ignore[no-any-return]
+    @cached_property
+    def member_lists(self) -> MemberLists:
+        """The membership indices as lists (explanations go one row at a time)."""
+        return self.members.lists()
 
-    def node_bounds(self, ctx: Any, expr: Expr) -> Bounds:
-        """An expression node's bounds on every row of its scope."""
-        return ctx.node(expr, "b")  # type: ignore[no-any-return]
+    def node_value(self, ctx: Any, expr: Expr, row: int) -> float:
+        """An expression node's value on one row of its scope (for explanations)."""
+        return float(ctx.node_fn(expr, "u")(ctx.frame, row))
+
+    def node_bound(self, ctx: Any, expr: Expr, row: int) -> tuple[float, float]:
+        """An expression node's bounds on one row of its scope."""
+        lo, hi = ctx.node_fn(expr, "b")(ctx.frame, row)
+        return float(lo), float(hi)
 
 
 class Answered(Protocol):
     """An unknown fact and the representative answers tried for it (a next-question
     candidate: ``engine.eligibility.next_question.Candidate``)."""
 
-    fact: str
-    person: int | None
-    samples: tuple[float, ...]
+    @property
+    def fact(self) -> str:
+        """The fact's name."""
+
+    @property
+    def person(self) -> int | None:
+        """The person it is about (None: a household fact)."""
+
+    @property
+    def samples(self) -> tuple[float, ...]:
+        """The answers tried."""
 
 
 class ScalarVariants:
-    """Household 0 followed by one variant per (candidate, answer), as ``with_variants`` lays
-    them out: each variant computes only what depends on the fact it answers."""
+    """Household 0 and one variant per (candidate, answer): each variant computes only what
+    depends on the fact it answers, and only when a program's outcome is asked for."""
 
     def __init__(self, run: ScalarRun, found: Sequence[Answered]) -> None:
         self.run = run
         self.found = found
-        self._frames: dict[dt.date | None, list[Frame]] = {}
+        self._days: dict[dt.date | None, DayVariants] = {}
 
-    def frames(self, on: dt.date | None) -> list[Frame]:
-        """Household 0 and its variants on ``on``."""
-        found = self._frames.get(on)
+    def on(self, day: dt.date | None) -> DayVariants:
+        """The variants on one day."""
+        found = self._days.get(day)
         if found is None:
-            code = self.run.code
-            base = self.run.frames(on)[0]
-            found = [base]
-            for candidate in self.found:
-                slots = [i for (name, _), i in code.slots.facts.items() if name == candidate.fact]
-                dirty = code.dirty(candidate.fact)
-                found += [
-                    base.variant(slots, candidate.person, sample, dirty)
-                    for sample in candidate.samples
-                ]
-            self._frames[on] = found
+            found = self._days[day] = DayVariants(self.run, day)
         return found
 
-    def per_household(self, program_id: str, part: Part, on: dt.date | None = None) -> Array:
-        """A program's part for household 0 and each variant (a person program's applicant)."""
-        fn = self.run._fn("u", program_id, part)
-        frames = self.frames(on)
-        if self.run.compiled.programs[program_id] == "household":
-            return np.array([fn(f, 0) for f in frames], dtype=np.float64)
-        return np.array([fn(f, f.a) if f.a >= 0 else math.nan for f in frames], dtype=np.float64)
+
+class DayVariants:
+    """The variants of household 0 on one day (``next_question.Outcomes``)."""
+
+    def __init__(self, run: ScalarRun, day: dt.date | None) -> None:
+        self.run = run
+        self.base = run.frames(day)[0]
+        self._frames: dict[tuple[int, int], Frame] = {}
+        self._dirty: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
+        self._programs: dict[str, tuple[Any, Any, int, int]] = {}
+        self._slots: dict[str, list[int]] = {}
+
+    def _program(self, program: str) -> tuple[Any, Any, int, int]:
+        found = self._programs.get(program)
+        if found is None:
+            run = self.run
+            row = 0 if run.compiled.programs[program] == "household" else self.base.a
+            found = self._programs[program] = (
+                run._fn("u", program, STATUS),
+                run._fn("u", program, BENEFIT),
+                run.code.unit_of(("part", program, STATUS)),
+                row,
+            )
+        return found
+
+    def _variant(self, index: int, candidate: Answered, sample: int) -> Frame:
+        found = self._frames.get((index, sample))
+        if found is None:
+            slots = self._slots.get(candidate.fact)
+            if slots is None:
+                facts = self.run.code.slots.facts.items()
+                slots = self._slots[candidate.fact] = [
+                    i for (name, _), i in facts if name == candidate.fact
+                ]
+            found = self._frames[(index, sample)] = self.base.variant(
+                slots, candidate.person, candidate.samples[sample], self._dirty[index]
+            )
+        return found
+
+    def decided(self, index: int, candidate: Answered, program: str) -> Array | None:
+        """The program's benefit under each of the candidate's answers when every one of them
+        determines it; None as soon as one does not (the rest are not computed)."""
+        status, benefit, unit, row = self._program(program)
+        if row < 0:
+            return None
+        dirty = self._dirty.get(index)
+        if dirty is None:
+            dirty = self._dirty[index] = self.run.code.dirty(candidate.fact)
+        if unit not in dirty[0]:  # no answer of this fact changes the program
+            if math.isnan(status(self.base, row)):
+                return None
+            return np.full(len(candidate.samples), benefit(self.base, row))
+        out = []
+        for sample in range(len(candidate.samples)):
+            frame = self._variant(index, candidate, sample)
+            if math.isnan(status(frame, row)):
+                return None
+            out.append(benefit(frame, row))
+        return np.array(out, dtype=np.float64)
 
 
 class ScalarContext:
@@ -160,14 +217,18 @@ class ScalarContext:
         pairs = [fn(self.frame, r) for r in self._rows(self.entity)]
         return _split(pairs)
 
-    def node(self, expr: Expr, kind: str) -> Any:
-        """A node's values ("u") or bounds ("b") on every row of its scope."""
-        code = self.run.code
-        fn = code.function(kind, code.node(expr, self.rules))
-        results = [fn(self.frame, r) for r in self._rows(expr.scope)]
-        if kind == "b":
-            return _split(results)
-        return np.array(results, dtype=np.float64)
+    def part_at(self, part: Part, row: int) -> float:
+        """A part on one row."""
+        return float(self.run.code.function("u", ("part", self.rules.id, part))(self.frame, row))
+
+    def part_bounds_at(self, part: Part, row: int) -> tuple[float, float]:
+        """A part's bounds on one row."""
+        lo, hi = self.run.code.function("b", ("part", self.rules.id, part))(self.frame, row)
+        return float(lo), float(hi)
+
+    def node_fn(self, expr: Expr, kind: str) -> Any:
+        """A node's value ("u") or bounds ("b") function."""
+        return self.run.code.node_function(kind, expr, self.rules)
 
 
 def _split(pairs: list[tuple[float, float]]) -> Bounds:

@@ -46,6 +46,8 @@ class ScalarCode:
         self._queue: list[tuple[str, int]] = []
         self._lock = threading.RLock()
         self._node_keys: dict[tuple[int, str | None], UnitKey] = {}
+        self._functions: dict[tuple[str, UnitKey], Callable[[Any, int], Any]] = {}
+        self._node_functions: dict[tuple[str, int, str | None], Callable[[Any, int], Any]] = {}
         #: per written function: the fact slots it reads and the functions it calls
         self.depends: dict[tuple[str, int], tuple[frozenset[int], frozenset[tuple[str, int]]]] = {}
         self._dirty: dict[tuple[str, int], tuple[frozenset[int], frozenset[int]]] = {}
@@ -83,11 +85,28 @@ class ScalarCode:
 
     def function(self, kind: str, key: UnitKey) -> Callable[[Any, int], Any]:
         """The compiled value ("u") or bounds ("b") function of a unit, written if needed."""
-        with self._lock:
-            unit = self.want(kind, key)
-            if self._queue:
-                self._flush()
-        return self.namespace[f"{kind}{unit}"]  # type: ignore[no-any-return]
+        found = self._functions.get((kind, key))
+        if found is None:
+            with self._lock:
+                unit = self.want(kind, key)
+                if self._queue:
+                    self._flush()
+            found = self._functions[(kind, key)] = self.namespace[f"{kind}{unit}"]
+        return found
+
+    def node_function(
+        self, kind: str, expr: Expr, program: ProgramRules | None
+    ) -> Callable[[Any, int], Any]:
+        """The value ("u") or bounds ("b") function of any node of ``program``'s trees."""
+        cache = (kind, id(expr), program.id if program is not None else None)
+        found = self._node_functions.get(cache)
+        if found is None:
+            found = self._node_functions[cache] = self.function(kind, self.node(expr, program))
+        return found
+
+    def unit_of(self, key: UnitKey) -> int:
+        """The number of a unit whose function has been asked for (see :meth:`function`)."""
+        return self.index[key]
 
     def node(self, expr: Expr, program: ProgramRules | None) -> UnitKey:
         """The unit key of any node (an explanation's sub-expression)."""

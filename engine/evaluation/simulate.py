@@ -7,6 +7,7 @@ kept per day, so the answer for one date never leaks into another.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from engine.catalog.program import Part
 from engine.catalog.tree import Expr
 from engine.errors import EvaluationError, LifeEventsError
 from engine.evaluation.compiler import CompiledSystem
-from engine.evaluation.entities import Members
+from engine.evaluation.entities import MemberLists, Members
 from engine.evaluation.population import Population
 from engine.evaluation.runtime import RunState, period_of, program_context, read_variable
 from engine.evaluation.scalar_run import ScalarRun
@@ -86,13 +87,19 @@ class Run:
         """A program's evaluation context on a day (explanations evaluate sub-expressions in it)."""
         return program_context(self.compiled.codes[program_id], self.simulation, self._day(on))
 
-    def node_values(self, ctx: Any, expr: Expr) -> Array:
-        """An expression node's values on every row of its scope, in a program's context."""
-        return self.compiled.explain_fn(expr)(ctx)
+    @cached_property
+    def member_lists(self) -> MemberLists:
+        """The membership indices as lists (explanations go one row at a time)."""
+        return self.members.lists()
 
-    def node_bounds(self, ctx: Any, expr: Expr) -> tuple[Array, Array]:
-        """An expression node's bounds on every row of its scope, in a program's context."""
-        return self.compiled.bounds_fn(expr)(ctx)
+    def node_value(self, ctx: Any, expr: Expr, row: int) -> float:
+        """An expression node's value on one row of its scope, in a program's context."""
+        return float(self.compiled.explain_fn(expr)(ctx)[row])
+
+    def node_bound(self, ctx: Any, expr: Expr, row: int) -> tuple[float, float]:
+        """An expression node's bounds on one row of its scope, in a program's context."""
+        lo, hi = self.compiled.bounds_fn(expr)(ctx)
+        return float(lo[row]), float(hi[row])
 
 
 def _build(compiled: CompiledSystem, population: Population, state: RunState) -> Simulation:

@@ -10,7 +10,12 @@ import numpy as np
 import pytest
 from kit import CATALOG, ENGINE, FACTS
 
-from engine.eligibility.next_question import Candidate, best_question, fact_depths
+from engine.eligibility.next_question import (
+    ArrayOutcomes,
+    Candidate,
+    best_question,
+    fact_depths,
+)
 from engine.eligibility.questions import question
 from engine.eligibility.result import CheckResult, ProgramResult
 
@@ -145,9 +150,9 @@ def test_between_facts_deciding_the_same_programs_the_one_the_criterion_names_is
     status, benefit = _decided_by_both()
     depth = {"first": 0.0, "second": 0.0}
     depth[deep] = 2.0
-    best = best_question(
-        _candidates("first", "second"), ["p"], status, benefit, lambda f, _: depth[f]
-    )
+    found = _candidates("first", "second")
+    outcomes = ArrayOutcomes(found, status, benefit)
+    best = best_question(found, ["p"], outcomes, lambda f, _: depth[f])
     assert best is not None and best[0].fact == asked and best[1] == ["p"]
 
 
@@ -158,9 +163,9 @@ def test_more_programs_decided_still_beats_a_more_direct_fact() -> None:
     }
     benefit = {k: np.nan_to_num(v) for k, v in status.items()}
     depths = {"direct": 0.0, "deep": 3.0}
-    best = best_question(
-        _candidates("direct", "deep"), ["p", "q"], status, benefit, lambda f, _: depths[f]
-    )
+    found = _candidates("direct", "deep")
+    outcomes = ArrayOutcomes(found, status, benefit)
+    best = best_question(found, ["p", "q"], outcomes, lambda f, _: depths[f])
     assert best is not None and best[0].fact == "deep" and best[1] == ["p", "q"]
 
 
