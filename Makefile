@@ -24,6 +24,7 @@ test: $(STAMP)
 	$(BIN)/lifeevents events test
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_speed.py
 	$(BIN)/python benchmarks/bench_eligibility.py
 	$(BIN)/python benchmarks/bench_events.py
 

@@ -190,9 +190,12 @@ class Engine:
         when = days or (profiles[0].as_of,)
         return from_profiles(profiles, self.catalog.base_years(*when), self.catalog.facts)
 
-    def evaluate(self, population: Population, on: dt.date | None = None) -> PopulationResult:
-        """Every program for every household and person of a population, vectorized."""
-        return evaluate_population(self.compiled, population, on)
+    def evaluate(
+        self, population: Population, on: dt.date | None = None, *, workers: int = 1
+    ) -> PopulationResult:
+        """Every program for every household and person of a population, vectorized (on
+        ``workers`` forked processes when more than one)."""
+        return evaluate_population(self.compiled, population, on, workers=workers)
 
     def simulate(self, population: Population, *, explain: bool = False) -> Run:
         """A lazy run over a population (for callers that read parts or several days)."""

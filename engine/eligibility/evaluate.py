@@ -37,6 +37,7 @@ from engine.eligibility.next_question import (
     question_depth,
     with_variants,
 )
+from engine.eligibility.parallel import evaluate_in_parallel
 from engine.eligibility.program_result import program_result, static_part
 from engine.eligibility.questions import missing_with_questions, next_question_text
 from engine.evaluation.compiler import CompiledSystem
@@ -163,7 +164,8 @@ def _answer(
             benefit = {p: variants.per_household(p, BENEFIT, day) for p in undetermined}
             outcomes = ArrayOutcomes(found, status, benefit)
         depth = question_depth(run, programs, results)
-        best = best_question(found, undetermined, outcomes, depth)
+        missing = {r["program"]: set(r["missing_facts"]) for r in results}
+        best = best_question(found, undetermined, outcomes, depth, missing)
         if best is not None:
             next_question = {"fact": best[0].path, "would_decide": best[1]}
         else:
@@ -282,12 +284,29 @@ CHUNK_HOUSEHOLDS = 10_000
 
 
 def evaluate_population(
-    compiled: CompiledSystem, population: Population, on: dt.date | None = None
+    compiled: CompiledSystem,
+    population: Population,
+    on: dt.date | None = None,
+    *,
+    workers: int = 1,
 ) -> PopulationResult:
     """Evaluate every program for every household and person of a population, vectorized, in
-    chunks of :data:`CHUNK_HOUSEHOLDS` households (results are the same as in one run)."""
+    chunks of :data:`CHUNK_HOUSEHOLDS` households (results are the same as in one run); with
+    ``workers`` > 1, that many forked processes share the households (see
+    :mod:`engine.eligibility.parallel`: not from inside a threaded server)."""
     day = on or population.as_of
     compiled.catalog.check_parameters(day)
+    if workers > 1 and population.n_households > CHUNK_HOUSEHOLDS:
+        out = evaluate_in_parallel(
+            compiled, population, day, workers, CHUNK_HOUSEHOLDS, _evaluate_chunk
+        )
+        return PopulationResult(
+            dict(compiled.programs),
+            out["status"],
+            out["benefit"],
+            out["person_status"],
+            out["person_benefit"],
+        )
     parts = [_evaluate_chunk(compiled, chunk, day) for chunk in population.chunks(CHUNK_HOUSEHOLDS)]
     if not parts:
         parts = [_evaluate_chunk(compiled, population, day)]
@@ -304,7 +323,7 @@ def evaluate_population(
 def _evaluate_chunk(
     compiled: CompiledSystem, population: Population, day: dt.date
 ) -> dict[str, dict[str, Array]]:
-    run = simulate(compiled, population)
+    run: Run = household_run(compiled, population, explain=False)
     members = run.members
     out: dict[str, dict[str, Array]] = {
         "status": {},

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -175,8 +175,13 @@ def best_question(
     undetermined: list[str],
     outcomes: Outcomes,
     depth: Depth | None = None,
+    missing: Mapping[str, Collection[str]] | None = None,
 ) -> tuple[Candidate, list[str]] | None:
     """The candidate deciding the most undetermined programs.
+
+    ``missing``: each program's missing facts (paths); a candidate outside them cannot decide
+    the program (an unknown fact that no unknown part of the answer reaches leaves it as it
+    is), so that pair is not tried.
 
     Ties are broken by the money at stake in the programs decided (each program's largest
     benefit under the answers that decide it); between facts deciding the same programs, the
@@ -189,6 +194,8 @@ def best_question(
     for index, candidate in enumerate(found):
         decided: dict[str, Array] = {}
         for program in undetermined:
+            if missing is not None and candidate.path not in missing[program]:
+                continue
             benefits = outcomes.decided(index, candidate, program)
             if benefits is not None:
                 decided[program] = benefits

@@ -79,7 +79,9 @@ def _dates(day: dt.date) -> list[float]:
 class Frame:
     """One household on one day, for the generated code (attribute names are the code's)."""
 
-    __slots__ = ("a", "b", "base", "d", "db", "du", "f", "m", "n", "p", "pt", "rows", "s", "t", "z")
+    __slots__ = (
+        "a", "b", "base", "d", "db", "du", "f", "m", "n", "p", "pt", "q", "rows", "s", "t", "z",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -104,6 +106,7 @@ class Frame:
         self.m: dict[int, float] = {}
         self.b: dict[int, tuple[float, float]] = {}
         self.base: Frame | None = None
+        self.q = -1  # in a variant: the person whose fact it answers (-1: a household fact)
         self.du: frozenset[int] = frozenset()
         self.db: frozenset[int] = frozenset()
 
@@ -131,6 +134,7 @@ class Frame:
         copy.f = facts
         copy.m, copy.b = {}, {}
         copy.base = self
+        copy.q = -1 if person is None else person
         copy.du, copy.db = dirty
         return copy
 

@@ -48,6 +48,7 @@ class BoundsEmitter(Emitter):
 
     def call_unit(self, key: UnitKey, row: str) -> str:
         """Call a unit's bounds function on a row."""
+        self.note_row(row)
         return f"{self.ref('b', key)}(c, {row})"
 
     # ------------------------------------------------------------ leaves
@@ -102,6 +103,7 @@ class BoundsEmitter(Emitter):
         program_id, part = program_read(expr)
         entity = self.catalog.programs[program_id].program.entity
         target = self.row_of(row, expr.scope, entity)
+        self.note_row(target)
         point = self.save(f"{self.ref('u', ('part', program_id, part))}(c, {target})")
         lo, hi = self.names()
         self.put(f"if {point} == {point}:")

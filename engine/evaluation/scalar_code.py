@@ -134,6 +134,9 @@ class Emitter:
         self.nodes: dict[int, Expr] = {}  # the builder's: which node a "node" unit computes
         self.reads: set[int] = set()  # fact slots this unit reads itself
         self.calls: set[tuple[str, int]] = set()  # the units it calls
+        # row-local: a person unit that reads facts of its own row only and calls only units
+        # on its own row (its value on row r cannot depend on another person's facts)
+        self.row_local = True
 
     # ------------------------------------------------------------ plumbing
 
@@ -155,11 +158,12 @@ class Emitter:
         """The unit's source: memo lookup, the statements, memo store. In a variant frame (one
         fact answered differently, see ``Frame.variant``) a unit that does not depend on that
         fact is the base frame's, computed once there."""
-        memo, dirty = ("m", "du") if kind == "u" else ("b", "db")
+        memo, dirty, local = ("m", "du", "LU") if kind == "u" else ("b", "db", "LB")
         name = f"{kind}{unit}"
         head = [f"def {name}(c, r):", f"    k = {unit << ROW_BITS} + r", f"    v = c.{memo}.get(k)"]
         head += ["    if v is not None:", "        return v"]
-        head += [f"    if c.base is not None and {unit} not in c.{dirty}:"]
+        head += [f"    if c.base is not None and ({unit} not in c.{dirty} or "]
+        head += [f"            (r != c.q and {unit} in {local})):"]
         head += [f"        return {name}(c.base, r)"]
         head += [f"    {n} = {_LOCALS[n]}" for n in sorted(self.used)]
         tail = [f"    v = {result}", f"    c.{memo}[k] = v", "    return v"]
@@ -181,6 +185,11 @@ class Emitter:
             return "0"
         return self.local("A")
 
+    def note_row(self, row: str) -> None:
+        """Record a read or call on ``row``: anything but the unit's own row is not local."""
+        if row != "r":
+            self.row_local = False
+
     def ref(self, kind: str, key: UnitKey) -> str:
         """The name of a unit's value ("u") or bounds ("b") function, recorded as called."""
         unit = self.values(key) if kind == "u" else self.bounds(key)
@@ -189,6 +198,7 @@ class Emitter:
 
     def call_unit(self, key: UnitKey, row: str) -> str:
         """Call a unit's value function on a row."""
+        self.note_row(row)
         return f"{self.ref('u', key)}(c, {row})"
 
     def node_key(self, expr: Expr) -> UnitKey:
@@ -240,8 +250,11 @@ class Emitter:
         self.reads.add(slot)
         f = self.local("F")
         if fact.entity == "household":
+            self.row_local = False
             return f"{f}[{slot}]"
-        return f"{f}[{slot}][{self.row_of(row, expr.scope, 'person')}]"
+        person = self.row_of(row, expr.scope, "person")
+        self.note_row(person)
+        return f"{f}[{slot}][{person}]"
 
     def var(self, expr: Expr, row: str) -> str:
         rules = self.program
@@ -324,6 +337,7 @@ class Emitter:
             birth = self.slots.fact("date_of_birth", None)
             self.reads.add(birth)
             person = self.row_of(row, expr.scope, "person")
+            self.note_row(person)
             return f"age({self.local('F')}[{birth}][{person}], {args[0]})"
         raise NotImplementedError(name)  # pragma: no cover - the checker admits only these
 

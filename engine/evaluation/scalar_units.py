@@ -41,7 +41,7 @@ class ScalarCode:
         self.index: dict[UnitKey, int] = {}
         self.keys: list[UnitKey] = []
         self.nodes: dict[int, Expr] = {}
-        self.namespace: dict[str, Any] = {**OPS}
+        self.namespace: dict[str, Any] = {**OPS, "LU": frozenset(), "LB": frozenset()}
         self._written: set[tuple[str, int]] = set()
         self._queue: list[tuple[str, int]] = []
         self._lock = threading.RLock()
@@ -51,6 +51,8 @@ class ScalarCode:
         #: per written function: the fact slots it reads and the functions it calls
         self.depends: dict[tuple[str, int], tuple[frozenset[int], frozenset[tuple[str, int]]]] = {}
         self._dirty: dict[tuple[str, int], tuple[frozenset[int], frozenset[int]]] = {}
+        self._row_local: set[tuple[str, int]] = set()  # before the closure over calls
+        self._local_for = -1
         self.lines = 0
         self.sources: list[str] = []
         with self._lock:
@@ -120,6 +122,8 @@ class ScalarCode:
         """The units whose value ("u") and bounds ("b") functions depend on ``fact``: the only
         ones a variant frame answering ``fact`` differently computes itself."""
         with self._lock:
+            if self._local_for != len(self.depends):
+                self._local_closure()
             key = (fact, len(self.depends))
             found = self._dirty.get(key)
             if found is None:
@@ -140,6 +144,25 @@ class ScalarCode:
                     frozenset(u for (kind, u), hit in seen.items() if hit and kind == "b"),
                 )
             return found
+
+    def _local_closure(self) -> None:
+        """Row-local units (``LU``, ``LB`` in the code): local themselves, and every unit they
+        call is too. A variant answering person q's fact takes them from the base frame on
+        every other row."""
+        seen: dict[tuple[str, int], bool] = {}
+
+        def visit(fn: tuple[str, int]) -> bool:
+            if fn not in seen:
+                seen[fn] = False
+                calls = self.depends[fn][1]
+                seen[fn] = fn in self._row_local and all([visit(c) for c in calls])
+            return seen[fn]
+
+        for fn in self.depends:
+            visit(fn)
+        self.namespace["LU"] = frozenset(u for (k, u), ok in seen.items() if ok and k == "u")
+        self.namespace["LB"] = frozenset(u for (k, u), ok in seen.items() if ok and k == "b")
+        self._local_for = len(self.depends)
 
     # ------------------------------------------------------------ writing
 
@@ -182,7 +205,15 @@ class ScalarCode:
             lo, hi = self._bounds(b, key, rules)
             e, result = b, f"({lo}, {hi})"
         self.depends[(kind, unit)] = (frozenset(e.reads), frozenset(e.calls))
+        if e.row_local and self._scope(key, rules) == "person":
+            self._row_local.add((kind, unit))
         return e.function(kind, unit, result)
+
+    def _scope(self, key: UnitKey, rules: ProgramRules | None) -> str:
+        if key[0] == "node":
+            return self.nodes[key[1]].scope
+        assert rules is not None
+        return rules.program.entity
 
     def _expr(self, key: UnitKey, rules: ProgramRules | None) -> Expr:
         if key[0] == "node":

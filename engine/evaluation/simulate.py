@@ -140,12 +140,14 @@ HouseholdRun = Run | ScalarRun
 SCALAR_HOUSEHOLDS = 64
 
 
-def household_run(compiled: CompiledSystem, population: Population) -> HouseholdRun:
-    """A run for a check: the generated one-household code (the same answers, many times
-    faster on one household), or a vectorized run that keeps every node for explanations when
-    the code cannot be used (OpenFisca's dispatch asked for, a reformed formula, a large
-    population)."""
+def household_run(
+    compiled: CompiledSystem, population: Population, *, explain: bool = True
+) -> HouseholdRun:
+    """A run of a few households: the generated one-household code (the same answers, many
+    times faster on one household), or a vectorized run (keeping every node for explanations
+    if ``explain``) when the code cannot be used: OpenFisca's dispatch asked for, a reformed
+    formula, more than :data:`SCALAR_HOUSEHOLDS` households."""
     scalar = compiled.scalar() if population.n_households <= SCALAR_HOUSEHOLDS else None
     if scalar is None:
-        return Run(compiled, population, explain=True)
+        return Run(compiled, population, explain=explain)
     return ScalarRun(compiled, population, *scalar)

@@ -38,8 +38,10 @@ def test_the_engine_calls_eval_exec_or_compile_only_where_audited() -> None:
     assert len(offenders) == 2  # exec(compile(...)): one statement
 
 
-_NAMES = re.compile(r"^(?:[ubtqK]\d+|[FPTDASR]|PT|c|r|k|v|lo|hi|NAN|INF|abs)$")
-_ATTRIBUTES = {"m", "b", "du", "db", "base", "get", "f", "p", "t", "d", "a", "s", "pt", "rows", "z"}
+_NAMES = re.compile(r"^(?:[ubtqK]\d+|[FPTDASR]|PT|LU|LB|c|r|k|v|lo|hi|NAN|INF|abs)$")
+_ATTRIBUTES = {
+    *("m", "b", "du", "db", "base", "get", "f", "p", "t", "d", "a", "s", "pt", "q", "rows", "z"),
+}
 _NODES = (
     ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.AugAssign, ast.Return,
     ast.If, ast.For, ast.While, ast.Break, ast.Expr, ast.Name, ast.Load, ast.Store, ast.Attribute,

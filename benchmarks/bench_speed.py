@@ -1,0 +1,180 @@
+"""`make bench`: one household against the whole catalog (issue 18's figures), printed as JSON.
+
+- full check (statuses, amounts, explanations, missing facts, next question) and core
+  (statuses and amounts) of the README household, each call on a distinct household (incomes
+  shifted by a dollar per call, so nothing a previous call computed can be reused): p50 and p99,
+  medians over runs, with a trivial OpenFisca household (60 variables) timed in the same run;
+- collector spikes: p99 / p50 over many consecutive checks (default 10,000);
+- worst case: one 30-member household whose facts are all unknown but the roles;
+- cold start: ``lifeevents check examples/household.json`` as a fresh process.
+
+Targets: check p50 <= 5 ms, p99 <= 10 ms; core p50 <= 1.5 ms; p99 <= 2 x p50 over 10,000
+checks; worst case <= 50 ms; cold start <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from trivial_baseline import trivial_household, trivial_system  # noqa: E402
+
+from engine import Engine  # noqa: E402
+
+ENGINE = Engine.load()
+EXAMPLE = json.loads((ROOT / "examples" / "household.json").read_text())
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _households(count: int) -> list[Any]:
+    """Distinct parsed households: the example with incomes shifted by one dollar each."""
+    out = []
+    for index in range(count):
+        data = copy.deepcopy(EXAMPLE)
+        for member in data["household"]["members"]:
+            for fact in ("net_income", "employment_income"):
+                if isinstance(member.get(fact), (int, float)):
+                    member[fact] += index / 100  # a cent per call: distinct, same shape
+        out.append(ENGINE.parse(data))
+    return out
+
+
+def _timed(fn: Callable[[Any], Any], inputs: list[Any]) -> list[float]:
+    out = []
+    for item in inputs:
+        start = time.perf_counter()
+        fn(item)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def single_household(runs: int, per_run: int) -> dict[str, Any]:
+    """p50/p99 of the full check and of the core, medians over ``runs`` runs."""
+    households = _households(per_run)
+    system = trivial_system()
+
+    def check(profile: Any) -> None:
+        ENGINE.check(profile)
+
+    def core(profile: Any) -> None:
+        ENGINE.evaluate(ENGINE.population([profile]))
+
+    for fn in (check, core):
+        _timed(fn, households[:20])
+    rows: dict[str, list[float]] = {k: [] for k in ("check50", "check99", "core50", "core99")}
+    base: list[float] = []
+    for _ in range(runs):
+        full, only = _timed(check, households), _timed(core, households)
+        rows["check50"].append(statistics.median(full))
+        rows["check99"].append(_percentile(full, 0.99))
+        rows["core50"].append(statistics.median(only))
+        rows["core99"].append(_percentile(only, 0.99))
+        base.append(statistics.median(_timed(lambda _: trivial_household(system), households)))
+    ms = {k: round(statistics.median(v) * 1000, 3) for k, v in rows.items()}
+    base_ms = round(statistics.median(base) * 1000, 3)
+    return {
+        "household": "examples/household.json, incomes shifted by a cent per call",
+        "programs": len(ENGINE.catalog.programs),
+        "runs": runs,
+        "checks_per_run": per_run,
+        "check_p50_ms": ms["check50"],
+        "check_p99_ms": ms["check99"],
+        "core_p50_ms": ms["core50"],
+        "core_p99_ms": ms["core99"],
+        "baseline_trivial_openfisca_household_p50_ms": base_ms,
+        "check_p50_over_baseline": round(ms["check50"] / base_ms, 2),
+        "targets_ms": {"check_p50": 5.0, "check_p99": 10.0, "core_p50": 1.5},
+        "meets_targets": ms["check50"] <= 5.0 and ms["check99"] <= 10.0 and ms["core50"] <= 1.5,
+    }
+
+
+def spikes(count: int) -> dict[str, Any]:
+    """p99 over p50 across ``count`` consecutive checks of distinct households."""
+    households = _households(count)
+    times = _timed(ENGINE.check, households)
+    p50, p99 = statistics.median(times), _percentile(times, 0.99)
+    return {
+        "checks": count,
+        "p50_ms": round(p50 * 1000, 3),
+        "p99_ms": round(p99 * 1000, 3),
+        "max_ms": round(max(times) * 1000, 3),
+        "p99_over_p50": round(p99 / p50, 2),
+        "target_p99_over_p50": 2.0,
+        "meets_target": p99 <= 2 * p50,
+    }
+
+
+def worst_case(runs: int) -> dict[str, Any]:
+    """One 30-member household, every fact unknown but the roles, the whole catalog."""
+    members = [{"id": "a", "role": "applicant"}, {"id": "s", "role": "spouse"}]
+    members += [{"id": f"c{i}", "role": "child"} for i in range(20)]
+    members += [{"id": f"d{i}", "role": "dependant"} for i in range(8)]
+    profile = ENGINE.parse({"as_of": EXAMPLE["as_of"], "household": {"members": members}})
+    ENGINE.check(profile)
+    times = _timed(ENGINE.check, [profile] * runs)
+    p50 = statistics.median(times)
+    return {
+        "members": len(members),
+        "runs": runs,
+        "p50_ms": round(p50 * 1000, 1),
+        "target_ms": 50.0,
+        "meets_target": p50 <= 0.050,
+    }
+
+
+def cold_start(runs: int) -> dict[str, Any]:
+    """``lifeevents check examples/household.json`` in a fresh process, wall time."""
+    command = [str(Path(sys.executable).parent / "lifeevents"), "check", "examples/household.json"]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    interpreter = time.perf_counter() - start
+    seconds = statistics.median(times)
+    return {
+        "runs": runs,
+        "seconds": round(seconds, 3),
+        "baseline_empty_python_seconds": round(interpreter, 3),
+        "target_seconds": 1.0,
+        "meets_target": seconds <= 1.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--checks", type=int, default=200)
+    parser.add_argument("--spike-checks", type=int, default=10_000)
+    args = parser.parse_args()
+    report = {
+        "benchmark": "speed",
+        "python": sys.version.split()[0],
+        "single_household": single_household(args.runs, args.checks),
+        "collector_spikes": spikes(args.spike_checks),
+        "worst_case": worst_case(max(3, args.runs)),
+        "cold_start": cold_start(3),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
