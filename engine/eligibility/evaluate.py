@@ -324,6 +324,8 @@ def _evaluate_chunk(
     compiled: CompiledSystem, population: Population, day: dt.date
 ) -> dict[str, dict[str, Array]]:
     run: Run = household_run(compiled, population, explain=False)
+    if isinstance(run, ScalarRun):
+        return run.results(day)
     members = run.members
     out: dict[str, dict[str, Array]] = {
         "status": {},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from engine.catalog.facts import Entity, Kind
@@ -25,10 +25,14 @@ class Explainer:
         self.on = on
         self.ctx: Any = run.context(rules.id, on)
         self._seen: set[tuple[int, tuple[int, ...]]] = set()
+        self._readers: dict[int, Callable[[int], float]] = {}
 
     def value(self, expr: Expr, row: int) -> float:
         """The expression's value on one row of its scope (computed once per node and day)."""
-        return self.run.node_value(self.ctx, expr, row)
+        read = self._readers.get(id(expr))
+        if read is None:
+            read = self._readers[id(expr)] = self.run.node_reader(self.ctx, expr)
+        return read(row)
 
     def value_bounds(self, expr: Expr, row: int) -> tuple[float, float]:
         """The least and greatest value of ``expr`` for one row over every completion of the

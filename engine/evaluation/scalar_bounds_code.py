@@ -133,7 +133,6 @@ class BoundsEmitter(Emitter):
         args = [self.pair(a, row) for a in expr.args]
         lo, hi = self.names()
         pairs = [f"({a}, {b})" for a, b in args]
-        los, his = ", ".join(a for a, _ in args), ", ".join(b for _, b in args)
         if (op == "arith" and name not in ARITH_OPS) or (op == "cmp" and name not in CMP_OPS):
             raise ValueError(f"not an operator of the rule language: {name!r}")
         if op == "arith":
@@ -154,7 +153,10 @@ class BoundsEmitter(Emitter):
             self.put(f"{lo}, {hi} = b_isin({pairs[0]}, {codes})")
         elif op in ("and", "or"):
             pick = "mn" if op == "and" else "mx"
-            self.put(f"{lo}, {hi} = {pick}({los}), {pick}({his})")
+            self.put(
+                f"{lo}, {hi} = {self.fold(pick, [a for a, _ in args])}, "
+                f"{self.fold(pick, [b for _, b in args])}"
+            )
         elif op == "not":
             self.put(f"{lo}, {hi} = 1.0 - {args[0][1]}, 1.0 - {args[0][0]}")
         elif op == "if":
@@ -170,17 +172,21 @@ class BoundsEmitter(Emitter):
         self.put(f"elif {c1} == 0.0:")
         self.put(f"    {lo}, {hi} = {e0}, {e1}")
         self.put("else:")
-        self.put(f"    {lo}, {hi} = mn({t0}, {e0}), mx({t1}, {e1})")
+        self.depth += 1
+        self.put(f"{lo}, {hi} = {self.fold('mn', [t0, e0])}, {self.fold('mx', [t1, e1])}")
+        self.depth -= 1
 
     def function_pair(self, expr: Expr, args: list[Pair], pairs: list[str]) -> str:
         name = expr.value
-        los, his = ", ".join(a for a, _ in args), ", ".join(b for _, b in args)
         if name in ("min", "max"):
             pick = "mn" if name == "min" else "mx"
-            return f"{pick}({los}), {pick}({his})"
+            return (
+                f"{self.fold(pick, [a for a, _ in args])}, {self.fold(pick, [b for _, b in args])}"
+            )
         if name == "clip":
             (x0, x1), (l0, l1), (h0, h1) = args
-            return f"mx({l0}, mn({x0}, {h0})), mx({l1}, mn({x1}, {h1}))"
+            low = self.fold("mx", [l0, self.fold("mn", [x0, h0])])
+            return f"{low}, {self.fold('mx', [l1, self.fold('mn', [x1, h1])])}"
         if name == "abs":
             return f"b_abs({pairs[0]})"
         if name == "floor":
@@ -191,10 +197,10 @@ class BoundsEmitter(Emitter):
             base, income, _, rate = pairs
             t0, t1 = args[2]
             excess = self.unpack(f"b_add({income}, (-{t1}, -{t0}))")
-            e0, e1 = self.unpack(f"mx({excess[0]}, 0.0), mx({excess[1]}, 0.0)")
+            e0, e1 = self.fold("mx", [excess[0], "0.0"]), self.fold("mx", [excess[1], "0.0"])
             m0, m1 = self.unpack(f"b_mul(({e0}, {e1}), {rate})")
             r0, r1 = self.unpack(f"b_add({base}, (-{m1}, -{m0}))")
-            return f"mx({r0}, 0.0), mx({r1}, 0.0)"
+            return f"{self.fold('mx', [r0, '0.0'])}, {self.fold('mx', [r1, '0.0'])}"
         raise NotImplementedError(name)  # pragma: no cover - the checker admits only these
 
     def aggregate_pair(self, expr: Expr, row: str) -> Pair:

@@ -237,6 +237,18 @@ class Emitter:
             return self.program_part(expr, row)
         return self.compute(expr, row)
 
+    def fold(self, pick: str, values: list[str]) -> str:
+        """``mn`` or ``mx`` of ``values`` (NaN if any is), as statements: no call per pair."""
+        keep, other = ("<=", "<") if pick == "mn" else (">=", ">")
+        out = values[0]
+        for value in values[1:]:
+            out = self.save(
+                f"{out} if {out} {keep} {value} else ({value} if {value} {other} {out} else NAN)"
+            )
+        if len(values) == 1:
+            out = self.save(f"{out} if {out} == {out} else NAN")
+        return out
+
     def save(self, source: str) -> str:
         """Assign ``source`` to a fresh local and return its name."""
         name = self.tmp()
@@ -321,9 +333,9 @@ class Emitter:
     def function_call(self, expr: Expr, args: list[str], row: str) -> str:
         name = expr.value
         if name in ("min", "max"):
-            return f"{'mn' if name == 'min' else 'mx'}({', '.join(args)})"
+            return self.fold("mn" if name == "min" else "mx", args)
         if name == "clip":
-            return f"mx({args[1]}, mn({args[0]}, {args[2]}))"
+            return self.fold("mx", [args[1], self.fold("mn", [args[0], args[2]])])
         if name == "abs":
             return f"abs({args[0]})"
         if name == "floor":
@@ -332,7 +344,8 @@ class Emitter:
             return f"rnd({args[0]}, {literal(10.0 ** float(expr.args[1].value))})"
         if name == "phase_out":
             base, income, threshold, rate = args
-            return f"mx({base} - mx({income} - {threshold}, 0.0) * {rate}, 0.0)"
+            excess = self.fold("mx", [self.save(f"{income} - {threshold}"), "0.0"])
+            return self.fold("mx", [self.save(f"{base} - {excess} * {rate}"), "0.0"])
         if name == "age_on":
             birth = self.slots.fact("date_of_birth", None)
             self.reads.add(birth)

@@ -143,7 +143,7 @@ def _product(a: float, b: float) -> float:
 def b_mul(x: Pair, y: Pair) -> Pair:
     """``bounds._multiply``: the corners, 0 * unbounded being 0."""
     c = (_product(x[0], y[0]), _product(x[0], y[1]), _product(x[1], y[0]), _product(x[1], y[1]))
-    return mn(*c), mx(*c)
+    return min(c), max(c)  # no corner is NaN
 
 
 def _quotient(a: float, b: float) -> float:
@@ -158,8 +158,8 @@ def b_div(x: Pair, y: Pair) -> Pair:
     """``bounds._divide``: unbounded when the divisor may be 0."""
     if y[0] <= 0.0 <= y[1]:
         return -INF, INF
-    c = tuple(_quotient(a, b) for a in x for b in y)
-    return mn(*c), mx(*c)
+    c = (_quotient(x[0], y[0]), _quotient(x[0], y[1]), _quotient(x[1], y[0]), _quotient(x[1], y[1]))
+    return min(c), max(c)  # no corner is NaN
 
 
 def b_cmp(op: str, x: Pair, y: Pair) -> Pair:

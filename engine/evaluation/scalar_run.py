@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -81,6 +81,33 @@ class ScalarRun:
         """A program's context on household 0 (explanations read parts and nodes through it)."""
         return ScalarContext(self, self.compiled.catalog.programs[program_id], self.frames(on)[0])
 
+    def results(self, on: dt.date | None = None) -> dict[str, dict[str, Array]]:
+        """Every program's status and benefit per household, and per person for person
+        programs (a household is eligible when a member is, Kleene; its benefit is the sum),
+        as ``evaluate_population`` lays them out."""
+        frames = self.frames(on)
+        out: dict[str, dict[str, Array]] = {
+            "status": {},
+            "benefit": {},
+            "person_status": {},
+            "person_benefit": {},
+        }
+        for pid, entity in self.compiled.programs.items():
+            status, benefit = self._fn("u", pid, STATUS), self._fn("u", pid, BENEFIT)
+            if entity == "household":
+                out["status"][pid] = np.array([status(f, 0) for f in frames])
+                out["benefit"][pid] = np.array([benefit(f, 0) for f in frames])
+                continue
+            statuses = [[status(f, r) for r in f.rows] for f in frames]
+            benefits = [[benefit(f, r) for r in f.rows] for f in frames]
+            out["person_status"][pid] = np.array([v for one in statuses for v in one])
+            out["person_benefit"][pid] = np.array([v for one in benefits for v in one])
+            out["status"][pid] = np.array([_kleene_any(one) for one in statuses])
+            out["benefit"][pid] = np.array(
+                [sum(one, 0.0) for one in benefits]
+            )  # in order, as bincount
+        return out
+
     def variants(self, found: Sequence[Answered]) -> ScalarVariants:
         """Household 0 and one variant per representative answer of each candidate."""
         return ScalarVariants(self, found)
@@ -90,9 +117,10 @@ class ScalarRun:
         """The membership indices as lists (explanations go one row at a time)."""
         return self.members.lists()
 
-    def node_value(self, ctx: Any, expr: Expr, row: int) -> float:
-        """An expression node's value on one row of its scope (for explanations)."""
-        return float(ctx.node_fn(expr, "u")(ctx.frame, row))
+    def node_reader(self, ctx: Any, expr: Expr) -> Callable[[int], float]:
+        """An expression node's value by row of its scope (for explanations)."""
+        fn, frame = ctx.node_fn(expr, "u"), ctx.frame
+        return lambda row: fn(frame, row)
 
     def node_bound(self, ctx: Any, expr: Expr, row: int) -> tuple[float, float]:
         """An expression node's bounds on one row of its scope."""
@@ -229,6 +257,13 @@ class ScalarContext:
     def node_fn(self, expr: Expr, kind: str) -> Any:
         """A node's value ("u") or bounds ("b") function."""
         return self.run.code.node_function(kind, expr, self.rules)
+
+
+def _kleene_any(values: list[float]) -> float:
+    """``Members.kleene_any`` for one household."""
+    if 1.0 in values:
+        return 1.0
+    return math.nan if any(v != v for v in values) else 0.0
 
 
 def _split(pairs: list[tuple[float, float]]) -> Bounds:

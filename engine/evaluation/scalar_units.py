@@ -318,8 +318,8 @@ class ScalarCode:
         if not program.in_kind:
             amount = self._part_pair(b, pid, AMOUNT)
             pairs.append(b.unpack(f"b_cmp('>', ({amount[0]}, {amount[1]}), (0.0, 0.0))"))
-        lo = b.save(f"mn({', '.join(p[0] for p in pairs)})")
-        hi = b.save(f"mn({', '.join(p[1] for p in pairs)})")
+        lo = b.save(b.fold("mn", [p[0] for p in pairs]))
+        hi = b.save(b.fold("mn", [p[1] for p in pairs]))
         if program.scope is not None:
             scope = self._part_pair(b, pid, SCOPE)
             b.put(f"if {scope[0]} != 1.0:")
@@ -327,9 +327,9 @@ class ScalarCode:
         gates = [self._part_pair(b, pid, JURISDICTION)]
         if rules.in_force is not None:
             gates.append(self._part_pair(b, pid, IN_FORCE))
-        los = ", ".join([*(g[0] for g in gates), lo])
-        his = ", ".join([*(g[1] for g in gates), hi])
-        return b.save(f"mn({los})"), b.save(f"mn({his})")
+        return b.fold("mn", [*(g[0] for g in gates), lo]), b.fold(
+            "mn", [*(g[1] for g in gates), hi]
+        )
 
     def _benefit_bounds(self, b: BoundsEmitter, rules: ProgramRules) -> tuple[str, str]:
         """``runtime._Context._benefit_bounds``."""

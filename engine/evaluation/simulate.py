@@ -7,6 +7,7 @@ kept per day, so the answer for one date never leaks into another.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -92,9 +93,10 @@ class Run:
         """The membership indices as lists (explanations go one row at a time)."""
         return self.members.lists()
 
-    def node_value(self, ctx: Any, expr: Expr, row: int) -> float:
-        """An expression node's value on one row of its scope, in a program's context."""
-        return float(self.compiled.explain_fn(expr)(ctx)[row])
+    def node_reader(self, ctx: Any, expr: Expr) -> Callable[[int], float]:
+        """An expression node's value by row of its scope, in a program's context."""
+        values = self.compiled.explain_fn(expr)(ctx)
+        return lambda row: float(values[row])
 
     def node_bound(self, ctx: Any, expr: Expr, row: int) -> tuple[float, float]:
         """An expression node's bounds on one row of its scope, in a program's context."""
