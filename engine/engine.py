@@ -24,8 +24,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.catalog.catalog_cache import cached_catalog
 from engine.catalog.event import event_model, parse_event
-from engine.catalog.loader import load_catalog, rebuild
+from engine.catalog.loader import rebuild
 from engine.catalog.paths import default_rules_dir
 from engine.catalog.profile import Profile, input_error, parse_profile
 from engine.catalog.program import Catalog
@@ -86,7 +87,7 @@ class Engine:
         Raises:
             RuleFileError: a broken rule file (file, line, reason), or no program at all.
         """
-        catalog = load_catalog(rules_dir or default_rules_dir())
+        catalog = cached_catalog(rules_dir or default_rules_dir())
         return cls(catalog, clock=clock, direct_dispatch=direct_dispatch)
 
     def parse(self, data: Any, *, as_of: dt.date | None = None) -> Profile:

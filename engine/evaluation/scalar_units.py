@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from engine.catalog.facts import Kind
 from engine.catalog.program import (
     AMOUNT,
     BENEFIT,
@@ -23,7 +24,8 @@ from engine.catalog.program import (
     Part,
     ProgramRules,
 )
-from engine.catalog.tree import PROGRAM_READS, Expr
+from engine.catalog.tree import ALWAYS_KNOWN, PROGRAM_READS, Expr
+from engine.evaluation import code_cache
 from engine.evaluation.scalar_bounds_code import BoundsEmitter
 from engine.evaluation.scalar_code import OPS, Emitter, Slots, UnitKey, part_units
 
@@ -53,6 +55,11 @@ class ScalarCode:
         self._dirty: dict[tuple[str, int], tuple[frozenset[int], frozenset[int]]] = {}
         self._row_local: set[tuple[str, int]] = set()  # before the closure over calls
         self._local_for = -1
+        self._reversed: tuple[
+            int,
+            dict[tuple[str, int], list[tuple[str, int]]],
+            dict[int, list[tuple[str, int]]],
+        ] = (-1, {}, {})
         self.lines = 0
         self.sources: list[str] = []
         with self._lock:
@@ -103,6 +110,10 @@ class ScalarCode:
         cache = (kind, id(expr), program.id if program is not None else None)
         found = self._node_functions.get(cache)
         if found is None:
+            with self._lock:  # the whole subtree at once: explanations walk down it next
+                for node in expr.walk():
+                    if node.op not in ALWAYS_KNOWN and node.kind != Kind.TABLE:
+                        self.want(kind, self.node(node, program))
             found = self._node_functions[cache] = self.function(kind, self.node(expr, program))
         return found
 
@@ -127,23 +138,36 @@ class ScalarCode:
             key = (fact, len(self.depends))
             found = self._dirty.get(key)
             if found is None:
-                slots = {i for (name, _), i in self.slots.facts.items() if name == fact}
-                seen: dict[tuple[str, int], bool] = {}
-
-                def visit(fn: tuple[str, int]) -> bool:
-                    if fn not in seen:
-                        seen[fn] = False  # no cycles among units; guards a revisit
-                        reads, calls = self.depends[fn]
-                        seen[fn] = bool(reads & slots) or any([visit(c) for c in calls])
-                    return seen[fn]
-
-                for fn in self.depends:
-                    visit(fn)
+                callers, readers = self._reverse()
+                slots = [i for (name, _), i in self.slots.facts.items() if name == fact]
+                hit: set[tuple[str, int]] = set()
+                todo = [fn for slot in slots for fn in readers.get(slot, ())]
+                while todo:  # everything that reads the fact, and everything that calls that
+                    fn = todo.pop()
+                    if fn not in hit:
+                        hit.add(fn)
+                        todo.extend(callers.get(fn, ()))
                 found = self._dirty[key] = (
-                    frozenset(u for (kind, u), hit in seen.items() if hit and kind == "u"),
-                    frozenset(u for (kind, u), hit in seen.items() if hit and kind == "b"),
+                    frozenset(u for kind, u in hit if kind == "u"),
+                    frozenset(u for kind, u in hit if kind == "b"),
                 )
             return found
+
+    def _reverse(
+        self,
+    ) -> tuple[dict[tuple[str, int], list[tuple[str, int]]], dict[int, list[tuple[str, int]]]]:
+        """Who calls each function, and which functions read each fact slot (kept until more
+        functions are written)."""
+        if self._reversed[0] != len(self.depends):
+            callers: dict[tuple[str, int], list[tuple[str, int]]] = {}
+            readers: dict[int, list[tuple[str, int]]] = {}
+            for fn, (reads, calls) in self.depends.items():
+                for called in calls:
+                    callers.setdefault(called, []).append(fn)
+                for slot in reads:
+                    readers.setdefault(slot, []).append(fn)
+            self._reversed = (len(self.depends), callers, readers)
+        return self._reversed[1], self._reversed[2]
 
     def _local_closure(self) -> None:
         """Row-local units (``LU``, ``LB`` in the code): local themselves, and every unit they
@@ -189,8 +213,13 @@ class ScalarCode:
         namespace.update(self.slots.constants)
         # The one place the engine compiles Python: source written above from the checked tree,
         # never from rule text (numbers as float literals, operators from ARITH_OPS / CMP_OPS,
-        # names the emitters make; tests/engine/test_no_eval.py audits every line of it).
-        exec(compile(code, "<lifeevents scalar>", "exec"), namespace)
+        # names the emitters make; tests/engine/test_no_eval.py audits every line of it). The
+        # compiled form of exactly this source may come from the user's cache (code_cache).
+        compiled = code_cache.load(code)
+        if compiled is None:
+            compiled = compile(code, "<lifeevents scalar>", "exec")
+            code_cache.store(code, compiled)
+        exec(compiled, namespace)
 
     def _source(self, kind: str, unit: int) -> str:
         key = self.keys[unit]
