@@ -5,9 +5,9 @@ the source costs a fifth of that. So every process still writes the source from 
 it loaded, and only the ``compile`` step is skipped when a cache file for exactly that source
 (and this Python's bytecode version) exists: a changed rule or engine gives another source,
 hence another key, and never a stale answer. The trust model is Python's own ``__pycache__``:
-files in a directory only the user can write (0700, files 0600). ``LIFEEVENTS_CODE_CACHE=off``
-turns it off; a path there puts it elsewhere (default ``$XDG_CACHE_HOME/lifeevents/code`` or
-``~/.cache/lifeevents/code``).
+files in a directory only the user can write (0700, files 0600). ``LIFEEVENTS_CACHE=off`` turns
+it off (with the catalog cache); a path there puts both elsewhere (``<path>/code``; default
+``$XDG_CACHE_HOME/lifeevents/code`` or ``~/.cache/lifeevents/code``).
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ MIN_SOURCE = 200_000
 
 def cache_dir() -> Path | None:
     """Where compiled code is kept, or None when the cache is off."""
-    setting = os.environ.get("LIFEEVENTS_CODE_CACHE", "")
+    setting = os.environ.get("LIFEEVENTS_CACHE", "")
     if setting.lower() in ("off", "0", "no", "false"):
         return None
     if setting:
-        return Path(setting)
+        return Path(setting) / "code"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "lifeevents" / "code"
 

@@ -30,9 +30,9 @@ def _answer(code: ScalarCode) -> str:
 def test_a_second_build_loads_the_compiled_code_and_answers_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LIFEEVENTS_CODE_CACHE", str(tmp_path))
+    monkeypatch.setenv("LIFEEVENTS_CACHE", str(tmp_path))
     first = ScalarCode(CATALOG)
-    files = list(tmp_path.glob("*.bin"))
+    files = list(tmp_path.rglob("*.bin"))
     assert len(files) == 1 and files[0].stat().st_mode & 0o077 == 0  # the user's own
     loaded = []
     real_load = code_cache.load
@@ -44,16 +44,16 @@ def test_a_second_build_loads_the_compiled_code_and_answers_the_same(
 def test_a_broken_cache_file_is_compiled_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LIFEEVENTS_CODE_CACHE", str(tmp_path))
+    monkeypatch.setenv("LIFEEVENTS_CACHE", str(tmp_path))
     ScalarCode(CATALOG)
-    (file,) = tmp_path.glob("*.bin")
+    (file,) = tmp_path.rglob("*.bin")
     file.write_bytes(b"not marshal data")
     code = ScalarCode(CATALOG)
     assert _answer(code) == ENGINE.check(EXAMPLE).model_dump_json()
 
 
 def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LIFEEVENTS_CODE_CACHE", "off")
+    monkeypatch.setenv("LIFEEVENTS_CACHE", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     ScalarCode(CATALOG)
     assert code_cache.cache_dir() is None and list(tmp_path.rglob("*.bin")) == []
