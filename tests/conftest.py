@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The suite keeps its caches (loaded catalogs, compiled code) to itself, not in the user's home.
+_CACHE = tempfile.mkdtemp(prefix="lifeevents-test-cache-")
+os.environ.setdefault("LIFEEVENTS_CACHE", _CACHE)
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 
+from engine import _cache
 from engine.catalog.loader import load_catalog
 from engine.catalog.program import Catalog
 
@@ -29,13 +28,7 @@ _ENGINE = Path(__file__).resolve().parents[1]
 
 
 def _folder() -> Path | None:
-    setting = os.environ.get("LIFEEVENTS_CACHE", "")
-    if setting.lower() in ("off", "0", "no", "false"):
-        return None
-    if setting:
-        return Path(setting) / "catalog"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lifeevents" / "catalog"
+    return _cache.cache_dir("catalog")
 
 
 def catalog_key(root: Path) -> str:
@@ -61,13 +54,14 @@ def cached_catalog(root: Path) -> Catalog:
     if folder is None or not root.is_dir():
         return load_catalog(root)
     file = folder / f"{catalog_key(root)}.pickle"
+    data = _cache.read(file)
     try:
-        found = pickle.loads(file.read_bytes())
+        found = pickle.loads(data) if data is not None else None  # the user's own cache
         if isinstance(found, tuple) and isinstance(found[0], Catalog):
             # shared subtrees are known by identity: the same objects, new ids
             shared = frozenset(id(node) for node in found[1])
             return dataclasses.replace(found[0], shared_nodes=shared)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, IndexError):
         pass
     catalog = load_catalog(root)
     try:
@@ -78,12 +72,7 @@ def cached_catalog(root: Path) -> Catalog:
             for node in expr.walk()
             if id(node) in catalog.shared_nodes
         }
-        data = pickle.dumps((catalog, list(objects.values())), protocol=pickle.HIGHEST_PROTOCOL)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, file)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass  # an uncacheable catalog (or a read-only home) only costs the load
+        _cache.write(file, pickle.dumps((catalog, list(objects.values())), pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        pass  # an uncacheable catalog only costs the load
     return catalog

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
-import tempfile
 from pathlib import Path
 from types import CodeType
+
+from engine import _cache
 
 __all__ = ["MIN_SOURCE", "cache_dir", "load", "store"]
 
@@ -28,13 +28,7 @@ MIN_SOURCE = 200_000
 
 def cache_dir() -> Path | None:
     """Where compiled code is kept, or None when the cache is off."""
-    setting = os.environ.get("LIFEEVENTS_CACHE", "")
-    if setting.lower() in ("off", "0", "no", "false"):
-        return None
-    if setting:
-        return Path(setting) / "code"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lifeevents" / "code"
+    return _cache.cache_dir("code")
 
 
 def _file(source: str) -> Path | None:
@@ -50,9 +44,12 @@ def load(source: str) -> CodeType | None:
     file = _file(source)
     if file is None:
         return None
+    data = _cache.read(file)
+    if data is None:
+        return None
     try:
-        code = marshal.loads(file.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        code = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
         return None
     return code if isinstance(code, CodeType) else None
 
@@ -61,13 +58,5 @@ def store(source: str, code: CodeType) -> None:
     """Keep ``code`` (compiled from ``source``) for the next process; failures are ignored
     (a read-only home only costs the compile)."""
     file = _file(source)
-    if file is None:
-        return
-    try:
-        file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(marshal.dumps(code))
-        os.replace(temporary, file)  # atomic: a reader sees the old file or the whole new one
-    except OSError:
-        return
+    if file is not None:
+        _cache.write(file, marshal.dumps(code))
