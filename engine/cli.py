@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from engine import cli_events, cli_rules
+from engine import cli_events, cli_rules, cli_store
 from engine.catalog.event import event_model
 from engine.catalog.loader import load_catalog
 from engine.catalog.paths import default_rules_dir
@@ -35,7 +35,7 @@ from engine.engine import Engine
 from engine.errors import RuleFileError
 from engine.report import print_check
 
-__all__ = ["app", "check", "cli_events", "cli_rules", "main", "schema"]
+__all__ = ["app", "check", "cli_events", "cli_rules", "cli_store", "main", "schema"]
 
 
 def main() -> None:

@@ -1,0 +1,20 @@
+"""Tell-us-once: the client's facts kept once, shared only with consent, every access audited
+(SQLAlchemy 2 on SQLite or PostgreSQL, Alembic migrations)."""
+
+from engine.tellusonce.audit import Break, append, verify
+from engine.tellusonce.clients import create_client
+from engine.tellusonce.consents import active, grant, revoke
+from engine.tellusonce.db import connect, database_url, upgrade
+
+__all__ = [
+    "Break",
+    "active",
+    "append",
+    "connect",
+    "create_client",
+    "database_url",
+    "grant",
+    "revoke",
+    "upgrade",
+    "verify",
+]

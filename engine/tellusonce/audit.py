@@ -1,0 +1,110 @@
+"""The audit log: every read and write of personal data, in a hash chain.
+
+Each row's hash is SHA-256 over the previous row's hash and the row's canonical JSON (its
+sequence number included, so a reordering breaks the chain as a change or a deletion does).
+``audit_head`` holds the chain's end; an append locks it (``FOR UPDATE`` on PostgreSQL; SQLite
+writes are serialized), so concurrent writers extend one chain. Rows name who, in which role,
+for what purpose, did what to which record; never the personal values themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from engine.tellusonce.schema import audit, audit_head
+
+__all__ = ["GENESIS", "Break", "append", "verify"]
+
+GENESIS = "0" * 64
+
+
+def _utc(at: dt.datetime) -> dt.datetime:
+    """UTC without tzinfo: what both databases give back for the same instant."""
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return at
+
+
+def _digest(previous: str, row: dict[str, Any]) -> str:
+    canonical = json.dumps(
+        {
+            "seq": int(row["seq"]),
+            "at": _utc(row["at"]).isoformat(timespec="microseconds"),
+            "actor": row["actor"],
+            "role": row["role"],
+            "purpose": row["purpose"],
+            "action": row["action"],
+            "subject": row["subject"],
+            "detail": row["detail"],
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256((previous + canonical).encode("utf-8")).hexdigest()
+
+
+def append(
+    connection: Connection,
+    *,
+    actor: str,
+    role: str,
+    purpose: str,
+    action: str,
+    subject: str,
+    detail: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> int:
+    """Add a row at the chain's end, in the caller's transaction; its sequence number."""
+    head = connection.execute(
+        select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
+    ).one()
+    row = {
+        "seq": head.seq + 1,
+        "at": _utc(at or dt.datetime.now(dt.UTC)),
+        "actor": actor,
+        "role": role,
+        "purpose": purpose,
+        "action": action,
+        "subject": subject,
+        "detail": detail or {},
+    }
+    digest = _digest(head.hash, row)
+    connection.execute(insert(audit).values(**row, prev_hash=head.hash, hash=digest))
+    connection.execute(
+        update(audit_head).where(audit_head.c.id == 1).values(seq=row["seq"], hash=digest)
+    )
+    return int(row["seq"])
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first broken link of the chain: the row where it breaks, and how."""
+
+    seq: int
+    reason: str
+
+
+def verify(connection: Connection) -> Break | None:
+    """The first broken link (a row changed, deleted or reordered), or None if the chain holds."""
+    previous, expected = GENESIS, 1
+    for row in connection.execute(select(audit).order_by(audit.c.seq)).mappings():
+        if row["seq"] != expected:
+            return Break(expected, f"row {expected} is missing (the next row is {row['seq']})")
+        if row["prev_hash"] != previous:
+            return Break(expected, "it does not follow the previous row's hash")
+        if _digest(previous, dict(row)) != row["hash"]:
+            return Break(expected, "its content changed after it was written")
+        previous, expected = row["hash"], expected + 1
+    head = connection.execute(select(audit_head).where(audit_head.c.id == 1)).mappings().one()
+    if head["seq"] != expected - 1 or head["hash"] != previous:
+        return Break(
+            expected, f"rows after {expected - 1} were removed (the chain ends at {head['seq']})"
+        )
+    return None

@@ -1,0 +1,100 @@
+"""Consents: a client grants or revokes consent per sharing agreement.
+
+A grant names an agreement of ``rules/sharing/agreements.yaml`` that is in force; a revocation
+stops all sharing under it at once (it is recorded, never deleted). Bad input (an unknown
+client or agreement, an agreement not in force) raises :class:`~engine.errors.InputError`
+naming the field, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, insert, select, update
+
+from engine.catalog.agreements import SharingRules
+from engine.errors import InputError
+from engine.tellusonce import audit
+from engine.tellusonce.schema import clients, consents
+
+__all__ = ["active", "grant", "revoke"]
+
+
+def _client(connection: Connection, client_id: str) -> None:
+    if connection.execute(select(clients.c.id).where(clients.c.id == client_id)).first() is None:
+        raise InputError("client_id", f"no client '{client_id}'")
+
+
+def grant(
+    connection: Connection,
+    sharing: SharingRules,
+    client_id: str,
+    agreement_id: str,
+    *,
+    on: dt.date,
+    actor: str,
+    role: str,
+) -> None:
+    """Record the client's consent to an agreement in force on ``on``.
+
+    Raises:
+        InputError: an unknown client or agreement, or an agreement not in force.
+    """
+    _client(connection, client_id)
+    if agreement_id not in sharing.agreements:
+        raise InputError("agreement_id", f"no sharing agreement '{agreement_id}'")
+    if not sharing.in_force(agreement_id, on):
+        raise InputError("agreement_id", f"agreement '{agreement_id}' is not in force on {on}")
+    now = dt.datetime.now(dt.UTC)
+    connection.execute(
+        insert(consents).values(client_id=client_id, agreement_id=agreement_id, granted_at=now)
+    )
+    audit.append(
+        connection,
+        actor=actor,
+        role=role,
+        purpose="consent",
+        action="consent.grant",
+        subject=client_id,
+        detail={"agreement": agreement_id},
+    )
+
+
+def revoke(
+    connection: Connection, client_id: str, agreement_id: str, *, actor: str, role: str
+) -> int:
+    """Revoke every open consent of the client to the agreement; how many were open.
+
+    Raises:
+        InputError: an unknown client.
+    """
+    _client(connection, client_id)
+    done = connection.execute(
+        update(consents)
+        .where(
+            consents.c.client_id == client_id,
+            consents.c.agreement_id == agreement_id,
+            consents.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=dt.datetime.now(dt.UTC))
+    )
+    audit.append(
+        connection,
+        actor=actor,
+        role=role,
+        purpose="consent",
+        action="consent.revoke",
+        subject=client_id,
+        detail={"agreement": agreement_id},
+    )
+    return int(done.rowcount)
+
+
+def active(connection: Connection, sharing: SharingRules, client_id: str, on: dt.date) -> list[str]:
+    """The agreements the client consents to that are in force on ``on`` (sorted)."""
+    rows = connection.execute(
+        select(consents.c.agreement_id).where(
+            consents.c.client_id == client_id, consents.c.revoked_at.is_(None)
+        )
+    )
+    return sorted({a for (a,) in rows if a in sharing.agreements and sharing.in_force(a, on)})

@@ -1,0 +1,62 @@
+"""Connecting to the store and bringing its schema up to date (Alembic migrations).
+
+Embedded default: a SQLite file in write-ahead-log mode; production: PostgreSQL through
+``DATABASE_URL`` (psycopg 3: ``postgresql+psycopg://…``). SQLite write transactions begin
+``IMMEDIATE``, so two writers queue instead of one failing after both read the audit chain's end.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+
+__all__ = ["DEFAULT_URL", "connect", "database_url", "upgrade"]
+
+DEFAULT_URL = "sqlite:///lifeevents.sqlite3"
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url() -> str:
+    """``DATABASE_URL`` when set (``postgresql://`` means psycopg 3), else the SQLite file."""
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def connect(url: str | None = None) -> Engine:
+    """An engine on ``url`` (default :func:`database_url`)."""
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(connection: Any, _: Any) -> None:
+    connection.isolation_level = None  # the driver's own BEGIN is replaced by _sqlite_begin
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the migrations up to ``revision`` (``lifeevents db upgrade``)."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
