@@ -5,15 +5,19 @@ from engine.tellusonce.audit import Break, append, verify
 from engine.tellusonce.clients import create_client
 from engine.tellusonce.consents import active, grant, revoke
 from engine.tellusonce.db import connect, database_url, upgrade
+from engine.tellusonce.facts import FactIn, profile, record_facts
 
 __all__ = [
     "Break",
+    "FactIn",
     "active",
     "append",
     "connect",
     "create_client",
     "database_url",
     "grant",
+    "profile",
+    "record_facts",
     "revoke",
     "upgrade",
     "verify",
