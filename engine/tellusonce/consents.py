@@ -25,6 +25,20 @@ def _client(connection: Connection, client_id: str) -> None:
         raise InputError("client_id", f"no client '{client_id}'")
 
 
+def _audited(
+    connection: Connection, action: str, client_id: str, agreement_id: str, actor: str, role: str
+) -> None:
+    audit.append(
+        connection,
+        actor=actor,
+        role=role,
+        purpose="consent",
+        action=action,
+        subject=client_id,
+        detail={"agreement": agreement_id},
+    )
+
+
 def grant(
     connection: Connection,
     sharing: SharingRules,
@@ -49,15 +63,7 @@ def grant(
     connection.execute(
         insert(consents).values(client_id=client_id, agreement_id=agreement_id, granted_at=now)
     )
-    audit.append(
-        connection,
-        actor=actor,
-        role=role,
-        purpose="consent",
-        action="consent.grant",
-        subject=client_id,
-        detail={"agreement": agreement_id},
-    )
+    _audited(connection, "consent.grant", client_id, agreement_id, actor, role)
 
 
 def revoke(
@@ -78,15 +84,7 @@ def revoke(
         )
         .values(revoked_at=dt.datetime.now(dt.UTC))
     )
-    audit.append(
-        connection,
-        actor=actor,
-        role=role,
-        purpose="consent",
-        action="consent.revoke",
-        subject=client_id,
-        detail={"agreement": agreement_id},
-    )
+    _audited(connection, "consent.revoke", client_id, agreement_id, actor, role)
     return int(done.rowcount)
 
 

@@ -56,25 +56,22 @@ class _OasForEveryone(Reform):  # type: ignore[misc]
         self.update_variable(ca_oas__status)
 
 
+#: 36 years old, no income: no OAS, so no GIS, unless a reform says everyone gets the OAS
+ANA = {
+    "id": "ana",
+    "role": "applicant",
+    "date_of_birth": "1990-01-01",
+    "residency_status": "citizen",
+    "years_in_canada_since_18": 18,
+    "net_income": 0,
+    "employment_income": 0,
+    "self_employment_income": 0,
+    "oas_benefits_income": 0,
+}
+
+
 def test_a_variable_replaced_by_an_openfisca_reform_is_calculated_by_openfisca() -> None:
-    data = {
-        "as_of": "2026-01-15",
-        "household": {
-            "members": [
-                {
-                    "id": "ana",
-                    "role": "applicant",
-                    "date_of_birth": "1990-01-01",
-                    "residency_status": "citizen",
-                    "years_in_canada_since_18": 18,
-                    "net_income": 0,
-                    "employment_income": 0,
-                    "self_employment_income": 0,
-                    "oas_benefits_income": 0,
-                },
-            ]
-        },
-    }
+    data = {"as_of": "2026-01-15", "household": {"members": [ANA]}}
     population = ENGINE.population([ENGINE.parse(data)])
     baseline = simulate(ENGINE.compiled, population)
     reformed = simulate(
@@ -188,25 +185,7 @@ def test_a_check_runs_the_generated_code_and_a_reformed_parameter_changes_it_too
 
 
 def test_a_check_with_a_reformed_formula_is_answered_by_openfisca() -> None:
-    data = {
-        "as_of": "2026-01-15",
-        "household": {
-            "province": "ON",
-            "members": [
-                {
-                    "id": "ana",
-                    "role": "applicant",
-                    "date_of_birth": "1990-01-01",
-                    "residency_status": "citizen",
-                    "years_in_canada_since_18": 18,
-                    "net_income": 0,
-                    "employment_income": 0,
-                    "self_employment_income": 0,
-                    "oas_benefits_income": 0,
-                },
-            ],
-        },
-    }
+    data = {"as_of": "2026-01-15", "household": {"province": "ON", "members": [ANA]}}
     reformed = ENGINE.compiled.with_system(_OasForEveryone(ENGINE.compiled.system))
     population = ENGINE.population([ENGINE.parse(data)])
     assert not isinstance(household_run(reformed, population), ScalarRun)
