@@ -6,9 +6,11 @@ from engine.tellusonce.clients import create_client
 from engine.tellusonce.consents import active, grant, revoke
 from engine.tellusonce.db import connect, database_url, upgrade
 from engine.tellusonce.facts import FactIn, profile, record_facts
+from engine.tellusonce.outbox import Change, record_change
 
 __all__ = [
     "Break",
+    "Change",
     "FactIn",
     "active",
     "append",
@@ -17,6 +19,7 @@ __all__ = [
     "database_url",
     "grant",
     "profile",
+    "record_change",
     "record_facts",
     "revoke",
     "upgrade",

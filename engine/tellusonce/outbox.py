@@ -1,0 +1,119 @@
+"""Recording a change: its facts and one outbox row per entitled, consenting agency, in one
+transaction.
+
+An agency is told a change only under an agreement the client consents to, that is in force on
+the day, and that allows at least one of the facts changed; its row holds only the facts that
+agreement allows. The idempotency key (this recording and the agreement) lets delivery be at
+least once and an agency recognize a message it already applied. Bad input raises before
+anything is written, so a change is recorded whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from engine.catalog.agreements import SharingRules
+from engine.catalog.facts import FactRegistry
+from engine.tellusonce import audit
+from engine.tellusonce.consents import active
+from engine.tellusonce.facts import FactIn, record_facts
+from engine.tellusonce.schema import events, outbox
+
+__all__ = ["Change", "record_change"]
+
+
+def _message(facts: Sequence[FactIn], allowed: frozenset[str]) -> list[dict[str, Any]]:
+    return [
+        {"member": f.member, "name": f.name, "value": f.value, "effective": f.effective.isoformat()}
+        for f in facts
+        if f.name in allowed
+    ]
+
+
+class Change:
+    """What :func:`record_change` wrote: the event's id (if any) and the outbox rows' agencies
+    and agreements."""
+
+    def __init__(self, event_id: int | None, queued: list[tuple[str, str]]) -> None:
+        self.event_id = event_id
+        self.queued = queued
+
+
+def record_change(
+    connection: Connection,
+    registry: FactRegistry,
+    sharing: SharingRules,
+    client_id: str,
+    facts: Sequence[FactIn],
+    *,
+    on: dt.date,
+    event: tuple[str, dt.date, dict[str, Any]] | None = None,
+    source: str,
+    actor: str,
+    role: str,
+    purpose: str,
+) -> Change:
+    """Append the facts (and the event: type, date, data), and queue them for every agency
+    entitled and consented to receive them on ``on``, in the caller's transaction.
+
+    Raises:
+        InputError: as :func:`~engine.tellusonce.facts.record_facts`.
+    """
+    record_facts(
+        connection, registry, client_id, facts, source=source, actor=actor, role=role,
+        purpose=purpose,
+    )  # fmt: skip
+    event_id = None
+    if event is not None:
+        kind, date, data = event
+        event_id = connection.execute(
+            insert(events)
+            .values(
+                client_id=client_id,
+                type=kind,
+                date=date,
+                data=data,
+                recorded_at=dt.datetime.now(dt.UTC),
+            )
+            .returning(events.c.id)
+        ).scalar_one()
+    change = uuid.uuid4().hex  # this recording; the same facts told again are another message
+    queued: list[tuple[str, str]] = []
+    for agreement_id in active(connection, sharing, client_id, on):
+        agreement = sharing.agreements[agreement_id]
+        fields = _message(facts, sharing.allowed_fields(agreement, on))
+        if not fields:
+            continue
+        key = hashlib.sha256(f"{change}:{agreement_id}".encode()).hexdigest()
+        connection.execute(
+            insert(outbox).values(
+                client_id=client_id,
+                agency_id=agreement.recipient,
+                agreement_id=agreement_id,
+                event_id=event_id,
+                fields=fields,
+                idempotency_key=key,
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        audit.append(
+            connection,
+            actor=actor,
+            role=role,
+            purpose=purpose,
+            action="share.queue",
+            subject=client_id,
+            detail={
+                "agency": agreement.recipient,
+                "agreement": agreement_id,
+                "facts": sorted({f["name"] for f in fields}),
+            },
+        )
+        queued.append((agreement.recipient, agreement_id))
+    return Change(event_id, queued)
