@@ -42,7 +42,7 @@ from engine.eligibility.program_result import program_result, static_part
 from engine.eligibility.questions import missing_with_questions, next_question_text
 from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.population import Population, from_profiles
-from engine.evaluation.scalar_run import ScalarRun, ScalarVariants
+from engine.evaluation.scalar_run import ScalarRun
 from engine.evaluation.simulate import HouseholdRun as Run
 from engine.evaluation.simulate import household_run, simulate
 from engine.kleene import Array
@@ -91,10 +91,8 @@ def check_dates(
         }
         names = {path.rsplit("/", 1)[-1] for path in missing}
         found = [c for c in candidates(base, names, catalog.facts) if c.path in missing]
-    variants: Any = run
-    if found and isinstance(run, ScalarRun):
-        variants = run.variants(found)
-    elif found:
+    variants: Any = run  # a scalar run makes its variants itself, as outcomes ask for them
+    if found and not isinstance(run, ScalarRun):
         variants = simulate(compiled, with_variants(base, found, catalog.facts))
     place = profile.household
     not_assessed = [
@@ -157,8 +155,8 @@ def _answer(
     undetermined = [r["program"] for r in results if r["status"] == "undetermined"]
     next_question: dict[str, Any] | None = None
     if undetermined:
-        if isinstance(variants, ScalarVariants):
-            outcomes: Outcomes = variants.on(day)
+        if isinstance(variants, ScalarRun):
+            outcomes: Outcomes = variants.variants(day)
         else:
             status = {p: variants.per_household(p, STATUS, day) for p in undetermined}
             benefit = {p: variants.per_household(p, BENEFIT, day) for p in undetermined}

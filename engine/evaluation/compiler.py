@@ -200,15 +200,12 @@ class CompiledSystem:
             code = self._generated.get("code")
             if code is None:
                 code = self._generated["code"] = ScalarCode(self.catalog)
-        return code, self.day_values(code)
-
-    def day_values(self, code: ScalarCode) -> DayValues:
-        """This system's parameter values by day (one reader per system)."""
-        return self._day_values.setdefault(id(code), DayValues(self.system, code))
+        return code, self._day_values
 
     @cached_property
-    def _day_values(self) -> dict[int, DayValues]:
-        return {}
+    def _day_values(self) -> DayValues:
+        """This system's parameter values by day, over the (shared) generated code's slots."""
+        return DayValues(self.system, self._generated["code"])
 
     def explain_fn(self, expr: Expr) -> Compiled:
         """``expr`` compiled with every node memoized in the context's per-day node memo, so

@@ -16,7 +16,6 @@ from typing import Any
 from openfisca_core.errors import ParameterNotFoundError
 
 from engine.catalog.facts import ROLE_CODES
-from engine.catalog.program import Part
 from engine.catalog.schema import IncomeYear
 from engine.evaluation.population import Population
 from engine.evaluation.runtime import period_of
@@ -183,9 +182,3 @@ def frames(code: ScalarCode, days: DayValues, population: Population, day: dt.da
                 facts.append(column[h] if household else column[lo:hi])
         out.append(Frame(facts, values, day, as_of, roles[lo:hi]))
     return out
-
-
-def part_value(code: ScalarCode, frame: Frame, program_id: str, part: Part, row: int) -> float:
-    """A program's part (refined) on one row of its entity in ``frame``."""
-    fn = code.function("u", ("part", program_id, part))
-    return float(fn(frame, row))

@@ -20,11 +20,7 @@ from typing import Any
 
 from engine.catalog.facts import BUILTIN_DATES, Entity
 from engine.catalog.program import (
-    AMOUNT,
     BENEFIT,
-    IN_FORCE,
-    JURISDICTION,
-    SCOPE,
     STATUS,
     Catalog,
     Part,
@@ -38,7 +34,6 @@ __all__ = [
     "ARITH_OPS",
     "CMP_OPS",
     "OPS",
-    "REFINED",
     "ROW_BITS",
     "Emitter",
     "Slots",
@@ -429,8 +424,5 @@ def part_units(rules: ProgramRules) -> list[Part]:
     """Every part a program computes, status and benefit included."""
     return [*(part for part, _ in rules.parts()), STATUS, BENEFIT]
 
-
-#: parts refined by bounds where unknown (the status has its own formula)
-REFINED = (AMOUNT, SCOPE, JURISDICTION, IN_FORCE)
 
 OPS: dict[str, Any] = {name: getattr(scalar_ops, name) for name in scalar_ops.__all__}

@@ -26,7 +26,6 @@ __all__ = [
     "b_lookup",
     "b_mul",
     "b_round",
-    "cmp",
     "div",
     "fl",
     "lookup",
@@ -40,22 +39,6 @@ INF = math.inf
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 Pair = tuple[float, float]
-
-
-def cmp(op: str, a: float, b: float) -> float:
-    """``kleene.compare``: unknown where either side is unknown (or infinite, as there)."""
-    z = a * 0.0 + b * 0.0
-    if op == "<":
-        return (1.0 if a < b else 0.0) + z
-    if op == "<=":
-        return (1.0 if a <= b else 0.0) + z
-    if op == ">":
-        return (1.0 if a > b else 0.0) + z
-    if op == ">=":
-        return (1.0 if a >= b else 0.0) + z
-    if op == "==":
-        return (1.0 if a == b else 0.0) + z
-    return (1.0 if a != b else 0.0) + z
 
 
 def div(a: float, b: float) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -25,7 +25,7 @@ from engine.evaluation.population import Population
 from engine.evaluation.scalar import DayValues, Frame, ScalarCode, frames
 from engine.kleene import Array
 
-__all__ = ["Answered", "DayVariants", "ScalarContext", "ScalarRun", "ScalarVariants"]
+__all__ = ["Answered", "DayVariants", "ScalarContext", "ScalarRun"]
 
 Bounds = tuple[Array, Array]
 
@@ -44,6 +44,7 @@ class ScalarRun:
             population.household_of, population.role, population.n_households
         )
         self._frames: dict[dt.date, list[Frame]] = {}
+        self._variants: dict[dt.date | None, DayVariants] = {}
 
     def frames(self, on: dt.date | None = None) -> list[Frame]:
         """One frame per household on ``on`` (default: ``as_of``), built once."""
@@ -108,9 +109,13 @@ class ScalarRun:
             )  # in order, as bincount
         return out
 
-    def variants(self, found: Sequence[Answered]) -> ScalarVariants:
-        """Household 0 and one variant per representative answer of each candidate."""
-        return ScalarVariants(self, found)
+    def variants(self, on: dt.date | None) -> DayVariants:
+        """Household 0 on ``on`` and its variants, one per answer tried for a next-question
+        candidate, each made when an outcome asks for it."""
+        found = self._variants.get(on)
+        if found is None:
+            found = self._variants[on] = DayVariants(self, on)
+        return found
 
     @cached_property
     def member_lists(self) -> MemberLists:
@@ -143,23 +148,6 @@ class Answered(Protocol):
     @property
     def samples(self) -> tuple[float, ...]:
         """The answers tried."""
-
-
-class ScalarVariants:
-    """Household 0 and one variant per (candidate, answer): each variant computes only what
-    depends on the fact it answers, and only when a program's outcome is asked for."""
-
-    def __init__(self, run: ScalarRun, found: Sequence[Answered]) -> None:
-        self.run = run
-        self.found = found
-        self._days: dict[dt.date | None, DayVariants] = {}
-
-    def on(self, day: dt.date | None) -> DayVariants:
-        """The variants on one day."""
-        found = self._days.get(day)
-        if found is None:
-            found = self._days[day] = DayVariants(self.run, day)
-        return found
 
 
 class DayVariants:
@@ -234,17 +222,6 @@ class ScalarContext:
     def _rows(self, scope: Entity) -> range:
         return range(1) if scope == "household" else self.frame.rows
 
-    def part(self, part: Part) -> Array:
-        """A part on every row of the program's entity."""
-        fn = self.run.code.function("u", ("part", self.rules.id, part))
-        return np.array([fn(self.frame, r) for r in self._rows(self.entity)], dtype=np.float64)
-
-    def part_bounds(self, part: Part) -> Bounds:
-        """A part's bounds on every row of the program's entity."""
-        fn = self.run.code.function("b", ("part", self.rules.id, part))
-        pairs = [fn(self.frame, r) for r in self._rows(self.entity)]
-        return _split(pairs)
-
     def part_at(self, part: Part, row: int) -> float:
         """A part on one row."""
         return float(self.run.code.function("u", ("part", self.rules.id, part))(self.frame, row))
@@ -264,10 +241,3 @@ def _kleene_any(values: list[float]) -> float:
     if 1.0 in values:
         return 1.0
     return math.nan if any(v != v for v in values) else 0.0
-
-
-def _split(pairs: list[tuple[float, float]]) -> Bounds:
-    return (
-        np.array([lo for lo, _ in pairs], dtype=np.float64),
-        np.array([hi for _, hi in pairs], dtype=np.float64),
-    )
