@@ -10,6 +10,7 @@ in English and French (:mod:`engine.catalog.input_errors`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
@@ -20,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
+    TypeAdapter,
     create_model,
     model_validator,
 )
@@ -43,6 +45,7 @@ __all__ = [
     "parse_profile",
     "profile_model",
     "validate_dated",
+    "value_adapter",
 ]
 
 MEMBER_ID_PATTERN = r"^[^/\s\x00-\x1f\x7f]+$"
@@ -256,6 +259,12 @@ def _annotation(fact: Fact) -> Any:
     if fact.yearly:
         return number | dict[TaxYear, number]
     return number
+
+
+@functools.cache
+def value_adapter(fact: Fact) -> TypeAdapter[Any]:
+    """A validator of one value of ``fact`` (its type and domain, as in the profile model)."""
+    return TypeAdapter(_annotation(fact))
 
 
 def _field(fact: Fact) -> Any:

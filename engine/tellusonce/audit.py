@@ -19,23 +19,29 @@ from sqlalchemy import Connection, insert, select, update
 
 from engine.tellusonce.schema import audit, audit_head
 
-__all__ = ["GENESIS", "Break", "append", "verify"]
+__all__ = ["GENESIS", "Break", "append", "iso", "utc", "verify"]
 
 GENESIS = "0" * 64
 
 
-def _utc(at: dt.datetime) -> dt.datetime:
+def utc(at: dt.datetime) -> dt.datetime:
     """UTC without tzinfo: what both databases give back for the same instant."""
     if at.tzinfo is not None:
         at = at.astimezone(dt.UTC).replace(tzinfo=None)
     return at
 
 
+def iso(at: dt.datetime | None) -> str | None:
+    """An instant as ISO 8601 in UTC with its offset (None stays None), the same on both
+    databases."""
+    return None if at is None else utc(at).replace(tzinfo=dt.UTC).isoformat()
+
+
 def _digest(previous: str, row: dict[str, Any]) -> str:
     canonical = json.dumps(
         {
             "seq": int(row["seq"]),
-            "at": _utc(row["at"]).isoformat(timespec="microseconds"),
+            "at": utc(row["at"]).isoformat(timespec="microseconds"),
             "actor": row["actor"],
             "role": row["role"],
             "purpose": row["purpose"],
@@ -67,7 +73,7 @@ def append(
     ).one()
     row = {
         "seq": head.seq + 1,
-        "at": _utc(at or dt.datetime.now(dt.UTC)),
+        "at": utc(at or dt.datetime.now(dt.UTC)),
         "actor": actor,
         "role": role,
         "purpose": purpose,

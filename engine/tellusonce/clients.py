@@ -1,4 +1,8 @@
-"""Clients and their household members (the facts about them are appended separately)."""
+"""Clients and their household members (the facts about them are appended separately).
+
+A member belongs to the household from the day it ``joined`` (None: from the client's
+registration) to the day it ``left`` (a death, a separation); neither date erases the facts.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,23 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select, update
 
+from engine.errors import InputError
 from engine.tellusonce import audit
 from engine.tellusonce.schema import clients, members
 
-__all__ = ["create_client"]
+__all__ = ["add_member", "client_exists", "create_client", "member_left"]
+
+
+def client_exists(connection: Connection, client_id: str) -> None:
+    """Nothing if the client exists.
+
+    Raises:
+        InputError: no such client (``client_id``).
+    """
+    if connection.execute(select(clients.c.id).where(clients.c.id == client_id)).first() is None:
+        raise InputError("client_id", f"no client '{client_id}'")
 
 
 def create_client(
@@ -35,3 +50,23 @@ def create_client(
         detail={"members": len(household)},
     )
     return client_id
+
+
+def add_member(
+    connection: Connection, client_id: str, member_id: str, member_role: str, joined: dt.date
+) -> None:
+    """A member who joins the household on ``joined`` (a birth, an adoption, a union)."""
+    connection.execute(
+        insert(members).values(
+            client_id=client_id, member_id=member_id, role=member_role, joined=joined
+        )
+    )
+
+
+def member_left(connection: Connection, client_id: str, member_id: str, on: dt.date) -> None:
+    """The member is no longer in the household from ``on`` (a death, a separation)."""
+    connection.execute(
+        update(members)
+        .where(members.c.client_id == client_id, members.c.member_id == member_id)
+        .values(left=on)
+    )

@@ -9,20 +9,17 @@ naming the field, and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from engine.catalog.agreements import SharingRules
 from engine.errors import InputError
 from engine.tellusonce import audit
-from engine.tellusonce.schema import clients, consents
+from engine.tellusonce.clients import client_exists
+from engine.tellusonce.schema import consents
 
-__all__ = ["active", "grant", "revoke"]
-
-
-def _client(connection: Connection, client_id: str) -> None:
-    if connection.execute(select(clients.c.id).where(clients.c.id == client_id)).first() is None:
-        raise InputError("client_id", f"no client '{client_id}'")
+__all__ = ["active", "grant", "listing", "revoke"]
 
 
 def _audited(
@@ -54,7 +51,7 @@ def grant(
     Raises:
         InputError: an unknown client or agreement, or an agreement not in force.
     """
-    _client(connection, client_id)
+    client_exists(connection, client_id)
     if agreement_id not in sharing.agreements:
         raise InputError("agreement_id", f"no sharing agreement '{agreement_id}'")
     if not sharing.in_force(agreement_id, on):
@@ -74,7 +71,7 @@ def revoke(
     Raises:
         InputError: an unknown client.
     """
-    _client(connection, client_id)
+    client_exists(connection, client_id)
     done = connection.execute(
         update(consents)
         .where(
@@ -96,3 +93,39 @@ def active(connection: Connection, sharing: SharingRules, client_id: str, on: dt
         )
     )
     return sorted({a for (a,) in rows if a in sharing.agreements and sharing.in_force(a, on)})
+
+
+def listing(
+    connection: Connection,
+    sharing: SharingRules,
+    client_id: str,
+    *,
+    on: dt.date,
+    actor: str,
+    role: str,
+) -> list[dict[str, Any]]:
+    """The client's consents, oldest first: each agreement, when granted and revoked, and
+    whether it shares on ``on`` (audited).
+
+    Raises:
+        InputError: an unknown client.
+    """
+    client_exists(connection, client_id)
+    sharing_now = set(active(connection, sharing, client_id, on))
+    rows = connection.execute(
+        select(consents).where(consents.c.client_id == client_id).order_by(consents.c.id)
+    )
+    listed = [
+        {
+            "agreement": r.agreement_id,
+            "recipient": sharing.agreements[r.agreement_id].recipient
+            if r.agreement_id in sharing.agreements
+            else None,
+            "granted_at": audit.iso(r.granted_at),
+            "revoked_at": audit.iso(r.revoked_at),
+            "sharing": r.revoked_at is None and r.agreement_id in sharing_now,
+        }
+        for r in rows
+    ]
+    _audited(connection, "consent.read", client_id, "*", actor, role)
+    return listed

@@ -1,12 +1,15 @@
 """Connecting to the store and bringing its schema up to date (Alembic migrations).
 
 Embedded default: a SQLite file in write-ahead-log mode; production: PostgreSQL through
-``DATABASE_URL`` (psycopg 3: ``postgresql+psycopg://…``). SQLite write transactions begin
-``IMMEDIATE``, so two writers queue instead of one failing after both read the audit chain's end.
+``DATABASE_URL`` (psycopg 3: ``postgresql+psycopg://…``). Statement parameters (personal data)
+are never logged nor put in error messages, and result rows are never logged. SQLite write
+transactions begin ``IMMEDIATE``, so two writers queue instead of one failing after both read
+the audit chain's end.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -15,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
-__all__ = ["DEFAULT_URL", "connect", "database_url", "upgrade"]
+__all__ = ["DEFAULT_URL", "connect", "database_url", "downgrade", "upgrade"]
 
 DEFAULT_URL = "sqlite:///lifeevents.sqlite3"
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -29,15 +32,29 @@ def database_url() -> str:
     return url
 
 
+class _NoRows(logging.Filter):
+    """Drops SQLAlchemy's DEBUG records of result rows and columns (personal data); its
+    statements are logged with their parameters hidden."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith(("Row ", "Col ")))
+
+
+_NO_ROWS = _NoRows()
+
+
 def connect(url: str | None = None) -> Engine:
     """An engine on ``url`` (default :func:`database_url`)."""
+    sql_log = logging.getLogger("sqlalchemy.engine.Engine")
+    if _NO_ROWS not in sql_log.filters:
+        sql_log.addFilter(_NO_ROWS)
     url = url or database_url()
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(connection: Any, _: Any) -> None:
@@ -53,10 +70,19 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply the migrations up to ``revision`` (``lifeevents db upgrade``)."""
+def _migrate(engine: Engine, step: Any, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        step(config, revision)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the migrations up to ``revision`` (``lifeevents db upgrade``)."""
+    _migrate(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo the migrations after ``revision`` (tests; a release never needs it)."""
+    _migrate(engine, command.downgrade, revision)

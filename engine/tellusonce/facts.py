@@ -14,12 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, insert, select
 
 from engine.catalog.facts import FactRegistry
+from engine.catalog.input_errors import input_error
+from engine.catalog.profile import value_adapter
 from engine.errors import InputError
 from engine.tellusonce import audit
-from engine.tellusonce.schema import clients, facts, members
+from engine.tellusonce.clients import client_exists
+from engine.tellusonce.schema import facts, members
 
 __all__ = ["FactIn", "profile", "record_facts"]
 
@@ -34,13 +38,30 @@ class FactIn:
     member: str | None = None
 
 
-def _members(connection: Connection, client_id: str) -> dict[str, str]:
-    if connection.execute(select(clients.c.id).where(clients.c.id == client_id)).first() is None:
-        raise InputError("client_id", f"no client '{client_id}'")
+def _members(connection: Connection, client_id: str, on: dt.date | None = None) -> dict[str, str]:
+    """The client's members and their registered roles (on ``on``: those in the household)."""
+    client_exists(connection, client_id)
     rows = connection.execute(
-        select(members.c.member_id, members.c.role).where(members.c.client_id == client_id)
+        select(members.c.member_id, members.c.role, members.c.joined, members.c.left).where(
+            members.c.client_id == client_id
+        )
     )
-    return {m: r for m, r in rows}
+    return {
+        m: r
+        for m, r, joined, left in rows
+        if on is None or ((joined is None or joined <= on) and (left is None or left > on))
+    }
+
+
+def _check_value(registry: FactRegistry, index: int, fact: FactIn) -> None:
+    if fact.value is None:  # a fact that no longer holds (or is no longer known)
+        return
+    try:
+        value_adapter(registry[fact.name]).validate_python(fact.value)
+    except ValidationError as exc:
+        error = input_error(exc)
+        path = f"facts/{index}/value" + (f"/{error.path}" if error.path else "")
+        raise InputError(path, error.reason, fr=error.reason_fr) from None
 
 
 def record_facts(
@@ -62,13 +83,14 @@ def record_facts(
     """
     known = _members(connection, client_id)
     for index, fact in enumerate(new):
-        if fact.name not in registry or registry[fact.name].derived or fact.name == "role":
+        if fact.name not in registry or registry[fact.name].derived:
             raise InputError(f"facts/{index}/name", f"'{fact.name}' is not a stated fact")
         entity = registry[fact.name].entity
         if (entity == "household") != (fact.member is None):
             raise InputError(f"facts/{index}/member", f"'{fact.name}' is a {entity} fact")
         if fact.member is not None and fact.member not in known:
             raise InputError(f"facts/{index}/member", f"no member '{fact.member}'")
+        _check_value(registry, index, fact)
     now = dt.datetime.now(dt.UTC)
     if new:
         connection.execute(
@@ -114,7 +136,7 @@ def profile(
     Raises:
         InputError: an unknown client.
     """
-    roles = _members(connection, client_id)
+    roles = _members(connection, client_id, on)
     query = select(facts).where(facts.c.client_id == client_id, facts.c.effective <= on)
     if known_at is not None:
         query = query.where(facts.c.recorded_at <= known_at)
@@ -122,17 +144,16 @@ def profile(
     order = (facts.c.effective, facts.c.recorded_at, facts.c.id)
     for row in connection.execute(query.order_by(*order)).mappings():
         latest[(row["member_id"], row["name"])] = row["value"]  # later rows replace earlier
+    stated = {key: value for key, value in latest.items() if value is not None}
     household: dict[str, Any] = {
-        name: value for (member, name), value in latest.items() if member is None
+        name: value for (member, name), value in stated.items() if member is None
     }
-    household["members"] = [
-        {
-            "id": member,
-            "role": roles[member],
-            **{n: v for (m, n), v in latest.items() if m == member},
-        }
-        for member in sorted(roles, key=lambda m: (roles[m] != "applicant", m))
-    ]
+    people = [
+        {"id": member, "role": roles[member]}
+        | {n: v for (m, n), v in stated.items() if m == member}
+        for member in roles
+    ]  # a role fact (the survivor who now answers for the household) replaces the registered one
+    household["members"] = sorted(people, key=lambda p: (p["role"] != "applicant", p["id"]))
     audit.append(
         connection,
         actor=actor,

@@ -31,6 +31,7 @@ __all__ = [
     "consents",
     "events",
     "facts",
+    "inbox",
     "members",
     "metadata",
     "outbox",
@@ -51,6 +52,8 @@ members = Table(
     Column("client_id", String(36), ForeignKey("clients.id"), primary_key=True),
     Column("member_id", String(64), primary_key=True),
     Column("role", String(16), nullable=False),
+    Column("joined", Date, nullable=True),  # None: a member from the client's registration
+    Column("left", Date, nullable=True),  # the day a member left the household (a death…)
 )
 
 facts = Table(
@@ -110,7 +113,30 @@ outbox = Table(
     Column("idempotency_key", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
     UniqueConstraint("idempotency_key", name="uq_outbox_key"),
+    Index("ix_outbox_pending", "delivered_at", "id"),
+)
+
+# An agency's side of a delivery: a message is kept once per idempotency key, however often the
+# worker delivers it, and acknowledged by the agency that pulled it.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("agency_id", String(64), nullable=False),
+    Column("idempotency_key", String(64), nullable=False),
+    Column("client_id", String(36), nullable=False),
+    Column("agreement_id", String(64), nullable=False),
+    Column("fields", JSON, nullable=False),
+    Column("queued_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("deliveries", Integer, nullable=False, server_default="1"),
+    Column("acked_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("agency_id", "idempotency_key", name="uq_inbox_key"),
+    Index("ix_inbox_agency", "agency_id", "acked_at", "id"),
 )
 
 audit = Table(
@@ -128,6 +154,7 @@ audit = Table(
     Column("detail", JSON, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Index("ix_audit_subject", "subject", "seq"),
 )
 
 audit_head = Table(

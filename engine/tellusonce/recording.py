@@ -1,0 +1,154 @@
+"""Tell us once, end to end: register a household, then record each life event it tells.
+
+:func:`register` turns a checked profile into a client, its members and their facts.
+:func:`record_event` reads the client's profile as it stands on the day of the question and its
+earlier events, runs the life event through the engine (what now applies, by when), and writes,
+in the caller's transaction, the facts the event changed (members who joined or left
+included), the event, and one outbox row per entitled, consenting agency. Nothing is written
+when the event is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from engine.engine import Engine
+from engine.errors import InputError
+from engine.events.result import EventResult
+from engine.tellusonce.clients import add_member, create_client, member_left
+from engine.tellusonce.facts import FactIn, profile, record_facts
+from engine.tellusonce.outbox import Change, record_change
+from engine.tellusonce.schema import events
+
+__all__ = ["Recorded", "changed_facts", "record_event", "register"]
+
+
+def _facts(household: Mapping[str, Any], on: dt.date) -> Iterator[FactIn]:
+    for name, value in household.items():
+        if name != "members":
+            yield FactIn(name, value, on)
+    for member in household["members"]:
+        for name, value in member.items():
+            if name not in ("id", "role"):
+                yield FactIn(name, value, on, member["id"])
+
+
+def register(
+    connection: Connection,
+    engine: Engine,
+    data: Mapping[str, Any],
+    *,
+    source: str,
+    actor: str,
+    role: str,
+) -> str:
+    """A new client from a profile (parsed JSON, the profile contract), its facts effective
+    from the profile's ``as_of``; the client's id.
+
+    Raises:
+        InputError: the profile is not valid (its JSON path and the reason).
+    """
+    checked = engine.parse(data)
+    household = checked.household.model_dump(mode="json", exclude_none=True)
+    client_id = create_client(
+        connection, [(m["id"], m["role"]) for m in household["members"]], actor=actor, role=role
+    )
+    record_facts(
+        connection, engine.catalog.facts, client_id, list(_facts(household, checked.as_of)),
+        source=source, actor=actor, role=role, purpose="registration",
+    )  # fmt: skip
+    return client_id
+
+
+def changed_facts(
+    before: Mapping[str, Any], after: Mapping[str, Any], on: dt.date
+) -> tuple[list[FactIn], list[tuple[str, str]], list[str]]:
+    """What an event changed, as facts effective ``on``: the changed or new facts (a fact the
+    event removed becomes None), the members who joined (id, role) and those who left."""
+    old = {(f.member, f.name): f.value for f in _facts(before, on)}
+    new = {(f.member, f.name): f.value for f in _facts(after, on)}
+    roles_before = {m["id"]: m["role"] for m in before["members"]}
+    roles_after = {m["id"]: m["role"] for m in after["members"]}
+    joined = [(m, r) for m, r in roles_after.items() if m not in roles_before]
+    left = [m for m in roles_before if m not in roles_after]
+    facts = [FactIn(n, v, on, m) for (m, n), v in new.items() if old.get((m, n)) != v]
+    facts += [
+        FactIn(n, None, on, m)
+        for (m, n) in old
+        if (m, n) not in new and (m is None or m in roles_after)
+    ]
+    facts += [
+        FactIn("role", r, on, m)
+        for m, r in roles_after.items()
+        if m in roles_before and roles_before[m] != r
+    ]
+    return facts, joined, left
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A recorded event: the engine's answer and what the store wrote."""
+
+    result: EventResult
+    change: Change
+    facts: int
+
+
+def _history(connection: Connection, client_id: str, until: dt.date) -> list[dict[str, Any]]:
+    rows = connection.execute(
+        select(events.c.type, events.c.date, events.c.data)
+        .where(events.c.client_id == client_id, events.c.date <= until)
+        .order_by(events.c.date, events.c.id)
+    )
+    return [{"type": t, "date": d.isoformat(), "data": data} for t, d, data in rows]
+
+
+def record_event(
+    connection: Connection,
+    engine: Engine,
+    client_id: str,
+    event: Mapping[str, Any],
+    *,
+    as_of: dt.date,
+    source: str,
+    actor: str,
+    role: str,
+) -> Recorded:
+    """Record a life event (``{"type", "date", "data"}``) told on ``as_of``: the engine's
+    suggestions for the household after it, with the changed facts, the event and the outbox
+    rows written in the caller's transaction.
+
+    Raises:
+        InputError: an unknown client, or an event the engine refuses (``event/...``).
+    """
+    if not isinstance(event, Mapping) or not isinstance(event.get("date"), str):
+        raise InputError("event/date", "required (YYYY-MM-DD)")
+    try:
+        day = dt.date.fromisoformat(event["date"])
+    except ValueError:
+        raise InputError("event/date", "not a date (expected YYYY-MM-DD)") from None
+    current = profile(connection, client_id, on=as_of, actor=actor, role=role, purpose="life event")
+    result = engine.event(
+        {
+            "as_of": as_of.isoformat(),
+            "household": current["household"],
+            "event": dict(event),
+            "history": _history(connection, client_id, day),
+        }
+    )
+    facts, joined, left = changed_facts(current["household"], result.household, day)
+    for member_id, member_role in joined:
+        add_member(connection, client_id, member_id, member_role, day)
+    for member_id in left:
+        member_left(connection, client_id, member_id, day)
+    change = record_change(
+        connection, engine.catalog.facts, engine.catalog.sharing, client_id, facts, on=as_of,
+        event=(str(event["type"]), day, dict(event.get("data") or {})),
+        source=source, actor=actor, role=role, purpose="life event",
+    )  # fmt: skip
+    return Recorded(result, change, len(facts))
