@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +21,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from engine.tellusonce.schema import audit, audit_head
 
-__all__ = ["GENESIS", "Break", "append", "iso", "utc", "verify"]
+__all__ = ["GENESIS", "Break", "append", "batch", "iso", "utc", "verify"]
 
 GENESIS = "0" * 64
 
@@ -56,6 +58,25 @@ def _digest(previous: str, row: dict[str, Any]) -> str:
     return hashlib.sha256((previous + canonical).encode("utf-8")).hexdigest()
 
 
+_HEAD = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
+_INSERT = insert(audit)
+_MOVE_HEAD = update(audit_head).where(audit_head.c.id == 1)
+_PENDING = "lifeevents.audit.pending"
+
+
+def _write(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Chain ``rows`` after the head (locked) and move the head: three statements in all."""
+    head = connection.execute(_HEAD).one()
+    previous, seq = head.hash, head.seq
+    for row in rows:
+        seq += 1
+        row["seq"] = seq
+        row["prev_hash"] = previous
+        row["hash"] = previous = _digest(previous, row)
+    connection.execute(_INSERT, rows)
+    connection.execute(_MOVE_HEAD, {"seq": seq, "hash": previous})
+
+
 def append(
     connection: Connection,
     *,
@@ -66,13 +87,10 @@ def append(
     subject: str,
     detail: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
-) -> int:
-    """Add a row at the chain's end, in the caller's transaction; its sequence number."""
-    head = connection.execute(
-        select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
-    ).one()
+) -> None:
+    """Add a row at the chain's end, in the caller's transaction (inside :func:`batch`: when
+    the batch ends)."""
     row = {
-        "seq": head.seq + 1,
         "at": utc(at or dt.datetime.now(dt.UTC)),
         "actor": actor,
         "role": role,
@@ -81,12 +99,29 @@ def append(
         "subject": subject,
         "detail": detail or {},
     }
-    digest = _digest(head.hash, row)
-    connection.execute(insert(audit).values(**row, prev_hash=head.hash, hash=digest))
-    connection.execute(
-        update(audit_head).where(audit_head.c.id == 1).values(seq=row["seq"], hash=digest)
-    )
-    return int(row["seq"])
+    pending: list[dict[str, Any]] | None = connection.info.get(_PENDING)
+    if pending is not None:
+        pending.append(row)
+    else:
+        _write(connection, [row])
+
+
+@contextmanager
+def batch(connection: Connection) -> Iterator[None]:
+    """Gather the appends of a block and chain them together at its end (one lock of the
+    chain's head, held only from then to the commit); nested blocks join the outer one. An
+    exception drops them with the transaction it rolls back."""
+    if _PENDING in connection.info:
+        yield
+        return
+    pending: list[dict[str, Any]] = []
+    connection.info[_PENDING] = pending
+    try:
+        yield
+    finally:
+        del connection.info[_PENDING]
+    if pending:
+        _write(connection, pending)
 
 
 @dataclass(frozen=True)

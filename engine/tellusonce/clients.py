@@ -19,6 +19,9 @@ from engine.tellusonce.schema import clients, members
 __all__ = ["add_member", "client_exists", "create_client", "member_left"]
 
 
+_JOIN = insert(members)
+
+
 def client_exists(connection: Connection, client_id: str) -> None:
     """Nothing if the client exists.
 
@@ -57,9 +60,8 @@ def add_member(
 ) -> None:
     """A member who joins the household on ``joined`` (a birth, an adoption, a union)."""
     connection.execute(
-        insert(members).values(
-            client_id=client_id, member_id=member_id, role=member_role, joined=joined
-        )
+        _JOIN,
+        {"client_id": client_id, "member_id": member_id, "role": member_role, "joined": joined},
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from engine.catalog.agreements import SharingRules
 from engine.errors import InputError
@@ -85,13 +85,14 @@ def revoke(
     return int(done.rowcount)
 
 
+_OPEN = select(consents.c.agreement_id).where(
+    consents.c.client_id == bindparam("client"), consents.c.revoked_at.is_(None)
+)
+
+
 def active(connection: Connection, sharing: SharingRules, client_id: str, on: dt.date) -> list[str]:
     """The agreements the client consents to that are in force on ``on`` (sorted)."""
-    rows = connection.execute(
-        select(consents.c.agreement_id).where(
-            consents.c.client_id == client_id, consents.c.revoked_at.is_(None)
-        )
-    )
+    rows = connection.execute(_OPEN, {"client": client_id})
     return sorted({a for (a,) in rows if a in sharing.agreements and sharing.in_force(a, on)})
 
 

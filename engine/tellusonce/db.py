@@ -1,10 +1,12 @@
 """Connecting to the store and bringing its schema up to date (Alembic migrations).
 
-Embedded default: a SQLite file in write-ahead-log mode; production: PostgreSQL through
-``DATABASE_URL`` (psycopg 3: ``postgresql+psycopg://…``). Statement parameters (personal data)
-are never logged nor put in error messages, and result rows are never logged. SQLite write
-transactions begin ``IMMEDIATE``, so two writers queue instead of one failing after both read
-the audit chain's end.
+Embedded default: a SQLite file in write-ahead-log mode with ``synchronous=NORMAL`` (a commit
+survives the process being killed; a power loss can undo the last commits, which only the
+production store, PostgreSQL with synchronous commits, guarantees against); production:
+PostgreSQL through ``DATABASE_URL`` (psycopg 3: ``postgresql+psycopg://…``). Statement
+parameters (personal data) are never logged nor put in error messages, and result rows are
+never logged. SQLite write transactions begin ``IMMEDIATE``, so two writers queue instead of one
+failing after both read the audit chain's end.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
     connection.isolation_level = None  # the driver's own BEGIN is replaced by _sqlite_begin
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: durable across a process crash
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

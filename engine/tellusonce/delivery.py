@@ -120,7 +120,8 @@ def deliver(
             if not rows:
                 break
             now = dt.datetime.now(dt.UTC)
-            redelivered += _receive(connection, rows, now)
+            with audit.batch(connection):
+                redelivered += _receive(connection, rows, now)
         if between is not None:
             between()
         with engine.begin() as connection:
@@ -163,6 +164,14 @@ def pull(
     if not include_acked:
         query = query.where(inbox.c.acked_at.is_(None))
     rows = list(connection.execute(query.order_by(inbox.c.id).limit(limit)))
+    with audit.batch(connection):
+        _audit_reads(connection, agency_id, rows, actor, role)
+    return [_message(r) for r in rows]
+
+
+def _audit_reads(
+    connection: Connection, agency_id: str, rows: list[Any], actor: str, role: str
+) -> None:
     for client_id in sorted({r.client_id for r in rows}):
         audit.append(
             connection,
@@ -173,7 +182,6 @@ def pull(
             subject=client_id,
             detail={"agency": agency_id, "messages": sum(r.client_id == client_id for r in rows)},
         )
-    return [_message(r) for r in rows]
 
 
 def ack(

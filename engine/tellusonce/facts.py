@@ -10,12 +10,12 @@ as the store knew them at a moment: "what did we know on D" is the same query wi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from engine.catalog.facts import FactRegistry
 from engine.catalog.input_errors import input_error
@@ -38,14 +38,23 @@ class FactIn:
     member: str | None = None
 
 
+_MEMBERS = select(members.c.member_id, members.c.role, members.c.joined, members.c.left).where(
+    members.c.client_id == bindparam("client")
+)
+_INSERT = insert(facts)
+_IN_FORCE = (
+    select(facts.c.member_id, facts.c.name, facts.c.value)
+    .where(facts.c.client_id == bindparam("client"), facts.c.effective <= bindparam("on"))
+    .order_by(facts.c.effective, facts.c.recorded_at, facts.c.id)
+)
+_KNOWN_THEN = _IN_FORCE.where(facts.c.recorded_at <= bindparam("known_at"))
+
+
 def _members(connection: Connection, client_id: str, on: dt.date | None = None) -> dict[str, str]:
     """The client's members and their registered roles (on ``on``: those in the household)."""
-    client_exists(connection, client_id)
-    rows = connection.execute(
-        select(members.c.member_id, members.c.role, members.c.joined, members.c.left).where(
-            members.c.client_id == client_id
-        )
-    )
+    rows = connection.execute(_MEMBERS, {"client": client_id}).all()
+    if not rows:  # a registered household has members: is there a client at all?
+        client_exists(connection, client_id)
     return {
         m: r
         for m, r, joined, left in rows
@@ -74,14 +83,16 @@ def record_facts(
     actor: str,
     role: str,
     purpose: str,
+    members_known: Collection[str] | None = None,
 ) -> int:
     """Append ``new`` (all or nothing: the first bad one raises before anything is written).
+    ``members_known``: the client's member ids, when the caller has just read them.
 
     Raises:
         InputError: an unknown client or member, a name that is not a stated fact, or a fact
             given for the wrong entity (``facts/<i>/...``).
     """
-    known = _members(connection, client_id)
+    known = _members(connection, client_id) if members_known is None else members_known
     for index, fact in enumerate(new):
         if fact.name not in registry or registry[fact.name].derived:
             raise InputError(f"facts/{index}/name", f"'{fact.name}' is not a stated fact")
@@ -94,7 +105,7 @@ def record_facts(
     now = dt.datetime.now(dt.UTC)
     if new:
         connection.execute(
-            insert(facts),
+            _INSERT,
             [
                 {
                     "client_id": client_id,
@@ -137,13 +148,11 @@ def profile(
         InputError: an unknown client.
     """
     roles = _members(connection, client_id, on)
-    query = select(facts).where(facts.c.client_id == client_id, facts.c.effective <= on)
-    if known_at is not None:
-        query = query.where(facts.c.recorded_at <= known_at)
+    query = _IN_FORCE if known_at is None else _KNOWN_THEN
     latest: dict[tuple[str | None, str], Any] = {}
-    order = (facts.c.effective, facts.c.recorded_at, facts.c.id)
-    for row in connection.execute(query.order_by(*order)).mappings():
-        latest[(row["member_id"], row["name"])] = row["value"]  # later rows replace earlier
+    rows = connection.execute(query, {"client": client_id, "on": on, "known_at": known_at})
+    for member, name, value in rows:
+        latest[(member, name)] = value  # later rows replace earlier
     stated = {key: value for key, value in latest.items() if value is not None}
     household: dict[str, Any] = {
         name: value for (member, name), value in stated.items() if member is None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, insert
@@ -26,6 +26,9 @@ from engine.tellusonce.facts import FactIn, record_facts
 from engine.tellusonce.schema import events, outbox
 
 __all__ = ["Change", "record_change"]
+
+_EVENT = insert(events).returning(events.c.id)
+_QUEUE = insert(outbox)
 
 
 def _message(facts: Sequence[FactIn], allowed: frozenset[str]) -> list[dict[str, Any]]:
@@ -58,6 +61,7 @@ def record_change(
     actor: str,
     role: str,
     purpose: str,
+    members_known: Collection[str] | None = None,
 ) -> Change:
     """Append the facts (and the event: type, date, data), and queue them for every agency
     entitled and consented to receive them on ``on``, in the caller's transaction.
@@ -67,21 +71,20 @@ def record_change(
     """
     record_facts(
         connection, registry, client_id, facts, source=source, actor=actor, role=role,
-        purpose=purpose,
+        purpose=purpose, members_known=members_known,
     )  # fmt: skip
     event_id = None
     if event is not None:
         kind, date, data = event
         event_id = connection.execute(
-            insert(events)
-            .values(
-                client_id=client_id,
-                type=kind,
-                date=date,
-                data=data,
-                recorded_at=dt.datetime.now(dt.UTC),
-            )
-            .returning(events.c.id)
+            _EVENT,
+            {
+                "client_id": client_id,
+                "type": kind,
+                "date": date,
+                "data": data,
+                "recorded_at": dt.datetime.now(dt.UTC),
+            },
         ).scalar_one()
     change = uuid.uuid4().hex  # this recording; the same facts told again are another message
     queued: list[tuple[str, str]] = []
@@ -92,15 +95,16 @@ def record_change(
             continue
         key = hashlib.sha256(f"{change}:{agreement_id}".encode()).hexdigest()
         connection.execute(
-            insert(outbox).values(
-                client_id=client_id,
-                agency_id=agreement.recipient,
-                agreement_id=agreement_id,
-                event_id=event_id,
-                fields=fields,
-                idempotency_key=key,
-                created_at=dt.datetime.now(dt.UTC),
-            )
+            _QUEUE,
+            {
+                "client_id": client_id,
+                "agency_id": agreement.recipient,
+                "agreement_id": agreement_id,
+                "event_id": event_id,
+                "fields": fields,
+                "idempotency_key": key,
+                "created_at": dt.datetime.now(dt.UTC),
+            },
         )
         audit.append(
             connection,

@@ -15,11 +15,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from engine.engine import Engine
 from engine.errors import InputError
 from engine.events.result import EventResult
+from engine.tellusonce import audit
 from engine.tellusonce.clients import add_member, create_client, member_left
 from engine.tellusonce.facts import FactIn, profile, record_facts
 from engine.tellusonce.outbox import Change, record_change
@@ -55,13 +56,15 @@ def register(
     """
     checked = engine.parse(data)
     household = checked.household.model_dump(mode="json", exclude_none=True)
-    client_id = create_client(
-        connection, [(m["id"], m["role"]) for m in household["members"]], actor=actor, role=role
-    )
-    record_facts(
-        connection, engine.catalog.facts, client_id, list(_facts(household, checked.as_of)),
-        source=source, actor=actor, role=role, purpose="registration",
-    )  # fmt: skip
+    with audit.batch(connection):
+        client_id = create_client(
+            connection, [(m["id"], m["role"]) for m in household["members"]], actor=actor,
+            role=role,
+        )  # fmt: skip
+        record_facts(
+            connection, engine.catalog.facts, client_id, list(_facts(household, checked.as_of)),
+            source=source, actor=actor, role=role, purpose="registration",
+        )  # fmt: skip
     return client_id
 
 
@@ -99,12 +102,15 @@ class Recorded:
     facts: int
 
 
+_HISTORY = (
+    select(events.c.type, events.c.date, events.c.data)
+    .where(events.c.client_id == bindparam("client"), events.c.date <= bindparam("until"))
+    .order_by(events.c.date, events.c.id)
+)
+
+
 def _history(connection: Connection, client_id: str, until: dt.date) -> list[dict[str, Any]]:
-    rows = connection.execute(
-        select(events.c.type, events.c.date, events.c.data)
-        .where(events.c.client_id == client_id, events.c.date <= until)
-        .order_by(events.c.date, events.c.id)
-    )
+    rows = connection.execute(_HISTORY, {"client": client_id, "until": until})
     return [{"type": t, "date": d.isoformat(), "data": data} for t, d, data in rows]
 
 
@@ -132,23 +138,27 @@ def record_event(
         day = dt.date.fromisoformat(event["date"])
     except ValueError:
         raise InputError("event/date", "not a date (expected YYYY-MM-DD)") from None
-    current = profile(connection, client_id, on=as_of, actor=actor, role=role, purpose="life event")
-    result = engine.event(
-        {
-            "as_of": as_of.isoformat(),
-            "household": current["household"],
-            "event": dict(event),
-            "history": _history(connection, client_id, day),
-        }
-    )
-    facts, joined, left = changed_facts(current["household"], result.household, day)
-    for member_id, member_role in joined:
-        add_member(connection, client_id, member_id, member_role, day)
-    for member_id in left:
-        member_left(connection, client_id, member_id, day)
-    change = record_change(
-        connection, engine.catalog.facts, engine.catalog.sharing, client_id, facts, on=as_of,
-        event=(str(event["type"]), day, dict(event.get("data") or {})),
-        source=source, actor=actor, role=role, purpose="life event",
-    )  # fmt: skip
+    with audit.batch(connection):  # one lock of the audit chain, at the end
+        current = profile(
+            connection, client_id, on=as_of, actor=actor, role=role, purpose="life event"
+        )
+        result = engine.event(
+            {
+                "as_of": as_of.isoformat(),
+                "household": current["household"],
+                "event": dict(event),
+                "history": _history(connection, client_id, day),
+            }
+        )
+        facts, joined, left = changed_facts(current["household"], result.household, day)
+        for member_id, member_role in joined:
+            add_member(connection, client_id, member_id, member_role, day)
+        for member_id in left:
+            member_left(connection, client_id, member_id, day)
+        known = {m["id"] for m in current["household"]["members"]} | {m for m, _ in joined}
+        change = record_change(
+            connection, engine.catalog.facts, engine.catalog.sharing, client_id, facts, on=as_of,
+            event=(str(event["type"]), day, dict(event.get("data") or {})),
+            source=source, actor=actor, role=role, purpose="life event", members_known=known,
+        )  # fmt: skip
     return Recorded(result, change, len(facts))

@@ -1,0 +1,152 @@
+"""`make bench`: the tell-us-once store's figures, printed as JSON.
+
+Recording a life event end to end (the client's profile read from its facts, the event through
+the engine, the changed facts, the event, the outbox rows and the audit rows written, one
+transaction) on SQLite and on PostgreSQL, one event at a time after warm-up: events per second,
+p50 and p99 end to end, and the store's own share (everything but the engine's evaluation,
+timed around ``Engine.event`` in the same call); the evaluation alone is the baseline of the
+same run. Delivery of the queued messages is timed per message. Medians over several runs.
+
+Targets (issue 20): >= 200 events/s on each database; the store's share <= 2 ms p50.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import Engine as Store
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from engine import Engine
+from engine.tellusonce import connect, deliver, grant, upgrade
+from engine.tellusonce.recording import record_event, register
+
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TOLD = dt.date(2026, 3, 2)
+WHO = {"actor": "bench", "role": "caseworker"}
+HOUSEHOLD = json.loads((ROOT / "examples" / "household.json").read_text())
+BIRTH = json.loads((ROOT / "examples" / "birth.json").read_text())["event"]
+
+
+@contextmanager
+def _sqlite() -> Iterator[Store]:
+    with tempfile.TemporaryDirectory() as folder:
+        store = connect(f"sqlite:///{folder}/bench.sqlite3")
+        upgrade(store)
+        yield store
+        store.dispose()
+
+
+@contextmanager
+def _postgresql() -> Iterator[Store]:
+    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
+    name = f"lifeevents_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    store = connect(ADMIN.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        upgrade(store)
+        yield store
+    finally:
+        store.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _run(engine: Engine, store: Store, events: int) -> dict[str, float]:
+    """Record ``events`` births (one per registered client); per-event times in ms."""
+    with store.begin() as connection:
+        clients = []
+        for _ in range(events):
+            client = register(connection, engine, HOUSEHOLD, source="bench", **WHO)
+            grant(connection, engine.catalog.sharing, client, "cra_child_benefits", on=TOLD, **WHO)
+            clients.append(client)
+    evaluate = engine.event
+    spent: list[float] = []
+
+    def timed(data: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return evaluate(data)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    setattr(engine, "event", timed)  # noqa: B010 (the engine's own method, timed in place)
+    total: list[float] = []
+    store_share: list[float] = []
+    try:
+        for client in clients:
+            start = time.perf_counter()
+            with store.begin() as connection:
+                record_event(
+                    connection, engine, client, BIRTH, as_of=TOLD, source="bench", **WHO
+                )  # fmt: skip
+            elapsed = time.perf_counter() - start
+            total.append(elapsed * 1000)
+            store_share.append((elapsed - spent[-1]) * 1000)
+    finally:
+        delattr(engine, "event")
+    start = time.perf_counter()
+    sent = deliver(store).sent
+    delivery = (time.perf_counter() - start) * 1000 / max(sent, 1)
+    return {
+        "events_per_s": len(total) / (sum(total) / 1000),
+        "p50_ms": _pct(total, 0.5),
+        "p99_ms": _pct(total, 0.99),
+        "store_p50_ms": _pct(store_share, 0.5),
+        "store_p99_ms": _pct(store_share, 0.99),
+        "evaluation_p50_ms": _pct([s * 1000 for s in spent], 0.5),
+        "delivery_ms_per_message": delivery,
+    }
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {k: round(statistics.median(r[k] for r in runs), 2) for k in runs[0]}
+
+
+def main() -> None:
+    """Print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--events", type=int, default=100)
+    args = parser.parse_args()
+    engine = Engine.load()
+    databases: dict[str, Callable[[], Any]] = {"sqlite": _sqlite, "postgresql": _postgresql}
+    report: dict[str, Any] = {"events_per_run": args.events, "runs": args.runs}
+    for name, open_store in databases.items():
+        try:
+            runs = []
+            for _ in range(args.runs):
+                with open_store() as store:
+                    _run(engine, store, 5)  # warm-up: first checks, connections
+                    runs.append(_run(engine, store, args.events))
+            report[name] = _median(runs)
+        except OperationalError as exc:
+            report[name] = {"skipped": f"unreachable: {type(exc).__name__}"}
+    report["targets"] = {"events_per_s": 200, "store_p50_ms": 2}
+    print(json.dumps({"store": report}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
