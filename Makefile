@@ -12,10 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Until the HTTP service exists, `make run` runs the CLI's main job on the bundled example household.
+# The HTTP service on the embedded SQLite store with demo clients and a token per role
+# (http://127.0.0.1:8000/docs); the CLI's job on the example household stays `make check-example`.
 run: $(STAMP)
 	$(BIN)/lifeevents rules validate
-	$(BIN)/lifeevents check examples/household.json
+	$(BIN)/lifeevents serve --demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -33,6 +34,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check engine api tests benchmarks
 	$(BIN)/ruff format --check engine api tests benchmarks
 	$(BIN)/mypy
+
+check-example: $(STAMP)
+	$(BIN)/lifeevents check examples/household.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

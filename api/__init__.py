@@ -1,1 +1,1 @@
-"""HTTP API (FastAPI). Arrives with its own issue; it will sit on top of ``engine``."""
+"""HTTP API (FastAPI) over ``engine``: ``create_app(settings)`` (see :mod:`api.app`)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -22,6 +22,7 @@ from engine.cli_common import (
 )
 from engine.eligibility.rule_tests import CaseOutcome
 from engine.engine import Engine
+from engine.listing import event_rows
 from engine.report_event import print_event
 
 __all__ = ["event", "events_list", "events_test"]
@@ -74,24 +75,7 @@ def events_list(
 ) -> None:
     """List the life events: their data fields, programs reviewed and follow-ups."""
     catalog = catalog_or_exit(rules)
-    rows: list[dict[str, Any]] = []
-    for spec in catalog.life_events.values():
-        rows.append(
-            {
-                "event": spec.id,
-                "name": spec.name.model_dump(),
-                "data": {
-                    key: {
-                        "kind": field.type or f"fact:{field.fact}",
-                        "required": field.required,
-                    }
-                    for key, field in spec.data.items()
-                },
-                "programs": sorted(catalog.reviewed_by(spec.id)),
-                "follow_ups": [f.id for f in spec.follow_ups],
-                "notify": [n.agency for n in spec.notify],
-            }
-        )
+    rows = event_rows(catalog)
     if as_json:
         body = {"data": rows, "count": len(rows)}
         sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")

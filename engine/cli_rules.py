@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -27,6 +27,7 @@ from engine.cli_common import (
 from engine.eligibility.rule_tests import CaseOutcome
 from engine.engine import Engine
 from engine.errors import RuleFileError
+from engine.listing import program_row
 
 __all__ = ["rules_docs", "rules_list", "rules_test", "rules_validate"]
 
@@ -45,30 +46,7 @@ def rules_list(
     """List the programs in the catalog: jurisdiction, agency, life events, unverified values."""
     on = date_option("--as-of", as_of) or dt.date.today()
     catalog = catalog_or_exit(rules)
-    rows: list[dict[str, Any]] = [
-        {
-            "program": r.id,
-            "name": r.program.name.model_dump(),
-            "jurisdiction": r.program.jurisdiction.model_dump(),
-            "entity": r.program.entity,
-            "status": r.program.status,
-            "income_tested": r.program.income_tested,
-            "valid_through": (
-                r.program.valid_through.isoformat() if r.program.valid_through else None
-            ),
-            "unverified_values": sum(
-                value.status == "unverified"
-                for parameter in r.program.parameters.values()
-                for value in parameter.values.values()
-            ),
-            "unverified_in_force": len(r.unverified_on(on)),
-            "agency": r.program.agency.model_dump(),
-            "life_events": list(r.program.life_events),
-            "in_force": r.program.in_force.model_dump(mode="json") if r.program.in_force else None,
-            "file": str(r.file),
-        }
-        for r in catalog.programs.values()
-    ]
+    rows = [{**program_row(r, on), "file": str(r.file)} for r in catalog.programs.values()]
     if as_json:
         sys.stdout.write(
             json.dumps({"data": rows, "count": len(rows)}, indent=2, ensure_ascii=False) + "\n"

@@ -16,10 +16,22 @@ from engine.errors import InputError
 from engine.tellusonce import audit
 from engine.tellusonce.schema import clients, members
 
-__all__ = ["add_member", "client_exists", "create_client", "member_left"]
+__all__ = ["add_member", "client_agency", "client_exists", "create_client", "member_left"]
 
 
 _JOIN = insert(members)
+
+
+def client_agency(connection: Connection, client_id: str) -> str | None:
+    """The agency that serves the client (None: none).
+
+    Raises:
+        InputError: no such client (``client_id``).
+    """
+    row = connection.execute(select(clients.c.agency_id).where(clients.c.id == client_id)).first()
+    if row is None:
+        raise InputError("client_id", f"no client '{client_id}'")
+    return row.agency_id  # type: ignore[no-any-return]
 
 
 def client_exists(connection: Connection, client_id: str) -> None:
@@ -33,11 +45,19 @@ def client_exists(connection: Connection, client_id: str) -> None:
 
 
 def create_client(
-    connection: Connection, household: Sequence[tuple[str, str]], *, actor: str, role: str
+    connection: Connection,
+    household: Sequence[tuple[str, str]],
+    *,
+    actor: str,
+    role: str,
+    agency: str | None = None,
 ) -> str:
-    """A new client with its members (``(member id, role)`` pairs); its id."""
+    """A new client with its members (``(member id, role)`` pairs), served by ``agency``'s
+    caseworkers; its id."""
     client_id = str(uuid.uuid4())
-    connection.execute(insert(clients).values(id=client_id, created_at=dt.datetime.now(dt.UTC)))
+    connection.execute(
+        insert(clients).values(id=client_id, created_at=dt.datetime.now(dt.UTC), agency_id=agency)
+    )
     if household:
         connection.execute(
             insert(members),

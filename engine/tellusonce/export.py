@@ -15,8 +15,9 @@ from sqlalchemy import Connection, select
 
 from engine.tellusonce import audit
 from engine.tellusonce.clients import client_exists
+from engine.tellusonce.facts import fact_rows
 from engine.tellusonce.schema import audit as audit_log
-from engine.tellusonce.schema import clients, consents, events, facts, inbox, members, outbox
+from engine.tellusonce.schema import clients, consents, events, inbox, members, outbox
 
 __all__ = ["export"]
 
@@ -71,19 +72,7 @@ def export(
                 .order_by(members.c.member_id)
             )
         ],
-        "facts": [
-            {
-                "member": r.member_id,
-                "name": r.name,
-                "value": r.value,
-                "effective": _day(r.effective),
-                "recorded_at": audit.iso(r.recorded_at),
-                "source": r.source,
-            }
-            for r in connection.execute(
-                select(facts).where(facts.c.client_id == client_id).order_by(facts.c.id)
-            )
-        ],
+        "facts": fact_rows(connection, client_id),
         "events": [
             {
                 "id": r.id,

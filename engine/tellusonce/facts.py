@@ -25,7 +25,7 @@ from engine.tellusonce import audit
 from engine.tellusonce.clients import client_exists
 from engine.tellusonce.schema import facts, members
 
-__all__ = ["FactIn", "profile", "record_facts"]
+__all__ = ["FactIn", "fact_rows", "history", "profile", "record_facts"]
 
 
 @dataclass(frozen=True)
@@ -173,3 +173,39 @@ def profile(
         detail={"on": on.isoformat(), "as_known_at": known_at.isoformat() if known_at else None},
     )
     return {"as_of": on.isoformat(), "household": household}
+
+
+def fact_rows(connection: Connection, client_id: str) -> list[dict[str, Any]]:
+    """The client's fact rows as JSON, in the order recorded (not audited: the caller is)."""
+    rows = connection.execute(
+        select(facts).where(facts.c.client_id == client_id).order_by(facts.c.id)
+    )
+    return [
+        {
+            "member": r.member_id,
+            "name": r.name,
+            "value": r.value,
+            "effective": r.effective.isoformat(),
+            "recorded_at": audit.iso(r.recorded_at),
+            "source": r.source,
+        }
+        for r in rows
+    ]
+
+
+def history(
+    connection: Connection, client_id: str, *, actor: str, role: str, purpose: str
+) -> list[dict[str, Any]]:
+    """Every fact recorded about the client, in the order recorded: member, name, value, from
+    when it holds, when it was recorded and where it came from (audited).
+
+    Raises:
+        InputError: an unknown client.
+    """
+    client_exists(connection, client_id)
+    listed = fact_rows(connection, client_id)
+    audit.append(
+        connection, actor=actor, role=role, purpose=purpose, action="facts.read",
+        subject=client_id, detail={"facts": len(listed)},
+    )  # fmt: skip
+    return listed

@@ -47,9 +47,10 @@ def register(
     source: str,
     actor: str,
     role: str,
+    agency: str | None = None,
 ) -> str:
-    """A new client from a profile (parsed JSON, the profile contract), its facts effective
-    from the profile's ``as_of``; the client's id.
+    """A new client (served by ``agency``) from a profile (parsed JSON, the profile contract),
+    its facts effective from the profile's ``as_of``; the client's id.
 
     Raises:
         InputError: the profile is not valid (its JSON path and the reason).
@@ -59,7 +60,7 @@ def register(
     with audit.batch(connection):
         client_id = create_client(
             connection, [(m["id"], m["role"]) for m in household["members"]], actor=actor,
-            role=role,
+            role=role, agency=agency,
         )  # fmt: skip
         record_facts(
             connection, engine.catalog.facts, client_id, list(_facts(household, checked.as_of)),

@@ -44,6 +44,8 @@ clients = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("agency_id", String(64), nullable=True),  # whose caseworkers serve the client
+    Index("ix_clients_agency", "agency_id"),
 )
 
 members = Table(

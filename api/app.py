@@ -1,0 +1,98 @@
+"""The FastAPI application: ``create_app(settings)`` builds it over one engine and one store.
+
+Routes are thin (``api/routes``: one router per resource) over the engine and the tell-us-once
+store; every error is a problem (``api/problems.py``); bodies are read with the size limit of
+the command line; requests are counted and timed for ``/metrics``. The OpenAPI document holds
+the contract's own schemas (the profile and the life event, built from the rules' fact
+registry) with an example for every body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from sqlalchemy import Engine as Store
+
+from api import problems
+from api.auth import principal_of
+from api.metrics import Metrics
+from api.routes import agencies, catalog, clients, consents, health, screening
+from api.services import Services
+from api.settings import Settings
+from engine.catalog.event import event_model
+from engine.engine import Engine
+from engine.tellusonce import connect
+
+__all__ = ["create_app"]
+
+_REF = "#/components/schemas/{model}"
+
+
+def _contract_schemas(engine: Engine) -> dict[str, Any]:
+    """The profile, the life event and a recorded event's body, with their definitions, as
+    OpenAPI components."""
+    profile = engine.catalog.profile_model.model_json_schema(ref_template=_REF)
+    event = event_model(engine.catalog.profile_model).model_json_schema(ref_template=_REF)
+    found: dict[str, Any] = {**profile.pop("$defs", {}), **event.pop("$defs", {})}
+    found["Profile"] = profile
+    found["LifeEvent"] = event
+    found["RecordedEvent"] = {
+        "type": "object",
+        "title": "RecordedEvent",
+        "description": "A life event told by a registered client: the store holds the household.",
+        "properties": {
+            "as_of": {"type": "string", "format": "date", "description": "Day told."},
+            "event": {"$ref": _REF.format(model="Event")},
+        },
+        "required": ["event"],
+        "additionalProperties": False,
+    }
+    return found
+
+
+def create_app(
+    settings: Settings, *, engine: Engine | None = None, store: Store | None = None
+) -> FastAPI:
+    """The application over ``engine`` (default: the rules of ``settings``) and ``store``
+    (default: ``settings.database_url``, which must be upgraded)."""
+    engine = engine or Engine.load(settings.rules)
+    services = Services(settings, engine, store or connect(settings.database_url), Metrics())
+    app = FastAPI(
+        dependencies=[Depends(principal_of)],  # a token, where given, is always checked
+        title="lifeevents",
+        version="1",
+        summary="Life-event benefits engine: eligibility, life events, tell us once.",
+        description=(
+            "Every federal, provincial/territorial and municipal program of the catalog, "
+            "criterion by criterion with the law cited. Errors are RFC 9457 problems. "
+            "Anonymous callers may use the catalog and the screening routes; client, consent "
+            "and inbox routes need a bearer token (roles citizen, caseworker, analyst, agency)."
+        ),
+    )
+    app.state.services = services
+    problems.install(app)
+    app.middleware("http")(services.metrics.middleware)
+    for module in (catalog, screening, clients, consents, agencies, health):
+        app.include_router(module.router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            document = get_openapi(
+                title=app.title, version=app.version, summary=app.summary,
+                description=app.description, routes=app.routes,
+            )  # fmt: skip
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            for name, schema in _contract_schemas(engine).items():
+                schemas.setdefault(name, schema)
+            document["components"]["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            }
+            document["security"] = [{"bearer": []}, {}]
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

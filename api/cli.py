@@ -1,0 +1,77 @@
+"""``lifeevents``: the engine's command line, plus ``lifeevents serve`` (the HTTP service).
+
+The API sits on top of the engine, so the command that starts it lives here; every other
+command is :mod:`engine.cli`'s.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine.cli import app
+from engine.cli import main as engine_main
+from engine.cli_common import fail, stdout
+
+__all__ = ["main", "serve"]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Seed demo clients and print a token per role.")
+    ] = False,
+    database: Annotated[
+        str | None, typer.Option("--database", help="SQLAlchemy URL (default: DATABASE_URL).")
+    ] = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /docs); the store is upgraded first."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.demo import seed, tokens
+    from api.settings import Settings, SettingsError
+    from engine.tellusonce import connect, upgrade
+    from engine.tellusonce.schema import clients
+
+    try:
+        settings = Settings.from_env(demo=demo, database=database)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+    try:
+        store = connect(settings.database_url)
+        upgrade(store)
+    except SQLAlchemyError as exc:
+        fail(f"cannot open the store: {type(exc).__name__}", 2)
+    application = create_app(settings, store=store)
+    base = f"http://{host}:{port}"
+    if demo:
+        engine = application.state.services.engine
+        seed(engine, store)
+        with store.connect() as connection:
+            first = connection.execute(select(clients.c.id).order_by(clients.c.created_at)).first()
+        client = first.id if first else None
+        stdout.print(f"Demo: the API at {base}/docs; demo clients served by on_mccss.")
+        if client:
+            stdout.print(f"A demo client: {client}")
+        for role, token in tokens(settings, client).items():
+            stdout.print(f"\n{role} token:\n{token}", soft_wrap=True)
+        stdout.print(
+            f'\nTry: curl -s {base}/v1/clients/{client}?purpose=review -H "Authorization: '
+            'Bearer <caseworker token>"',
+            soft_wrap=True,
+        )
+    gc.collect()
+    gc.freeze()  # what was loaded at startup is never scanned again: no collector spikes
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    """Console entry point (``lifeevents``)."""
+    engine_main()

@@ -1,0 +1,70 @@
+"""``POST /v1/eligibility`` and ``POST /v1/events``: a portal's screener, anonymous, storing
+nothing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from api.body import read_json
+from api.routes.common import ERRORS, body, off_loop
+from api.routes.examples import BIRTH, HOUSEHOLD
+from api.services import Services, services
+from engine.catalog.profile import before_first_figures
+from engine.eligibility.result import CheckResult
+from engine.errors import ParameterValueMissing
+from engine.events.result import EventResult
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/v1",
+    tags=["screening"],
+    responses={k: ERRORS[k] for k in (400, 401, 413, 422)},
+)
+Svc = Annotated[Services, Depends(services)]
+
+
+def checked(svc: Services, data: Any) -> CheckResult:
+    """The engine's answer for a profile (parsed JSON)."""
+    engine = svc.engine
+    profile = engine.parse(data)
+    try:
+        engine.catalog.check_parameters(profile.as_of)
+    except ParameterValueMissing as exc:
+        first = engine.catalog.earliest_complete_date
+        raise before_first_figures(profile.as_of, first, exc.location) from None
+    result: CheckResult = engine.check(profile)
+    svc.metrics.checks.inc()
+    return result
+
+
+@router.post(
+    "/eligibility",
+    summary="Check a household against every program",
+    openapi_extra=body("Profile", HOUSEHOLD, "A household profile (docs/contracts.md)."),
+)
+async def eligibility(request: Request, svc: Svc) -> CheckResult:
+    """Every program: status, amount, why (criterion by criterion), what is missing, the next
+    question. Stores nothing."""
+    data = await read_json(request)
+    return await off_loop(lambda: checked(svc, data))
+
+
+@router.post(
+    "/events",
+    summary="What a life event changes (stateless)",
+    openapi_extra=body("LifeEvent", BIRTH, "A life event and its household (docs/contracts.md)."),
+)
+async def event(request: Request, svc: Svc) -> EventResult:
+    """What now applies, changes or stops, by when, the follow-ups and who would be told.
+    Stores nothing."""
+    data = await read_json(request)
+
+    def answer() -> EventResult:
+        result = svc.engine.event(data)
+        svc.metrics.events.labels("false").inc()
+        return result
+
+    return await off_loop(answer)
