@@ -1,0 +1,112 @@
+"""End to end: ``lifeevents serve --demo`` as a real process (uvicorn on a free loopback port,
+a real SQLite file), called over HTTP as a portal or a caseworker's system would."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+LIFEEVENTS = str(Path(sys.executable).parent / "lifeevents")
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _call(
+    url: str, body: Any = None, token: str | None = None, method: str | None = None
+) -> tuple[int, str, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token is not None:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers["content-type"], json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["content-type"], json.loads(error.read())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The demo service's base URL and its start-up output."""
+    folder = tmp_path_factory.mktemp("serve")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("LIFEEVENTS_JWT_KEY", "DATABASE_URL")}
+    log = folder / "out.txt"
+    with open(log, "w") as out, subprocess.Popen(
+        [LIFEEVENTS, "serve", "--demo", "--port", str(port),
+         "--database", f"sqlite:///{folder / 'demo.sqlite3'}"],
+        stdout=out, stderr=subprocess.STDOUT, env=env,
+    ) as process:  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if _call(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            process.kill()
+            pytest.fail(log.read_text())
+        try:
+            yield base, log.read_text()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _token(output: str, role: str) -> str:
+    lines = output.splitlines()
+    return lines[lines.index(f"{role} token:") + 1].strip()
+
+
+def test_the_demo_serves_screening_and_a_caseworkers_flow(server: tuple[str, str]) -> None:
+    base, output = server
+    household = json.loads((EXAMPLES / "household.json").read_text())
+    status, kind, answer = _call(f"{base}/v1/eligibility", household)
+    assert status == 200 and kind == "application/json" and answer["results"]
+    client = next(line.split()[-1] for line in output.splitlines() if "demo client:" in line)
+    worker = _token(output, "caseworker")
+    status, _, profile = _call(f"{base}/v1/clients/{client}?purpose=demo%20review", token=worker)
+    assert status == 200 and profile["household"]["members"]
+    birth = json.loads((EXAMPLES / "birth.json").read_text())
+    event = {"as_of": birth["as_of"], "event": birth["event"]}
+    status, _, told = _call(f"{base}/v1/clients/{client}/events", event, token=worker)
+    assert status == 200 and told["shared_with"] == [
+        {"agency": "cra", "agreement": "cra_child_benefits"}
+    ]
+    status, kind, problem = _call(f"{base}/v1/clients/{client}", token=_token(output, "analyst"))
+    assert (status, kind, problem["status"]) == (403, "application/problem+json", 403)
+    status, _, mine = _call(f"{base}/v1/clients/{client}", token=_token(output, "citizen"))
+    assert status == 200 and mine["household"]
+    with urllib.request.urlopen(f"{base}/metrics", timeout=30) as response:
+        assert b"lifeevents_requests_total" in response.read()
+
+
+def test_without_a_key_outside_the_demo_the_service_refuses_to_start(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "LIFEEVENTS_JWT_KEY"}
+    done = subprocess.run(
+        [LIFEEVENTS, "serve", "--port", str(_free_port()),
+         "--database", f"sqlite:///{tmp_path / 'x.sqlite3'}"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and "LIFEEVENTS_JWT_KEY" in done.stderr
+    assert "Traceback" not in done.stderr
