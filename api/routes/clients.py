@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from api.auth import Principal, require
 from api.body import read_json
 from api.problems import Problem
-from api.routes.common import ERRORS, body, off_loop
+from api.routes.common import ERRORS, body, json_response, off_loop
 from api.routes.examples import EVENT, HOUSEHOLD
 from api.routes.screening import checked
 from api.services import Services, services
@@ -129,10 +129,14 @@ def read(
         )  # fmt: skip
 
 
-@router.get("/{client_id}/suggestions", summary="What the client may receive now")
+@router.get(
+    "/{client_id}/suggestions",
+    summary="What the client may receive now",
+    response_model=CheckResult,
+)
 def suggestions(
     client_id: str, caller: Person, svc: Svc, on: Day = None, purpose: Purpose = None
-) -> CheckResult:
+) -> Response:
     """The full check of the client's household as the store holds it on ``on``."""
     why = _purpose(caller, purpose)
     with svc.store.begin() as connection:
@@ -141,15 +145,16 @@ def suggestions(
             connection, client_id, on=on or svc.engine.clock(), actor=caller.subject,
             role=caller.role, purpose=why,
         )  # fmt: skip
-    return checked(svc, held)
+    return json_response(checked(svc, held))
 
 
 @router.post(
     "/{client_id}/events",
     summary="Record a life event the client tells",
     openapi_extra=body("RecordedEvent", EVENT, "The event ({type, date, data}) and as_of."),
+    response_model=Recorded,
 )
-async def record(client_id: str, request: Request, caller: Person, svc: Svc) -> Recorded:
+async def record(client_id: str, request: Request, caller: Person, svc: Svc) -> Response:
     """Keep what the event changed, share it with the agencies the client consented to, and
     answer what now applies, by when."""
     data = await read_json(request)
@@ -161,7 +166,7 @@ async def record(client_id: str, request: Request, caller: Person, svc: Svc) -> 
     except ValueError:
         raise Problem(422, "as_of: not a date", errors=[("/as_of", "not a date")]) from None
 
-    def work() -> Recorded:
+    def work() -> Response:
         with svc.store.begin() as connection:
             authorize(connection, caller, client_id)
             done = record_event(
@@ -169,10 +174,12 @@ async def record(client_id: str, request: Request, caller: Person, svc: Svc) -> 
                 source=f"{caller.role}:{caller.subject}", actor=caller.subject, role=caller.role,
             )  # fmt: skip
         svc.metrics.events.labels("true").inc()
-        return Recorded(
-            result=done.result,
-            facts_recorded=done.facts,
-            shared_with=[Shared(agency=a, agreement=g) for a, g in done.change.queued],
+        return json_response(
+            Recorded.model_construct(
+                result=done.result,
+                facts_recorded=done.facts,
+                shared_with=[Shared(agency=a, agreement=g) for a, g in done.change.queued],
+            )
         )
 
     return await off_loop(work)

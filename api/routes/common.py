@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from fastapi import Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
 
 from api.problems import PROBLEM, ProblemBody
 
-__all__ = ["ERRORS", "body", "off_loop"]
+__all__ = ["ERRORS", "body", "json_response", "off_loop"]
 
 T = TypeVar("T")
 
@@ -49,3 +51,9 @@ def body(schema: str, example: dict[str, Any], description: str) -> dict[str, An
 async def off_loop(work: Callable[[], T]) -> T:
     """Run CPU-bound engine work in the thread pool, keeping the event loop free."""
     return await run_in_threadpool(work)
+
+
+def json_response(model: BaseModel, status: int = 200) -> Response:
+    """``model`` serialized once by pydantic: the route's ``response_model`` documents it, and
+    FastAPI does not validate again what the engine built."""
+    return Response(model.model_dump_json(), status, media_type="application/json")

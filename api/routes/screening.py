@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
 from api.body import read_json
-from api.routes.common import ERRORS, body, off_loop
+from api.routes.common import ERRORS, body, json_response, off_loop
 from api.routes.examples import BIRTH, HOUSEHOLD
 from api.services import Services, services
 from engine.catalog.profile import before_first_figures
@@ -44,27 +44,29 @@ def checked(svc: Services, data: Any) -> CheckResult:
     "/eligibility",
     summary="Check a household against every program",
     openapi_extra=body("Profile", HOUSEHOLD, "A household profile (docs/contracts.md)."),
+    response_model=CheckResult,
 )
-async def eligibility(request: Request, svc: Svc) -> CheckResult:
+async def eligibility(request: Request, svc: Svc) -> Response:
     """Every program: status, amount, why (criterion by criterion), what is missing, the next
     question. Stores nothing."""
     data = await read_json(request)
-    return await off_loop(lambda: checked(svc, data))
+    return await off_loop(lambda: json_response(checked(svc, data)))
 
 
 @router.post(
     "/events",
     summary="What a life event changes (stateless)",
     openapi_extra=body("LifeEvent", BIRTH, "A life event and its household (docs/contracts.md)."),
+    response_model=EventResult,
 )
-async def event(request: Request, svc: Svc) -> EventResult:
+async def event(request: Request, svc: Svc) -> Response:
     """What now applies, changes or stops, by when, the follow-ups and who would be told.
     Stores nothing."""
     data = await read_json(request)
 
-    def answer() -> EventResult:
+    def answer() -> Response:
         result = svc.engine.event(data)
         svc.metrics.events.labels("false").inc()
-        return result
+        return json_response(result)
 
     return await off_loop(answer)
