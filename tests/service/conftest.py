@@ -6,15 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from apikit import KEY
 from fastapi.testclient import TestClient
 from kit import ENGINE
 
 from api.app import create_app
-from api.auth import Role, mint
 from api.settings import Settings
 from engine.tellusonce import connect, upgrade
-
-KEY = "test-signing-key-" + "x" * 32
 
 
 @pytest.fixture
@@ -30,8 +28,3 @@ def client(settings: Settings) -> Iterator[TestClient]:
     """A test client of the app."""
     with TestClient(create_app(settings, engine=ENGINE)) as test_client:
         yield test_client
-
-
-def bearer(settings: Settings, role: Role, **claims: str) -> dict[str, str]:
-    """The Authorization header of a token for ``role``."""
-    return {"Authorization": f"Bearer {mint(settings, f'test-{role}', role, **claims)}"}

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from conftest import KEY
+from apikit import KEY
 from hypothesis import HealthCheck, settings
 from kit import ENGINE
 from schemathesis.checks import (

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import bearer
+from apikit import bearer
 from fastapi.testclient import TestClient
 from kit import ENGINE
 from sqlalchemy import select
