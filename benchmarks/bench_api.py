@@ -26,7 +26,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +33,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from engine.tellusonce.db import temporary_database
 
 ROOT = Path(__file__).resolve().parents[1]
 LIFEEVENTS = str(Path(sys.executable).parent / "lifeevents")
@@ -219,20 +220,16 @@ def events(database: str, count: int, threads: int) -> dict[str, Any]:
 @contextmanager
 def postgres() -> Iterator[str | None]:
     """A fresh PostgreSQL database's URL (None when unreachable), dropped afterwards."""
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    name = f"lifeevents_api_{uuid.uuid4().hex[:8]}"
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception:  # unreachable: reported as skipped
+        scratch = temporary_database(prefix="lifeevents_api")
+        url = scratch.__enter__()
+    except OperationalError:
         yield None
         return
     try:
-        yield ADMIN.rsplit("/", 1)[0] + f"/{name}"
+        yield url
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+        scratch.__exit__(None, None, None)
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,11 +27,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine as Store
-from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from engine import Engine
 from engine.tellusonce import connect, deliver, grant, upgrade
+from engine.tellusonce.db import temporary_database
 from engine.tellusonce.recording import record_event, register
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,19 +53,13 @@ def _sqlite() -> Iterator[Store]:
 
 @contextmanager
 def _postgresql() -> Iterator[Store]:
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    name = f"lifeevents_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    store = connect(ADMIN.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        upgrade(store)
-        yield store
-    finally:
-        store.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database(prefix="lifeevents_bench") as url:
+        store = connect(url)
+        try:
+            upgrade(store)
+            yield store
+        finally:
+            store.dispose()
 
 
 def _pct(values: list[float], q: float) -> float:

@@ -13,16 +13,29 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 
-__all__ = ["DEFAULT_URL", "connect", "database_url", "downgrade", "upgrade"]
+__all__ = [
+    "DEFAULT_URL",
+    "LOCAL_POSTGRES",
+    "connect",
+    "database_url",
+    "downgrade",
+    "temporary_database",
+    "upgrade",
+]
 
 DEFAULT_URL = "sqlite:///lifeevents.sqlite3"
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+"""The PostgreSQL of these machines (trust auth; the database ``test`` exists)."""
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -89,3 +102,27 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str) -> None:
     """Undo the migrations after ``revision`` (tests; a release never needs it)."""
     _migrate(engine, command.downgrade, revision)
+
+
+@contextmanager
+def temporary_database(
+    admin_url: str = LOCAL_POSTGRES, prefix: str = "lifeevents"
+) -> Iterator[str]:
+    """A new PostgreSQL database on the server of ``admin_url`` (its URL), dropped afterwards
+    (tests and benchmarks).
+
+    Raises:
+        sqlalchemy.exc.OperationalError: the server cannot be reached.
+    """
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

@@ -7,19 +7,17 @@ required, elsewhere a test is skipped when it cannot be reached.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from engine.tellusonce import connect, upgrade
+from engine.tellusonce.db import LOCAL_POSTGRES, temporary_database
 
-ADMIN = os.environ.get(
-    "LIFEEVENTS_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+ADMIN = os.environ.get("LIFEEVENTS_TEST_POSTGRES", LOCAL_POSTGRES)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -31,22 +29,17 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
     try:
-        admin.connect().close()
+        scratch = temporary_database(ADMIN)
+        url = scratch.__enter__()
     except OperationalError:
         if os.environ.get("CI") == "true":
             raise
         pytest.skip("PostgreSQL is not reachable")
-    name = f"lifeevents_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = connect(ADMIN.rsplit("/", 1)[0] + f"/{name}")
+    engine = connect(url)
     try:
         upgrade(engine)
         yield engine
     finally:
         engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+        scratch.__exit__(None, None, None)
