@@ -127,6 +127,7 @@ def _results(
     """Every program's answer for household 0 of ``run`` on ``day``, with what it misses."""
     facts = run.compiled.catalog.facts
     explanations = Explanations(run)
+    asked: dict[tuple[str, int | None], dict[str, object]] = {}
     results = []
     for rules in programs:
         status = run.per_household(rules.id, STATUS, day)[0]
@@ -135,7 +136,7 @@ def _results(
             result["by_member"] = by_member(explanations, rules, day, result)
         year = result["income_year"]
         for entry in [result, *(result.get("by_member") or [])]:
-            entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year)
+            entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year, asked)
         results.append(result)
     apply_exclusions(results, run.compiled.catalog.exclusive_pairs)
     return results

@@ -17,7 +17,16 @@ from typing import Any
 
 from engine import kleene
 from engine.catalog.facts import Fact
-from engine.catalog.program import AMOUNT, IN_FORCE, SCOPE, WEEKLY, WEEKS, Part, ProgramRules
+from engine.catalog.program import (
+    AMOUNT,
+    IN_FORCE,
+    SCOPE,
+    WEEKLY,
+    WEEKS,
+    Catalog,
+    Part,
+    ProgramRules,
+)
 from engine.catalog.schema import InForce, Text
 from engine.catalog.tree import Expr
 from engine.eligibility.explain import Explainer, Explanations
@@ -114,11 +123,28 @@ def _static_part(rules: ProgramRules) -> dict[str, Any]:
     }
 
 
+#: each catalog's rule status by program and day, worked out once (at most _DAYS_KEPT entries)
+_RULE_STATUS: weakref.WeakKeyDictionary[Catalog, dict[tuple[str, dt.date], str]] = (
+    weakref.WeakKeyDictionary()
+)
+_DAYS_KEPT = 4096
+
+
 def rule_status(run: Run, rules: ProgramRules, on: dt.date | None) -> str:
     """ "unverified" when a parameter value the program reads, in force on the day, is marked
     ``status: unverified`` (its own, or another program's it reads); else "verified"."""
     day = on or run.population.as_of
-    return "unverified" if run.compiled.catalog.unverified_in_force(rules.id, day) else "verified"
+    catalog = run.compiled.catalog
+    known = _RULE_STATUS.get(catalog)
+    if known is None:
+        known = _RULE_STATUS[catalog] = {}
+    found = known.get((rules.id, day))
+    if found is None:
+        if len(known) >= _DAYS_KEPT:
+            known.clear()
+        unverified = catalog.unverified_in_force(rules.id, day)
+        found = known[(rules.id, day)] = "unverified" if unverified else "verified"
+    return found
 
 
 def program_result(
