@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.catalog.catalog_cache import cached_catalog
-from engine.catalog.event import event_model, parse_event
+from engine.catalog.event import LifeEvent, event_model, parse_event
 from engine.catalog.loader import rebuild
 from engine.catalog.paths import default_rules_dir
 from engine.catalog.profile import Profile, input_error, parse_profile
@@ -129,7 +129,7 @@ class Engine:
                 household, an event dated after ``as_of`` (the path names the field).
             ParameterValueMissing: ``as_of`` is before the catalog's figures.
         """
-        parsed = parse_event(data, event_model(self.catalog.profile_model), today=self.clock())
+        parsed = parse_event(data, self._event_model, today=self.clock())
         events = self.catalog.life_events
         spec = events.get(parsed.event.type)
         if spec is None:
@@ -180,6 +180,11 @@ class Engine:
         return event_result(
             self.catalog, spec, parsed.event.date, after, before_result, after_result, alerts
         )
+
+    @functools.cached_property
+    def _event_model(self) -> type[LifeEvent]:
+        """The life event model over this catalog's profile model, made once."""
+        return event_model(self.catalog.profile_model)
 
     @functools.cached_property
     def patterns(self) -> PatternMatcher:

@@ -27,6 +27,7 @@ from engine.catalog.profile import Profile
 from engine.catalog.program import BENEFIT, JURISDICTION, STATUS, ProgramRules
 from engine.eligibility import result as out
 from engine.eligibility.exclusions import apply_exclusions
+from engine.eligibility.explain import Explanations
 from engine.eligibility.formatting import round_cents
 from engine.eligibility.members import by_member
 from engine.eligibility.next_question import (
@@ -125,15 +126,17 @@ def _results(
 ) -> list[dict[str, Any]]:
     """Every program's answer for household 0 of ``run`` on ``day``, with what it misses."""
     facts = run.compiled.catalog.facts
+    explanations = Explanations(run)
+    asked: dict[tuple[str, int | None], dict[str, object]] = {}
     results = []
     for rules in programs:
         status = run.per_household(rules.id, STATUS, day)[0]
-        result = program_result(run, rules, status, static[rules.id], day)
+        result = program_result(explanations, rules, status, static[rules.id], day)
         if rules.program.entity == "person":
-            result["by_member"] = by_member(run, rules, day, result)
+            result["by_member"] = by_member(explanations, rules, day, result)
         year = result["income_year"]
         for entry in [result, *(result.get("by_member") or [])]:
-            entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year)
+            entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year, asked)
         results.append(result)
     apply_exclusions(results, run.compiled.catalog.exclusive_pairs)
     return results

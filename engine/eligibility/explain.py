@@ -13,18 +13,40 @@ from engine.catalog.tree import AGGREGATES, ALWAYS_KNOWN, Expr
 from engine.eligibility.formatting import Placeholder
 from engine.evaluation.simulate import HouseholdRun as Run
 
-__all__ = ["Explainer"]
+__all__ = ["Explainer", "Explanations"]
+
+_NONE: frozenset[str] = frozenset()
+
+
+class Explanations:
+    """The explainers of one finished run, one per program and day, so what one computes (node
+    values, the facts a node misses) serves every later explanation of the run: each member of
+    a person program, and the programs another one reads."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self._explainers: dict[tuple[str, dt.date | None], Explainer] = {}
+
+    def of(self, rules: ProgramRules, on: dt.date | None = None) -> Explainer:
+        """The program's explainer on ``on`` (default: the run's ``as_of``), made once."""
+        found = self._explainers.get((rules.id, on))
+        if found is None:
+            found = self._explainers[(rules.id, on)] = Explainer(self, rules, on)
+        return found
 
 
 class Explainer:
-    """Evaluates a program's sub-expressions on a finished run, for one household at a time."""
+    """Evaluates a program's sub-expressions on a finished run, for one household at a time
+    (made by :meth:`Explanations.of`)."""
 
-    def __init__(self, run: Run, rules: ProgramRules, on: dt.date | None = None) -> None:
-        self.run = run
+    def __init__(self, shared: Explanations, rules: ProgramRules, on: dt.date | None) -> None:
+        self.run = shared.run
         self.rules = rules
         self.on = on
-        self.ctx: Any = run.context(rules.id, on)
-        self._seen: set[tuple[int, tuple[int, ...]]] = set()
+        self.ctx: Any = self.run.context(rules.id, on)
+        self._shared = shared
+        # the facts each visited node misses on the rows it was visited for
+        self._walked: dict[tuple[int, tuple[int, ...]], frozenset[str]] = {}
         self._readers: dict[int, Callable[[int], float]] = {}
 
     def value(self, expr: Expr, row: int) -> float:
@@ -58,19 +80,27 @@ class Explainer:
         """The unknown stated facts that leave any of ``exprs`` unknown for ``row``."""
         found: set[str] = set()
         for expr in exprs:
-            self._walk(expr, [row], found)
+            found |= self._missing(expr, [row])
+        return found
+
+    def _missing(self, expr: Expr, rows: list[int]) -> frozenset[str]:
+        """The facts ``expr`` misses on ``rows``, walked once per node and rows in a run (a
+        variable read by several criteria, members or programs is explained once)."""
+        if not rows or expr.op in ALWAYS_KNOWN or expr.kind == Kind.TABLE:
+            return _NONE
+        rows = [r for r in rows if math.isnan(self.value(expr, r))]
+        if not rows:
+            return _NONE
+        visit = (id(expr), tuple(rows))
+        found = self._walked.get(visit)
+        if found is None:
+            self._walked[visit] = _NONE  # while it is walked
+            out: set[str] = set()
+            self._walk(expr, rows, out)
+            found = self._walked[visit] = frozenset(out)
         return found
 
     def _walk(self, expr: Expr, rows: list[int], found: set[str]) -> None:
-        if not rows or expr.op in ALWAYS_KNOWN or expr.kind == Kind.TABLE:
-            return
-        rows = [r for r in rows if math.isnan(self.value(expr, r))]
-        if not rows:
-            return
-        visit = (id(expr), tuple(rows))
-        if visit in self._seen:  # a variable read by several criteria is explained once
-            return
-        self._seen.add(visit)
         op, members = expr.op, self.run.member_lists
         if op == "fact":
             fact = self.run.compiled.catalog.facts[expr.value]
@@ -79,36 +109,38 @@ class Explainer:
             self._fact(expr.value, fact.entity, rows, found)
         elif op == "def":
             inner = expr.args[0]
-            self._walk(inner, self._convert(rows, expr.scope, inner.scope), found)
+            found |= self._missing(inner, self._convert(rows, expr.scope, inner.scope))
         elif op == "var":
             target = self.rules.variables[expr.value]
-            self._walk(target, self._convert(rows, expr.scope, target.scope), found)
+            found |= self._missing(target, self._convert(rows, expr.scope, target.scope))
         elif op == "call" and expr.value in AGGREGATES:
             households = set(rows)
             persons = [p for p, h in enumerate(members.household_of) if h in households]
-            self._walk(expr.args[0], persons, found)
+            found |= self._missing(expr.args[0], persons)
         elif op == "call" and expr.value in ("applicant", "spouse", "partner"):
             index = getattr(members, expr.value)
-            self._walk(expr.args[0], [index[r] for r in rows if index[r] >= 0], found)
+            found |= self._missing(expr.args[0], [index[r] for r in rows if index[r] >= 0])
         elif op == "call" and expr.value == "age_on":
             self._fact("date_of_birth", "person", rows, found)
-            self._walk(expr.args[0], rows, found)
+            found |= self._missing(expr.args[0], rows)
         elif op == "call" and expr.value in ("is_eligible", "amount_of"):
             self._program(expr.args[0].value, expr.scope, rows, found)
         elif op == "call" and expr.value == "criterion":
             other = self.run.compiled.catalog.programs[expr.args[0].value]
             criterion = other.criteria[expr.args[1].value]
-            explainer = Explainer(self.run, other, self.on)
-            explainer._walk(criterion, self._convert(rows, expr.scope, other.program.entity), found)
+            explainer = self._shared.of(other, self.on)
+            found |= explainer._missing(
+                criterion, self._convert(rows, expr.scope, other.program.entity)
+            )
         elif op == "if":
             condition = expr.args[0]
-            self._walk(condition, rows, found)
+            found |= self._missing(condition, rows)
             values = {r: self.value(condition, r) for r in rows}
-            self._walk(expr.args[1], [r for r in rows if values[r] != 0.0], found)
-            self._walk(expr.args[2], [r for r in rows if values[r] != 1.0], found)
+            found |= self._missing(expr.args[1], [r for r in rows if values[r] != 0.0])
+            found |= self._missing(expr.args[2], [r for r in rows if values[r] != 1.0])
         else:
             for arg in expr.args:
-                self._walk(arg, rows, found)
+                found |= self._missing(arg, rows)
 
     def _convert(self, rows: list[int], source: Entity, target: Entity) -> list[int]:
         if source == target:
@@ -121,10 +153,10 @@ class Explainer:
 
     def _program(self, program_id: str, scope: Entity, rows: list[int], found: set[str]) -> None:
         other = self.run.compiled.catalog.programs[program_id]
-        explainer = Explainer(self.run, other, self.on)
+        explainer = self._shared.of(other, self.on)
         rows = self._convert(rows, scope, other.program.entity)
         for expr in _deciding(other):
-            explainer._walk(expr, rows, found)
+            found |= explainer._missing(expr, rows)
 
     def _fact(self, name: str, entity: Entity, rows: list[int], found: set[str]) -> None:
         if entity == "household":

@@ -9,8 +9,8 @@ import numpy as np
 
 from engine.catalog.facts import ROLE_CODES
 from engine.catalog.program import STATUS, ProgramRules
+from engine.eligibility.explain import Explanations
 from engine.eligibility.program_result import program_result
-from engine.evaluation.simulate import HouseholdRun as Run
 
 __all__ = ["by_member"]
 
@@ -18,7 +18,7 @@ _KEPT = ("member", "status", "amount", "criteria", "missing_facts")
 
 
 def by_member(
-    run: Run, rules: ProgramRules, on: dt.date, applicant: dict[str, Any]
+    explanations: Explanations, rules: ProgramRules, on: dt.date, applicant: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """The program's answer for each member of household 0 who is not a child.
 
@@ -26,6 +26,7 @@ def by_member(
     it is not explained twice. Children are left out: person programs (pensions, EI, CPP) are
     for adults, and a child with an unknown date of birth would only add noise.
     """
+    run = explanations.run
     status = run.calculate(rules.id, STATUS, on)
     persons = np.nonzero(
         (run.members.household_of == 0) & (run.members.role != ROLE_CODES["child"])
@@ -35,6 +36,6 @@ def by_member(
         if person == run.members.applicant[0]:
             result = applicant
         else:
-            result = program_result(run, rules, float(status[person]), {}, on, int(person))
+            result = program_result(explanations, rules, float(status[person]), {}, on, int(person))
         out.append({key: result[key] for key in _KEPT})
     return out

@@ -2,24 +2,36 @@
 
 Results are built as plain dicts in the contract's shape and validated once, for the whole
 answer, by :class:`~engine.eligibility.result.CheckResult` (one pass in pydantic-core is several
-times cheaper than building a hundred small models in Python).
+times cheaper than building a hundred small models in Python, even with ``model_construct``).
+The household-independent part of a program's result is made of finished (frozen) models, built
+once per program: the validation of the answer keeps them as they are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
 from engine import kleene
 from engine.catalog.facts import Fact
-from engine.catalog.program import AMOUNT, IN_FORCE, SCOPE, WEEKLY, WEEKS, Part, ProgramRules
+from engine.catalog.program import (
+    AMOUNT,
+    IN_FORCE,
+    SCOPE,
+    WEEKLY,
+    WEEKS,
+    Catalog,
+    Part,
+    ProgramRules,
+)
 from engine.catalog.schema import InForce, Text
 from engine.catalog.tree import Expr
-from engine.eligibility.explain import Explainer
+from engine.eligibility.explain import Explainer, Explanations
 from engine.eligibility.formatting import Placeholder, render, round_cents
-from engine.eligibility.result import ReferenceOut
+from engine.eligibility.result import DeliveryOut, JurisdictionOut, LocalizedText, ReferenceOut
 from engine.evaluation.simulate import HouseholdRun as Run
 
 __all__ = ["program_result", "rule_status", "static_part"]
@@ -53,10 +65,6 @@ def _text(
     }
 
 
-def _localized(text: Text) -> dict[str, str]:
-    return {"en": text.en, "fr": text.fr}
-
-
 def _in_force(window: InForce, in_force: bool, on: dt.date) -> dict[str, Any]:
     """The implicit first criterion of a program with start (and end) dates."""
     starts, ends = window.starts.isoformat(), window.ends.isoformat() if window.ends else None
@@ -80,50 +88,84 @@ def _weeks(explainer: Explainer, row: int) -> dict[str, float | None]:
     return {"weekly": round_cents(weekly), "weeks": weeks, "total": round_cents(weekly * weeks)}
 
 
+#: each program's static part, kept as long as its rules are (an engine and what it compiled go
+#: away together)
+_STATIC: weakref.WeakKeyDictionary[ProgramRules, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
 def static_part(rules: ProgramRules) -> dict[str, Any]:
-    """The parts of a result that do not depend on the household, built once per program."""
+    """The parts of a result that do not depend on the household, as finished models, built once
+    per program (a check's validation keeps model instances as they are)."""
+    found = _STATIC.get(rules)
+    if found is None:
+        found = _STATIC[rules] = _static_part(rules)
+    return found
+
+
+def _static_part(rules: ProgramRules) -> dict[str, Any]:
     program = rules.program
     delivery = program.delivery
     return {
         "program": program.id,
-        "name": _localized(program.name),
-        "jurisdiction": {"level": program.jurisdiction.level, "code": program.jurisdiction.code},
+        "name": LocalizedText.of(program.name),
+        "jurisdiction": JurisdictionOut(
+            level=program.jurisdiction.level, code=program.jurisdiction.code
+        ),
         "agency": program.agency.en,
-        "agency_name": _localized(program.agency),
+        "agency_name": LocalizedText.of(program.agency),
         "in_kind": program.in_kind,
-        "references": [ReferenceOut.of(r).model_dump() for r in program.references],
-        "delivery": {
-            "mode": delivery.mode,
-            "how": _localized(delivery.how),
-            "deadline": _localized(delivery.deadline) if delivery.deadline else None,
-        },
+        "references": tuple(ReferenceOut.of(r) for r in program.references),
+        "delivery": DeliveryOut(
+            mode=delivery.mode,
+            how=LocalizedText.of(delivery.how),
+            deadline=LocalizedText.of(delivery.deadline) if delivery.deadline else None,
+        ),
     }
+
+
+#: each catalog's rule status by program and day, worked out once (at most _DAYS_KEPT entries)
+_RULE_STATUS: weakref.WeakKeyDictionary[Catalog, dict[tuple[str, dt.date], str]] = (
+    weakref.WeakKeyDictionary()
+)
+_DAYS_KEPT = 4096
 
 
 def rule_status(run: Run, rules: ProgramRules, on: dt.date | None) -> str:
     """ "unverified" when a parameter value the program reads, in force on the day, is marked
     ``status: unverified`` (its own, or another program's it reads); else "verified"."""
     day = on or run.population.as_of
-    return "unverified" if run.compiled.catalog.unverified_in_force(rules.id, day) else "verified"
+    catalog = run.compiled.catalog
+    known = _RULE_STATUS.get(catalog)
+    if known is None:
+        known = _RULE_STATUS[catalog] = {}
+    found = known.get((rules.id, day))
+    if found is None:
+        if len(known) >= _DAYS_KEPT:
+            known.clear()
+        unverified = catalog.unverified_in_force(rules.id, day)
+        found = known[(rules.id, day)] = "unverified" if unverified else "verified"
+    return found
 
 
 def program_result(
-    run: Run,
+    explanations: Explanations,
     rules: ProgramRules,
     status_value: float,
     static: dict[str, Any],
     on: dt.date | None = None,
     row: int | None = None,
 ) -> dict[str, Any]:
-    """The contract's result for household 0 of ``run`` and one program on ``on``, as a plain
-    dict (``static``: the program's household-independent part, see :func:`static_part`).
+    """The contract's result for household 0 of the explained run and one program on ``on``, as
+    a plain dict (``static``: the program's household-independent part, see
+    :func:`static_part`).
 
     ``row`` is the row of the program's entity to report (default: household 0, or its
     applicant for a person program).
     """
     program = rules.program
+    run = explanations.run
     facts = run.compiled.catalog.facts
-    explainer = Explainer(run, rules, on)
+    explainer = explanations.of(rules, on)
     if row is None:
         row = int(run.members.applicant[0]) if program.entity == "person" else 0
     values = explainer.placeholder_values(row)

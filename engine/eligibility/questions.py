@@ -62,12 +62,23 @@ def question(path: str, facts: FactRegistry, years: Collection[int] = ()) -> dic
 
 
 def missing_with_questions(
-    paths: Iterable[str], facts: FactRegistry, year: int | None
+    paths: Iterable[str],
+    facts: FactRegistry,
+    year: int | None,
+    asked: dict[tuple[str, int | None], dict[str, object]] | None = None,
 ) -> list[dict[str, object]]:
     """A result's ``missing``: each missing fact's path with its question (``year``: the tax
-    year whose income the program reads)."""
+    year whose income the program reads); ``asked`` keeps the entries already made (one check
+    asks for the same fact in many results)."""
     years = () if year is None else (year,)
-    return [{"fact": path, "question": question(path, facts, years)} for path in paths]
+    known = {} if asked is None else asked
+    out = []
+    for path in paths:
+        entry = known.get((path, year))
+        if entry is None:
+            entry = known[(path, year)] = {"fact": path, "question": question(path, facts, years)}
+        out.append(entry)
+    return out
 
 
 def next_question_text(

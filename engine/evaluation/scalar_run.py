@@ -179,10 +179,7 @@ class DayVariants:
         if found is None:
             slots = self._slots.get(candidate.fact)
             if slots is None:
-                facts = self.run.code.slots.facts.items()
-                slots = self._slots[candidate.fact] = [
-                    i for (name, _), i in facts if name == candidate.fact
-                ]
+                slots = self._slots[candidate.fact] = self.run.code.fact_slots(candidate.fact)
             found = self._frames[(index, sample)] = self.base.variant(
                 slots, candidate.person, candidate.samples[sample], self._dirty[index]
             )

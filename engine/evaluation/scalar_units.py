@@ -53,6 +53,7 @@ class ScalarCode:
         #: per written function: the fact slots it reads and the functions it calls
         self.depends: dict[tuple[str, int], tuple[frozenset[int], frozenset[tuple[str, int]]]] = {}
         self._dirty: dict[tuple[str, int], tuple[frozenset[int], frozenset[int]]] = {}
+        self._fact_slots: dict[tuple[str, int], list[int]] = {}
         self._row_local: set[tuple[str, int]] = set()  # before the closure over calls
         self._local_for = -1
         self._reversed: tuple[
@@ -129,6 +130,16 @@ class ScalarCode:
             key = self._node_keys[cache] = self._emitter(Emitter, program).node_key(expr)
         return key
 
+    def fact_slots(self, fact: str) -> list[int]:
+        """The slots of a stated fact in the frames (one per scope the code reads it at)."""
+        key = (fact, len(self.slots.facts))
+        found = self._fact_slots.get(key)
+        if found is None:
+            with self._lock:
+                found = [i for (name, _), i in self.slots.facts.items() if name == fact]
+                self._fact_slots[key] = found
+        return found
+
     def dirty(self, fact: str) -> tuple[frozenset[int], frozenset[int]]:
         """The units whose value ("u") and bounds ("b") functions depend on ``fact``: the only
         ones a variant frame answering ``fact`` differently computes itself."""
@@ -139,7 +150,7 @@ class ScalarCode:
             found = self._dirty.get(key)
             if found is None:
                 callers, readers = self._reverse()
-                slots = [i for (name, _), i in self.slots.facts.items() if name == fact]
+                slots = self.fact_slots(fact)
                 hit: set[tuple[str, int]] = set()
                 todo = [fn for slot in slots for fn in readers.get(slot, ())]
                 while todo:  # everything that reads the fact, and everything that calls that
