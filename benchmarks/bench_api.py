@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -220,16 +220,12 @@ def events(database: str, count: int, threads: int) -> dict[str, Any]:
 @contextmanager
 def postgres() -> Iterator[str | None]:
     """A fresh PostgreSQL database's URL (None when unreachable), dropped afterwards."""
-    try:
-        scratch = temporary_database(prefix="lifeevents_api")
-        url = scratch.__enter__()
-    except OperationalError:
-        yield None
-        return
-    try:
+    with ExitStack() as stack:
+        try:
+            url: str | None = stack.enter_context(temporary_database(prefix="lifeevents_api"))
+        except OperationalError:
+            url = None
         yield url
-    finally:
-        scratch.__exit__(None, None, None)
 
 
 def main() -> None:

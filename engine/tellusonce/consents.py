@@ -128,5 +128,8 @@ def listing(
         }
         for r in rows
     ]
-    _audited(connection, "consent.read", client_id, "*", actor, role)
+    audit.append(
+        connection, actor=actor, role=role, purpose="consent", action="consent.read",
+        subject=client_id, detail={"consents": len(listed)},
+    )  # fmt: skip
     return listed

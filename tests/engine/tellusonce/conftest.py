@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -29,17 +30,14 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    try:
-        scratch = temporary_database(ADMIN)
-        url = scratch.__enter__()
-    except OperationalError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("PostgreSQL is not reachable")
-    engine = connect(url)
-    try:
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(temporary_database(ADMIN))
+        except OperationalError:
+            if os.environ.get("CI") == "true":
+                raise
+            pytest.skip("PostgreSQL is not reachable")
+        engine = connect(url)
+        stack.callback(engine.dispose)  # before the database is dropped
         upgrade(engine)
         yield engine
-    finally:
-        engine.dispose()
-        scratch.__exit__(None, None, None)
