@@ -14,7 +14,16 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy import Connection
 
-from engine.cli_common import RulesOption, app, date_option, fail, read_input, stdout
+from engine.cli_common import (
+    RulesOption,
+    app,
+    check_lang,
+    date_option,
+    fail,
+    read_input,
+    say,
+    stdout,
+)
 from engine.cli_store import ActorOption, DatabaseOption, actor_name, in_transaction, print_json
 from engine.engine import Engine
 from engine.errors import InputError, LifeEventsError
@@ -137,6 +146,7 @@ def clients_event(
 ) -> None:
     """Record a life event the client tells: its changes are kept, shared with the agencies
     the client consented to, and the suggestions printed."""
+    check_lang(lang)
     data = read_input(file, lang)
     engine = _engine(rules)
 
@@ -148,13 +158,20 @@ def clients_event(
             actor=actor_name(actor), role=ROLE,
         )  # fmt: skip
 
-    recorded = in_transaction(database, work)
+    recorded = in_transaction(database, work, lang)
     if as_json:
         sys.stdout.write(recorded.result.model_dump_json(indent=2) + "\n")
         return
     print_event(stdout, recorded.result, lang)
     told = ", ".join(f"{agency} ({agreement})" for agency, agreement in recorded.change.queued)
-    stdout.print(f"\n{recorded.facts} facts recorded; shared with: {told or 'nobody'}")
+    stdout.print(
+        "\n"
+        + say(
+            lang,
+            f"{recorded.facts} facts recorded; shared with: {told or 'nobody'}",
+            f"{recorded.facts} faits enregistrés; transmis à : {told or 'personne'}",
+        )
+    )
 
 
 @clients_app.command("export")

@@ -75,16 +75,18 @@ def _unreachable(url: str, exc: SQLAlchemyError) -> NoReturn:
     fail(f"{_where(url)}: store error: {type(exc).__name__}{hint}", 2)
 
 
-def in_transaction(database: str | None, work: Callable[[Connection, Store], T]) -> T:
-    """Run ``work`` in one transaction on the store: bad input (exit 2, naming the field) or a
-    store error (exit 2) rolls everything back."""
+def in_transaction(
+    database: str | None, work: Callable[[Connection, Store], T], lang: str = "en"
+) -> T:
+    """Run ``work`` in one transaction on the store: bad input (exit 2, naming the field, in
+    ``lang``) or a store error (exit 2) rolls everything back."""
     url = database or database_url()
     try:
         store = connect(url)
         with store.begin() as connection:
             return work(connection, store)
     except InputError as exc:
-        fail(exc.message("en"), 2)
+        fail(exc.message(lang), 2)
     except SQLAlchemyError as exc:
         _unreachable(url, exc)
 
