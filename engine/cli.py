@@ -4,7 +4,8 @@ Exit status: 0 success; 2 invalid input or a broken rule file (the message names
 JSON path and the reason); 1 internal error. Errors go to stderr, never as a traceback. The
 ``rules`` commands are in :mod:`engine.cli_rules`, the life event commands in
 :mod:`engine.cli_events`, the tell-us-once store's in :mod:`engine.cli_clients` (clients,
-consents) and :mod:`engine.cli_store` (db, audit, outbox, inbox).
+consents) and :mod:`engine.cli_store` (db, audit, outbox, inbox), the scenarios' in
+:mod:`engine.cli_scenario`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from engine import cli_clients, cli_events, cli_rules, cli_store
+from engine import cli_clients, cli_events, cli_rules, cli_scenario, cli_store
 from engine.catalog.event import event_model
 from engine.catalog.loader import load_catalog
 from engine.catalog.paths import default_rules_dir
@@ -36,7 +37,17 @@ from engine.engine import Engine
 from engine.errors import RuleFileError
 from engine.report import print_check
 
-__all__ = ["app", "check", "cli_clients", "cli_events", "cli_rules", "cli_store", "main", "schema"]
+__all__ = [
+    "app",
+    "check",
+    "cli_clients",
+    "cli_events",
+    "cli_rules",
+    "cli_scenario",
+    "cli_store",
+    "main",
+    "schema",
+]
 
 
 def main() -> None:

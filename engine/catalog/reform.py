@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.catalog.schema import (
     DatedValue,
     Identifier,
     NonEmpty,
     Number,
+    Parameter,
     Program,
     Reference,
     TableValue,
@@ -31,11 +32,23 @@ class _Model(BaseModel):
 
 
 class ParameterChange(_Model):
-    """New values of one program's parameter, each in force from its date."""
+    """New values of one program's parameter, each in force from its date; or the law's values
+    multiplied by ``scale`` from ``since`` on (the value in force that day and every later
+    one)."""
 
     program: Identifier
     parameter: Identifier
-    values: Annotated[dict[dt.date, Number | TableValue], Field(min_length=1)]
+    values: dict[dt.date, Number | TableValue] = {}
+    scale: Annotated[float, Field(gt=0)] | None = None
+    since: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _values_or_scale(self) -> ParameterChange:
+        if bool(self.values) == (self.scale is not None):
+            raise ValueError("give either 'values' or 'scale' (with 'since')")
+        if self.scale is not None and self.since is None:
+            raise ValueError("'scale' needs 'since': the date the change takes effect")
+        return self
 
 
 class ProgramChange(_Model):
@@ -47,11 +60,13 @@ class ProgramChange(_Model):
 
 
 class Reform(_Model):
-    """A named what-if: parameter values and expressions that differ from the law."""
+    """A named what-if: parameter values and expressions that differ from the law, and programs
+    the law does not have (each a whole program, checked like a rule file)."""
 
     name: NonEmpty
     parameters: list[ParameterChange] = []
     programs: dict[Identifier, ProgramChange] = {}
+    new_programs: list[Program] = []
 
 
 def apply_reform(programs: dict[str, Program], reform: Reform) -> dict[str, Program]:
@@ -76,9 +91,10 @@ def apply_reform(programs: dict[str, Program], reform: Reform) -> dict[str, Prog
             raise InputError(
                 f"{where}/parameter", f"{change.program} has no parameter {change.parameter!r}"
             )
-        first = min(change.values)
+        values = change.values or _scaled(parameter, change, where)
+        first = min(values)
         kept = {d: v for d, v in parameter.values.items() if dt.date.fromisoformat(d) < first}
-        for day, value in sorted(change.values.items()):
+        for day, value in sorted(values.items()):
             if isinstance(value, dict) != parameter.is_table:
                 raise InputError(
                     f"{where}/values/{day}", "a table replaces a table, a number a number"
@@ -90,6 +106,31 @@ def apply_reform(programs: dict[str, Program], reform: Reform) -> dict[str, Prog
         )
     for pid, edit in reform.programs.items():
         out[pid] = _edit_program(out.get(pid), pid, edit)
+    for index, added in enumerate(reform.new_programs):
+        if added.id in out:
+            raise InputError(f"new_programs/{index}/id", f"a program {added.id!r} exists already")
+        out[added.id] = added
+    return out
+
+
+def _scaled(
+    parameter: Parameter, change: ParameterChange, where: str
+) -> dict[dt.date, Number | TableValue]:
+    """The law's values from ``change.since`` on, multiplied by ``change.scale`` (to six
+    decimals, so rates keep their precision)."""
+    if parameter.is_table:
+        raise InputError(f"{where}/scale", "a table is changed with 'values', not 'scale'")
+    since = change.since or dt.date.min
+    dated = sorted((dt.date.fromisoformat(d), v.value) for d, v in parameter.values.items())
+    in_force = [v for d, v in dated if d <= since]
+    out: dict[dt.date, Number | TableValue] = {}
+    if in_force:
+        out[since] = round(float(in_force[-1]) * (change.scale or 1), 6)  # type: ignore[arg-type]
+    for day, value in dated:
+        if day > since:
+            out[day] = round(float(value) * (change.scale or 1), 6)  # type: ignore[arg-type]
+    if not out:
+        raise InputError(f"{where}/since", "the parameter has no value on or after this date")
     return out
 
 

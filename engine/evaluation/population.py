@@ -42,6 +42,9 @@ class Population:
             width unicode); the rules never read them.
         member_ids: the members' ids when built from profiles (results name them); empty for
             generated populations.
+        weight: how many real households each household stands for (integers, so weighted
+            sums are exact whatever the partitioning); empty when the population is not a
+            sample.
     """
 
     as_of: dt.date
@@ -53,6 +56,7 @@ class Population:
     household: dict[str, Array] = field(default_factory=dict)
     groups: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
     member_ids: Sequence[str] = ()
+    weight: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def n_persons(self) -> int:
@@ -82,6 +86,7 @@ class Population:
             household={k: v[start:stop] for k, v in self.household.items()},
             groups={k: v[persons] for k, v in self.groups.items()},
             member_ids=self.member_ids[persons] if self.member_ids else (),
+            weight=self.weight[start:stop],
         )
 
     def chunks(self, households: int) -> Iterator[Population]:
