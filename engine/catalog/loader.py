@@ -314,6 +314,8 @@ def rebuild(catalog: Catalog, programs: dict[str, schema.Program]) -> Catalog:
         RuleFileError: a replaced expression is invalid (named in the program's file).
     """
     parsed = {pid: (programs[pid], rules.document) for pid, rules in catalog.programs.items()}
+    for pid in programs.keys() - catalog.programs.keys():  # a reform's new programs
+        parsed[pid] = (programs[pid], LocatedDocument(Path(f"<reform>/{pid}.yaml"), {}, {}))
 
     def fail(exc: RuleFileError) -> None:
         raise exc

@@ -11,7 +11,7 @@ import pytest
 from kit import ENGINE
 from scenario_kit import REFORMS, written
 
-from engine.errors import RuleSchemaError
+from engine.errors import InputError, RuleFileError, RuleSchemaError
 from engine.scenarios.reforms import load_reform, reformed
 from engine.scenarios.report import report, write_report
 from engine.scenarios.run import plan, run
@@ -104,3 +104,16 @@ def test_the_canada_baseline_is_within_20_percent_of_published_spending(tmp_path
     costs = {p["program"]: p["baseline"]["cost"] for p in document["programs"]}
     for program, published in PUBLISHED.items():
         assert abs(costs[program] / published - 1) <= 0.20, (program, costs[program])
+
+
+def test_a_reform_can_add_a_whole_program_checked_like_a_rule_file() -> None:
+    law = ENGINE.catalog.programs["ca_ccb"].program.model_dump(mode="json", exclude_none=True)
+    added = {**law, "id": "ca_ccb_twin"}
+    engine = ENGINE.reformed({"name": "twin", "new_programs": [added]})
+    assert "ca_ccb_twin" in engine.catalog.programs and "ca_ccb_twin" not in ENGINE.catalog.programs
+    with pytest.raises(InputError) as caught:
+        ENGINE.reformed({"name": "again", "new_programs": [{**law}]})
+    assert caught.value.path == "new_programs/0/id" and "exists already" in caught.value.reason
+    broken = {**added, "amount": "ccb + no_such_name"}
+    with pytest.raises(RuleFileError):
+        ENGINE.reformed({"name": "broken", "new_programs": [broken]})
