@@ -26,6 +26,7 @@ __all__ = [
     "form_value",
     "household_from_form",
     "household_rows",
+    "member_rows",
     "read_form",
     "value_of",
 ]
@@ -44,6 +45,7 @@ MEMBER_FACTS = (
 )
 """The member facts the household form asks for (other stated facts are kept as they are)."""
 
+_ROW = re.compile(r"^m(\d{1,3})\.")
 _YEARS = re.compile(r"^\s*(\d{4})\s*:\s*([^;]+?)\s*$")
 
 
@@ -103,6 +105,17 @@ def form_value(value: Any) -> str:
     if isinstance(value, Mapping):
         return "; ".join(f"{year}: {form_value(amount)}" for year, amount in value.items())
     return str(value)
+
+
+def member_rows(form: Mapping[str, str]) -> int:
+    """How many member rows a posted household form had.
+
+    Examples:
+        >>> member_rows({"municipality": "x", "m0.id": "a", "m1.id": ""})
+        2
+    """
+    found = [int(m.group(1)) for m in map(_ROW.match, form) if m]
+    return max(found, default=-1) + 1
 
 
 def household_rows(household: Mapping[str, Any]) -> tuple[dict[str, str], int]:

@@ -182,8 +182,8 @@ async def new_client(lang: str, request: Request, svc: Svc) -> Response:
     try:
         client_id = await off_loop(work)
     except InputError as error:
-        count = max((int(k[1:].split(".")[0]) for k in form if k.startswith("m")), default=0)
-        context = household_form(svc, Words(lang), lang, dict(form), count + 1, [])
+        count = max(forms.member_rows(form), 1)
+        context = household_form(svc, Words(lang), lang, dict(form), count, [])
         return render(
             request, "household.html", lang,
             {"caller": caller, "here": "new", "new": True, **context,

@@ -163,9 +163,9 @@ async def household(lang: str, client_id: str, request: Request, svc: Svc) -> Re
     try:
         count = await off_loop(lambda: in_client(svc, caller, client_id, lang, work))
     except InputError as error:
-        index = max((int(k[1:].split(".")[0]) for k in form if k.startswith("m")), default=0)
-        originals = [form.get(f"m{i}.original", "") for i in range(index + 1)]
-        context = household_form(svc, Words(lang), lang, dict(form), index + 1, originals)
+        count = max(forms.member_rows(form), 1)
+        originals = [form.get(f"m{i}.original", "") for i in range(count)]
+        context = household_form(svc, Words(lang), lang, dict(form), count, originals)
         return render(
             request, "household.html", lang,
             {"caller": caller, "client_id": client_id, "here": "household", "new": False,
@@ -268,6 +268,12 @@ def consents_page(lang: str, client_id: str, request: Request, svc: Svc) -> Resp
         notice = Words(lang)(done, agreement=which)
     agencies = {a: getattr(s.name, lang) for a, s in sharing.agencies.items()}
     labels = {n: f.label[lang] for n, f in svc.engine.catalog.facts.items()}
+    for row in sent:  # the facts told, by name and member (their values stay in the store)
+        row["what"] = [
+            f"{labels.get(f['name'], f['name'])} ({f['member']})" if f.get("member")
+            else labels.get(f["name"], f["name"])
+            for f in row["facts"]
+        ]  # fmt: skip
     return render(
         request, "consents.html", lang,
         {"caller": caller, "client_id": client_id, "here": "consents", "notice": notice,
