@@ -19,7 +19,7 @@ from api.demo import tokens
 from api.routes.clients import authorize
 from api.routes.common import off_loop
 from api.services import Services, services
-from api.web import forms, pages, session
+from api.web import forms, session
 from api.web.pages import PageError, Words, render
 from api.web.views import Input, fact_input
 from engine.errors import InputError
@@ -67,13 +67,12 @@ def household_form(
         fact_input(registry[name], name, registry[name].label[lang], lang, yes_no)
         for name in forms.HOUSEHOLD_FACTS
     ]
+    hint = words("income_years_hint")
     person: list[Input] = [
-        fact_input(
-            registry[name], name, registry[name].label[lang], lang, yes_no,
-            words("income_years_hint") if registry[name].yearly else "",
-        )  # fmt: skip
-        for name in forms.MEMBER_FACTS
-    ]
+        fact_input(registry[n], n, registry[n].label[lang], lang, yes_no,
+                   hint if registry[n].yearly else "")
+        for n in forms.MEMBER_FACTS
+    ]  # fmt: skip
     role = fact_input(registry["role"], "role", registry["role"].label[lang], lang, yes_no)
     return {
         "where": where,

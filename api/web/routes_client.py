@@ -109,6 +109,7 @@ async def answer(lang: str, client_id: str, request: Request, svc: Svc) -> Respo
     try:
         await off_loop(lambda: in_client(svc, caller, client_id, lang, work))
     except InputError as error:
+
         def again() -> tuple[Any, CheckResult]:
             held = in_client(svc, caller, client_id, lang, lambda c: _held(
                 svc, c, client_id, caller, "web: eligibility review"))  # fmt: skip
@@ -175,26 +176,23 @@ async def household(lang: str, client_id: str, request: Request, svc: Svc) -> Re
     return RedirectResponse(f"/{lang}/clients/{client_id}/household?saved={count}", 303)
 
 
-def _event_context(
-    svc: Services, lang: str, held: Any, kind: str | None
-) -> dict[str, Any]:
+def _event_context(svc: Services, lang: str, held: Any, kind: str | None) -> dict[str, Any]:
     events = svc.engine.catalog.life_events
     spec = events.get(kind or "")
     choices = sorted(((e, getattr(s.name, lang)) for e, s in events.items()), key=lambda x: x[1])
+    members = held["household"]["members"]
+    facts = svc.engine.catalog.facts
     return {
         "events": choices,
         "kind": spec.id if spec else "",
         "spec": spec,
-        "inputs": event_inputs(spec, svc.engine.catalog.facts, held["household"]["members"],
-                               lang, Words(lang)) if spec else [],  # fmt: skip
+        "inputs": event_inputs(spec, facts, members, lang, Words(lang)) if spec else [],
         "today": svc.engine.clock().isoformat(),
     }
 
 
 @router.get("/event", response_class=HTMLResponse)
-def event_page(
-    lang: str, client_id: str, request: Request, svc: Svc, type: str = ""
-) -> Response:
+def event_page(lang: str, client_id: str, request: Request, svc: Svc, type: str = "") -> Response:
     """The life event form: choose the event, then its questions."""
     caller = session.caseworker(request, lang)
     held = in_client(svc, caller, client_id, lang, lambda c: _held(
@@ -314,12 +312,12 @@ async def summary(lang: str, client_id: str, request: Request, svc: Svc) -> Resp
     """A plain-language summary for the client, to print."""
     caller = session.caseworker(request, lang)
 
-    def work() -> tuple[Any, CheckResult]:
+    def work() -> CheckResult:
         held = in_client(svc, caller, client_id, lang, lambda c: _held(
             svc, c, client_id, caller, "web: client summary"))  # fmt: skip
-        return held, checked(svc, held)
+        return checked(svc, held)
 
-    held, result = await off_loop(work)
+    result = await off_loop(work)
     eligible = [p for p in result.results if p.status == "eligible"]
     undetermined = [p for p in result.results if p.status == "undetermined"]
     total = sum(p.amount.annual for p in eligible if p.amount is not None)

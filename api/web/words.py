@@ -152,7 +152,9 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "due": "By {date}",
         "alerts": "Patterns in the client's history",
         "told": "Agencies told (with the client's consent)",
-        "told_none": "No agency was told: the client consents to no agreement that covers this change.",
+        "told_none": (
+            "No agency was told: the client consents to no agreement that covers this change."
+        ),
         "would_tell": "Agencies that may be told with consent",
         "fields": "Facts",
         "agreement": "Agreement",

@@ -20,10 +20,8 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "artifacts" / "web"
 LIFEEVENTS = str(Path(sys.executable).parent / "lifeevents")
 
 
@@ -40,7 +38,8 @@ def chromium() -> Path:
         if shutil.which("apt-get") is None or os.geteuid() != 0:
             pytest.fail(f"{CHROMIUM} is missing: run 'apt-get install -y chromium' as root")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
+        install = ["apt-get", "install", "-y", "-q", "chromium"]
+        for command in (["apt-get", "update", "-q"], install):
             done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
             if done.returncode != 0:
                 pytest.fail(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")

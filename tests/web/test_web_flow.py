@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from webkit import Screens, say
+from webkit import ARTIFACTS, Screens, say
 
 from api.web.words import WORDS
 
@@ -45,8 +45,6 @@ def _answer(page: Any) -> None:
 def test_the_whole_flow(
     lang: str, page: Any, server: str, axe_source: str, request: pytest.FixtureRequest
 ) -> None:
-    from conftest import ARTIFACTS
-
     words = WORDS[lang]
     screens = Screens(page, axe_source, ARTIFACTS / lang)
 
@@ -124,9 +122,10 @@ def test_the_whole_flow(
     page.get_by_role("link", name=words["nav_consents"]).click()
     screens.check("consents")
     page.get_by_role("button", name=say(lang, "grant", agreement="cra_child_benefits")).click()
-    assert say(lang, "granted", agreement="cra_child_benefits") in page.locator(
-        "[role=status]"
-    ).inner_text()
+    assert (
+        say(lang, "granted", agreement="cra_child_benefits")
+        in page.locator("[role=status]").inner_text()
+    )
 
     # a life event: a birth, told once; ranked suggestions, deadlines, agencies told
     page.get_by_role("link", name=words["nav_event"]).click()

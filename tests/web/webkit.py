@@ -9,6 +9,8 @@ from typing import Any
 from api.web.words import WORDS
 
 BLOCKING = ("serious", "critical")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
+"""Where the screenshots and axe-core's findings go (gitignored)."""
 
 
 def say(lang: str, key: str, **fields: Any) -> str:
