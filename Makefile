@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_scenarios.py
+	$(BIN)/python benchmarks/bench_web.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine api tests benchmarks

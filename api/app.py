@@ -20,6 +20,7 @@ from api.metrics import Metrics
 from api.routes import agencies, catalog, clients, consents, health, screening
 from api.services import Services
 from api.settings import Settings
+from api.web import install as install_web
 from engine.catalog.event import event_model
 from engine.engine import Engine
 from engine.tellusonce import connect
@@ -75,6 +76,7 @@ def create_app(
     app.middleware("http")(services.metrics.middleware)
     for module in (catalog, screening, clients, consents, agencies, health):
         app.include_router(module.router)
+    install_web(app)  # the caseworker page at / (not in the OpenAPI document)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

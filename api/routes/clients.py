@@ -22,7 +22,7 @@ from engine.eligibility.result import CheckResult
 from engine.errors import InputError
 from engine.events.result import EventResult
 from engine.tellusonce import export, profile
-from engine.tellusonce.clients import client_agency
+from engine.tellusonce.clients import agency_clients, client_agency
 from engine.tellusonce.facts import history
 from engine.tellusonce.recording import record_event, register
 
@@ -106,6 +106,41 @@ async def create(request: Request, response: Response, caller: Caseworker, svc: 
     client_id = await off_loop(work)
     response.headers["Location"] = f"/v1/clients/{client_id}"
     return Created(id=client_id)
+
+
+class ClientMember(BaseModel):
+    """A member of a listed client's household."""
+
+    id: str
+    role: str
+    present: bool
+
+
+class ClientRow(BaseModel):
+    """A client the caseworker's agency serves."""
+
+    id: str
+    created_at: str | None
+    members: list[ClientMember]
+
+
+class ClientList(BaseModel):
+    """The clients of the caseworker's agency, newest first."""
+
+    data: list[ClientRow]
+    count: int
+
+
+@router.get("", summary="The clients of the caseworker's agency", response_model=ClientList)
+def list_clients(caller: Caseworker, svc: Svc, purpose: Purpose = None) -> dict[str, Any]:
+    """Every client the caseworker's agency serves, newest first, with the members of each
+    household (ids and roles), so a caseworker can find one. Audited with the purpose."""
+    why = _purpose(caller, purpose)
+    with svc.store.begin() as connection:
+        rows = agency_clients(
+            connection, str(caller.agency), actor=caller.subject, role=caller.role, purpose=why
+        )
+    return {"data": rows, "count": len(rows)}
 
 
 @router.get("/{client_id}", summary="The client's profile")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -16,7 +17,14 @@ from engine.errors import InputError
 from engine.tellusonce import audit
 from engine.tellusonce.schema import clients, members
 
-__all__ = ["add_member", "client_agency", "client_exists", "create_client", "member_left"]
+__all__ = [
+    "add_member",
+    "agency_clients",
+    "client_agency",
+    "client_exists",
+    "create_client",
+    "member_left",
+]
 
 
 _JOIN = insert(members)
@@ -32,6 +40,37 @@ def client_agency(connection: Connection, client_id: str) -> str | None:
     if row is None:
         raise InputError("client_id", f"no client '{client_id}'")
     return row.agency_id  # type: ignore[no-any-return]
+
+
+def agency_clients(
+    connection: Connection, agency: str, *, actor: str, role: str, purpose: str
+) -> list[dict[str, Any]]:
+    """The clients ``agency`` serves, newest first: id, when registered, and the members of each
+    household (id, role, whether still in it) so a caseworker can find one (audited with the
+    count read, never the members).
+    """
+    rows = connection.execute(
+        select(clients.c.id, clients.c.created_at, members.c.member_id, members.c.role,
+               members.c.left)
+        .join(members, members.c.client_id == clients.c.id, isouter=True)
+        .where(clients.c.agency_id == agency)
+        .order_by(clients.c.created_at.desc(), clients.c.id, members.c.member_id)
+    )  # fmt: skip
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = found.setdefault(
+            row.id, {"id": row.id, "created_at": audit.iso(row.created_at), "members": []}
+        )
+        if row.member_id is not None:
+            entry["members"].append(
+                {"id": row.member_id, "role": row.role, "present": row.left is None}
+            )
+    listed = list(found.values())
+    audit.append(
+        connection, actor=actor, role=role, purpose=purpose, action="clients.list",
+        subject=f"agency:{agency}", detail={"clients": len(listed)},
+    )  # fmt: skip
+    return listed
 
 
 def client_exists(connection: Connection, client_id: str) -> None:

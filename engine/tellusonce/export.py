@@ -19,11 +19,39 @@ from engine.tellusonce.facts import fact_rows
 from engine.tellusonce.schema import audit as audit_log
 from engine.tellusonce.schema import clients, consents, events, inbox, members, outbox
 
-__all__ = ["export"]
+__all__ = ["export", "shared"]
 
 
 def _day(value: Any) -> str | None:
     return None if value is None else str(value.isoformat())
+
+
+def shared(connection: Connection, client_id: str) -> list[dict[str, Any]]:
+    """What was shared about the client, oldest first: with which agency, under which
+    agreement, which facts, and when it was queued, delivered and acknowledged (not audited:
+    the caller is).
+    """
+    received = {
+        (r.agency_id, r.idempotency_key): r
+        for r in connection.execute(select(inbox).where(inbox.c.client_id == client_id))
+    }
+    told = []
+    for row in connection.execute(
+        select(outbox).where(outbox.c.client_id == client_id).order_by(outbox.c.id)
+    ):
+        held = received.get((row.agency_id, row.idempotency_key))
+        told.append(
+            {
+                "agency": row.agency_id,
+                "agreement": row.agreement_id,
+                "event_id": row.event_id,
+                "facts": row.fields,
+                "queued_at": audit.iso(row.created_at),
+                "delivered_at": audit.iso(row.delivered_at),
+                "acknowledged_at": audit.iso(held.acked_at) if held is not None else None,
+            }
+        )
+    return told
 
 
 def export(
@@ -42,26 +70,7 @@ def export(
     created = connection.execute(
         select(clients.c.created_at).where(clients.c.id == client_id)
     ).scalar_one()
-    received = {
-        (r.agency_id, r.idempotency_key): r
-        for r in connection.execute(select(inbox).where(inbox.c.client_id == client_id))
-    }
-    shared = []
-    for row in connection.execute(
-        select(outbox).where(outbox.c.client_id == client_id).order_by(outbox.c.id)
-    ):
-        held = received.get((row.agency_id, row.idempotency_key))
-        shared.append(
-            {
-                "agency": row.agency_id,
-                "agreement": row.agreement_id,
-                "event_id": row.event_id,
-                "facts": row.fields,
-                "queued_at": audit.iso(row.created_at),
-                "delivered_at": audit.iso(row.delivered_at),
-                "acknowledged_at": audit.iso(held.acked_at) if held is not None else None,
-            }
-        )
+    told = shared(connection, client_id)
     return {
         "client": {"id": client_id, "created_at": audit.iso(created)},
         "members": [
@@ -95,7 +104,7 @@ def export(
                 select(consents).where(consents.c.client_id == client_id).order_by(consents.c.id)
             )
         ],
-        "shared": shared,
+        "shared": told,
         "accesses": [
             {
                 "at": audit.iso(r.at),

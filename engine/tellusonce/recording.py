@@ -26,7 +26,7 @@ from engine.tellusonce.facts import FactIn, profile, record_facts
 from engine.tellusonce.outbox import Change, record_change
 from engine.tellusonce.schema import events
 
-__all__ = ["Recorded", "changed_facts", "record_event", "register"]
+__all__ = ["Recorded", "changed_facts", "correct_household", "record_event", "register"]
 
 
 def _facts(household: Mapping[str, Any], on: dt.date) -> Iterator[FactIn]:
@@ -163,3 +163,45 @@ def record_event(
             source=source, actor=actor, role=role, purpose="life event", members_known=known,
         )  # fmt: skip
     return Recorded(result, change, len(facts))
+
+
+def correct_household(
+    connection: Connection,
+    engine: Engine,
+    client_id: str,
+    data: Mapping[str, Any],
+    *,
+    on: dt.date,
+    source: str,
+    actor: str,
+    role: str,
+) -> int:
+    """Correct a registered household (a caseworker edits what was stated): ``data`` is the
+    whole household as it should stand (the profile contract); what differs from the store's
+    profile on ``on`` is recorded as facts effective ``on``, members added or removed included.
+    A correction is not a life event: nothing is shared with agencies. The number of facts
+    recorded.
+
+    Raises:
+        InputError: an unknown client, or a household that is not valid (its JSON path and the
+            reason).
+    """
+    checked = engine.parse({"as_of": on.isoformat(), "household": data.get("household")})
+    wanted = checked.household.model_dump(mode="json", exclude_none=True)
+    with audit.batch(connection):
+        current = profile(
+            connection, client_id, on=on, actor=actor, role=role, purpose="correction"
+        )
+        facts, joined, left = changed_facts(current["household"], wanted, on)
+        for member_id, member_role in joined:
+            add_member(connection, client_id, member_id, member_role, on)
+        for member_id in left:
+            member_left(connection, client_id, member_id, on)
+        known = {m["id"] for m in wanted["members"]}
+        # a member who left keeps their facts: only those still in the household are written
+        kept = [f for f in facts if f.member is None or f.member in known]
+        record_facts(
+            connection, engine.catalog.facts, client_id, kept, source=source, actor=actor,
+            role=role, purpose="correction", members_known=known,
+        )  # fmt: skip
+    return len(kept)
