@@ -82,7 +82,10 @@ def scenario_run(
         str | None, typer.Option("--scheduler", help="Address of a Dask scheduler to run on.")
     ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Workers of the local Dask cluster.")
+        int,
+        typer.Option(
+            "--workers", min=1, help="Processes here, or workers of the local Dask cluster."
+        ),
     ] = 2,
     rules: RulesOption = None,
 ) -> None:
@@ -113,7 +116,12 @@ def scenario_run(
                 client = Client(cluster)
         with _progress("households") as bar:
             task = bar.add_task("run", total=the_plan.row_groups)
-            tally = run(the_plan, client=client, progress=lambda n: bar.advance(task, n))
+            tally = run(
+                the_plan,
+                client=client,
+                workers=workers,
+                progress=lambda n: bar.advance(task, n),
+            )
     finally:
         if client is not None:
             client.close()

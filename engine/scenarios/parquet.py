@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -132,6 +133,16 @@ def _fact_of(column: str) -> tuple[str, int | None]:
     if sep and year.isdigit():
         return name, int(year)
     return column, None
+
+
+def _strings(column: pa.ChunkedArray) -> npt.NDArray[np.str_]:
+    """A string column as a NumPy array (nulls as ""), through its dictionary when it has one."""
+    data = column.combine_chunks()
+    if pa.types.is_dictionary(data.type):
+        words = np.asarray([*data.dictionary.to_pylist(), ""], dtype=str)
+        index = data.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False)
+        return np.asarray(words[index])
+    return np.asarray(data.fill_null("").to_pylist(), dtype=str)
 
 
 class PopulationFile:
@@ -257,9 +268,7 @@ class PopulationFile:
                 population.person[fact.name] = values if values is not None else np.full(n, np.nan)
         for column in columns:
             if column.startswith(_GROUP):
-                population.groups[column.removeprefix(_GROUP)] = np.asarray(
-                    table[column].to_pylist(), dtype=str
-                )
+                population.groups[column.removeprefix(_GROUP)] = _strings(table[column])
         return population
 
     def _codes(self, table: pa.Table, column: str, codes: dict[str, float]) -> Array:

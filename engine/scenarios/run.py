@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,21 +128,34 @@ def tally_group(plan: Plan, group: int) -> Tally:
     return tally
 
 
-def run(plan: Plan, *, client: Any | None = None, progress: Progress | None = None) -> Tally:
-    """The whole population's tally: row group by row group here, or on ``client`` (a
+def run(
+    plan: Plan, *, client: Any | None = None, workers: int = 1, progress: Progress | None = None
+) -> Tally:
+    """The whole population's tally: row group by row group, in this process, on ``workers``
+    forked processes (which share the engines already loaded here), or on ``client`` (a
     ``distributed.Client``), each worker tallying the row groups it is given."""
     total = Tally(plan.programs, plan.provinces)
-    if client is None:
-        for group in range(plan.row_groups):
-            total += tally_group(plan, group)
+    groups = range(plan.row_groups)
+    if client is not None:
+        from distributed import as_completed
+
+        futures = client.map(tally_group, [plan] * plan.row_groups, groups, pure=False)
+        for future in as_completed(futures):
+            total += future.result()
             if progress:
                 progress(1)
         return total
-    from distributed import as_completed
-
-    futures = client.map(tally_group, [plan] * plan.row_groups, range(plan.row_groups), pure=False)
-    for future in as_completed(futures):
-        total += future.result()
+    if workers > 1 and plan.row_groups > 1:
+        _engines(plan.rules, plan.reform)  # loaded once, before the fork
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for tally in pool.map(tally_group, [plan] * plan.row_groups, groups):
+                total += tally
+                if progress:
+                    progress(1)
+        return total
+    for group in groups:
+        total += tally_group(plan, group)
         if progress:
             progress(1)
     return total

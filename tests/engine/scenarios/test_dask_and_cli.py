@@ -30,12 +30,13 @@ TALLIED = (
 
 
 @pytest.mark.slow
-def test_a_dask_run_equals_the_in_memory_run_to_the_cent(tmp_path: Path) -> None:
+def test_dask_and_forked_runs_equal_the_in_memory_run_to_the_cent(tmp_path: Path) -> None:
     from distributed import Client, LocalCluster
 
     written(tmp_path / "pop.parquet", size=3_000, per_group=250)
     the_plan = plan(tmp_path / "pop.parquet", reform=REFORMS / "gis_income_cutoff_plus_10.yaml")
     here = run(the_plan)
+    forked = run(the_plan, workers=2)
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                      dashboard_address=None) as cluster,
@@ -46,6 +47,7 @@ def test_a_dask_run_equals_the_in_memory_run_to_the_cent(tmp_path: Path) -> None
     assert the_plan.row_groups >= 4
     for name in TALLIED:
         assert np.array_equal(getattr(here, name), getattr(there, name)), name
+        assert np.array_equal(getattr(here, name), getattr(forked, name)), name
     assert here.cost[0].sum() > 0
 
 
