@@ -15,7 +15,9 @@ The model, kept deliberately plain so an analyst can follow it:
    themselves are left out of it, so ``oas_benefits_income`` is 0); incomes are the same in
    every tax year a program reads.
 5. Demographic groups (women, Indigenous identity, racialized, newcomer, official-language
-   minority, rural and remote) are drawn per household, disability per person by age band.
+   minority, rural and remote) are drawn per household, disability and full-time studies per
+   person by age band; a share of persons with a disability has the disability tax credit
+   (which a child's Quebec supplement for handicapped children follows).
 6. Each household's weight is an integer: a sample of ``n`` persons stands for the spec's total
    population, so weighted persons add up to it.
 
@@ -190,6 +192,8 @@ def generate(
     pension = np.where(adult, _lognormal(rng, spec.retirement_income, age), 0.0)
     net_income = employment + pension
 
+    disabled = rng.random(n) < _band_rate(spec.groups.disability.by_age, age)
+    dtc = disabled & (rng.random(n) < spec.groups.disability_tax_credit_share)
     person = _person_facts(facts, n, {
         "date_of_birth": date_of_birth,
         "residency_status": np.where(
@@ -200,7 +204,11 @@ def generate(
         "marital_status": _marital(rng, spec, facts, is_spouse, position, has_spouse, sizes),
         "months_in_canada": months_here,
         "years_in_canada_since_18": years_since_18,
-        "has_disability": (rng.random(n) < _band_rate(spec.groups.disability.by_age, age)).astype(
+        "has_disability": disabled.astype(float),
+        # the DTC needs a severe and prolonged impairment: never without a disability
+        "disability_tax_credit": dtc.astype(float),
+        "handicapped_child_supplement_approved": np.where(is_child, dtc, False).astype(float),
+        "is_student": (rng.random(n) < _band_rate(spec.groups.students.by_age, age)).astype(
             float
         ),
         "custody": np.where(is_child, float(facts["custody"].code("full")), np.nan),

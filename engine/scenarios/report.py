@@ -28,6 +28,7 @@ def _side(tally: Tally, run: int, p: int, where: slice | int) -> dict[str, Any]:
         "households": int(tally.households[run, p, where].sum()),
         "persons": int(tally.persons[run, p, where].sum()),
         "undetermined_households": int(tally.undetermined[run, p, where].sum()),
+        "unknown_amount_households": int(tally.unknown_amount[run, p, where].sum()),
     }
 
 

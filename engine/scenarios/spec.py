@@ -167,6 +167,9 @@ class Groups(_Model):
     official_language_minority: ByProvince
     rural_remote: ByProvince
     disability: BandRates
+    students: BandRates  # full-time post-secondary students, by age band
+    disability_tax_credit: Cited  # the share of persons with a disability approved for the DTC
+    disability_tax_credit_share: Share
 
 
 class Band(Cited):

@@ -3,8 +3,10 @@ in integer cents and integer weighted counts, so that adding chunks in any order
 machine gives the same totals to the cent.
 
 Amounts are the programs' annual amounts, rounded to the cent per household and program before
-they are weighted; a household's benefit that is undetermined counts as nothing and is counted
-among the undetermined instead (a total never passes for complete when it is not).
+they are weighted. A household whose answer is undetermined, or who is eligible for an amount
+that is not known (a fact it depends on is unknown), adds nothing to the cost and is counted
+among the undetermined or the unknown amounts instead: a total never passes for complete when
+it is not.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class Tally:
         households: weighted households eligible, same shape.
         persons: weighted persons eligible (person programs; 0 for household programs).
         undetermined: weighted households whose answer is undetermined.
+        unknown_amount: weighted households eligible for an amount that is not known.
         population: weighted households, weighted persons, sampled households, sampled persons.
         by_decile / by_province: rows winners, losers, cents gained, cents lost.
     """
@@ -83,6 +86,7 @@ class Tally:
     households: Counts = field(init=False)
     persons: Counts = field(init=False)
     undetermined: Counts = field(init=False)
+    unknown_amount: Counts = field(init=False)
     population: Counts = field(init=False)
     by_decile: Counts = field(init=False)
     by_province: Counts = field(init=False)
@@ -93,6 +97,7 @@ class Tally:
         self.households = np.zeros(shape, dtype=np.int64)
         self.persons = np.zeros(shape, dtype=np.int64)
         self.undetermined = np.zeros(shape, dtype=np.int64)
+        self.unknown_amount = np.zeros(shape, dtype=np.int64)
         self.population = np.zeros(4, dtype=np.int64)
         self.by_decile = np.zeros((4, DECILES), dtype=np.int64)
         self.by_province = np.zeros((4, len(self.provinces) + 1), dtype=np.int64)
@@ -101,8 +106,8 @@ class Tally:
         if (other.programs, other.provinces) != (self.programs, self.provinces):
             raise ValueError("tallies of different catalogs cannot be added")
         for name in (
-            "cost", "households", "persons", "undetermined", "population", "by_decile",
-            "by_province",
+            "cost", "households", "persons", "undetermined", "unknown_amount", "population",
+            "by_decile", "by_province",
         ):  # fmt: skip
             getattr(self, name).__iadd__(getattr(other, name))
         return self
@@ -133,6 +138,9 @@ class Tally:
                 self.households[run, p] += _exact_sum(province_index, (status == 1) * w, regions)
                 self.undetermined[run, p] += _exact_sum(
                     province_index, np.isnan(status) * w, regions
+                )
+                self.unknown_amount[run, p] += _exact_sum(
+                    province_index, ((status == 1) & np.isnan(benefit)) * w, regions
                 )
                 person_status = result.person_status.get(pid)
                 if person_status is not None:
