@@ -55,6 +55,7 @@ __all__ = [
 
 
 EPOCH = dt.date(1970, 1, 1)
+_EPOCH_ORDINAL = EPOCH.toordinal()
 
 
 def to_days(day: dt.date) -> float:
@@ -64,7 +65,9 @@ def to_days(day: dt.date) -> float:
         >>> to_days(dt.date(1970, 1, 2))
         1.0
     """
-    return float((day - EPOCH).days)
+    # by ordinal: OpenFisca's periods start on pendulum dates, whose subtraction builds an
+    # Interval (about half a millisecond each)
+    return float(day.toordinal() - _EPOCH_ORDINAL)
 
 
 def from_days(days: float) -> dt.date:

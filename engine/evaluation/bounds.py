@@ -208,9 +208,26 @@ def _neg(x: Bounds) -> Bounds:
     return -x[1], -x[0]
 
 
+def _least(arrays: list[Array]) -> Array:
+    """Elementwise minimum of arrays, pairwise (``np.minimum.reduce`` of a list stacks a copy
+    of them all first)."""
+    out = np.minimum(arrays[0], arrays[1]) if len(arrays) > 1 else np.array(arrays[0])
+    for more in arrays[2:]:
+        out = np.minimum(out, more)
+    return out
+
+
+def _most(arrays: list[Array]) -> Array:
+    """Elementwise maximum of arrays, pairwise."""
+    out = np.maximum(arrays[0], arrays[1]) if len(arrays) > 1 else np.array(arrays[0])
+    for more in arrays[2:]:
+        out = np.maximum(out, more)
+    return out
+
+
 def _multiply(x: Bounds, y: Bounds) -> Bounds:
     corners = [_product(a, b) for a in x for b in y]
-    return np.minimum.reduce(corners), np.maximum.reduce(corners)
+    return _least(corners), _most(corners)
 
 
 def _divide(x: Bounds, y: Bounds) -> Bounds:
@@ -221,7 +238,7 @@ def _divide(x: Bounds, y: Bounds) -> Bounds:
     with np.errstate(invalid="ignore", divide="ignore"):
         corners = [a / b for a in x for b in (safe_lo, safe_hi)]
     corners = [np.where(np.isnan(c), 0.0, c) for c in corners]  # unbounded / unbounded
-    lo, hi = np.minimum.reduce(corners), np.maximum.reduce(corners)
+    lo, hi = _least(corners), _most(corners)
     return np.where(through_zero, -_INF, lo), np.where(through_zero, _INF, hi)
 
 
@@ -267,17 +284,11 @@ def compare(op: str, x: Bounds, y: Bounds) -> Bounds:
 
 def and_(*operands: Bounds) -> Bounds:
     """True where every operand is true for every completion; false where one is always false."""
-    return (
-        np.minimum.reduce([lo for lo, _ in operands]),
-        np.minimum.reduce([hi for _, hi in operands]),
-    )
+    return _least([lo for lo, _ in operands]), _least([hi for _, hi in operands])
 
 
 def _or(*operands: Bounds) -> Bounds:
-    return (
-        np.maximum.reduce([lo for lo, _ in operands]),
-        np.maximum.reduce([hi for _, hi in operands]),
-    )
+    return _most([lo for lo, _ in operands]), _most([hi for _, hi in operands])
 
 
 def not_(x: Bounds) -> Bounds:
@@ -310,7 +321,7 @@ def _isin(x: Bounds, codes: Array) -> Bounds:
 def _call(expr: Expr, args: list[BoundsFn], kind: Kind) -> BoundsFn:
     name: str = expr.value
     if name in ("min", "max"):
-        pick = np.minimum.reduce if name == "min" else np.maximum.reduce
+        pick = _least if name == "min" else _most
 
         def extreme(ctx: BoundsContext) -> Bounds:
             values = [a(ctx) for a in args]
