@@ -342,4 +342,5 @@ def _evaluate_chunk(
             s = members.kleene_any(s)
             b = members.household_sum(b)
         out["status"][pid], out["benefit"][pid] = s, b
+    run.release()  # the next chunk must not wait for the cyclic collector to free this one
     return out

@@ -77,6 +77,23 @@ class Run:
         except Exception as exc:  # openfisca-core errors must not cross the engine boundary
             raise EvaluationError(program_id, f"{type(exc).__name__}: {exc}") from exc
 
+    def release(self) -> None:
+        """Drop every array the run holds (its memos and OpenFisca's holders).
+
+        A simulation, its populations and the engine's contexts refer to one another, so a
+        finished run is freed only by a full collection of the cyclic garbage collector, which
+        comes rarely once a large catalog is loaded: a population evaluated chunk after chunk
+        would otherwise keep each chunk's arrays (about 0.2 GiB per 10,000 households) until
+        then. Results already read stay valid.
+        """
+        state = self.state
+        for memo in (state.memo, state.bounds_memo, state.contexts, state.constants):
+            memo.clear()
+        if state.node_memo is not None:
+            state.node_memo.clear()
+        for population in self.simulation.populations.values():
+            population._holders.clear()
+
     def per_household(self, program_id: str, part: Part, on: dt.date | None = None) -> Array:
         """A program's part per household (for a person program, the applicant's)."""
         values = self.calculate(program_id, part, on)
