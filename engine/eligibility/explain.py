@@ -27,6 +27,11 @@ class Explanations:
         self.run = run
         self._explainers: dict[tuple[str, dt.date | None], Explainer] = {}
 
+    def release(self) -> None:
+        """Drop the explainers (each refers back to this object: without this, a finished
+        check's explainers are freed only by the cyclic garbage collector)."""
+        self._explainers.clear()
+
     def of(self, rules: ProgramRules, on: dt.date | None = None) -> Explainer:
         """The program's explainer on ``on`` (default: the run's ``as_of``), made once."""
         found = self._explainers.get((rules.id, on))

@@ -46,6 +46,12 @@ class ScalarRun:
         self._frames: dict[dt.date, list[Frame]] = {}
         self._variants: dict[dt.date | None, DayVariants] = {}
 
+    def release(self) -> None:
+        """Drop the frames and next-question variants (a variant refers back to its run, so a
+        finished run would otherwise wait for the cyclic garbage collector)."""
+        self._frames.clear()
+        self._variants.clear()
+
     def frames(self, on: dt.date | None = None) -> list[Frame]:
         """One frame per household on ``on`` (default: ``as_of``), built once."""
         day = on or self.population.as_of
