@@ -1,0 +1,148 @@
+"""Additive counts by finest group cell: what a chunk of households contributes, so that adding
+chunks in any order, in this process or on other machines, gives the same counts.
+
+The unit is a person for a person program (its ``person_status``) and a household for a
+household program, placed in its reference person's groups. For each run (baseline, reform),
+program and finest cell, four classes of unit are counted: eligible with a known amount,
+eligible with an amount not known, undetermined, ineligible; each as the number of sampled units
+``n``, their weight ``Σw`` and ``Σw²`` (integers, exact). Over the eligible with a known amount,
+the amounts: ``Σw·a`` in integer cents (exact), ``Σw·a²`` and ``Σw²·a²`` in dollars squared
+(floats, for the variances: their merged value agrees to rounding, not to the bit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from engine.eligibility.evaluate import PopulationResult
+from engine.equity.layout import Layout, Provinces
+from engine.evaluation.population import Population
+from engine.kleene import Array
+
+__all__ = ["CLASSES", "ELIGIBLE", "INELIGIBLE", "UNDETERMINED", "UNKNOWN_AMOUNT", "GroupCounts"]
+
+#: the classes of a unit for one program, in the order of the counts' class axis
+CLASSES = ("eligible", "unknown_amount", "undetermined", "ineligible")
+ELIGIBLE, UNKNOWN_AMOUNT, UNDETERMINED, INELIGIBLE = range(4)
+_EXACT = 2**53
+
+
+def _exact(sums: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    if np.abs(sums).max(initial=0) >= _EXACT:
+        raise OverflowError("a weighted sum exceeds what float64 adds exactly")
+    return np.asarray(np.rint(sums), dtype=np.int64)
+
+
+@dataclass
+class GroupCounts:
+    """Sums by run, program and finest cell.
+
+    Attributes:
+        layout: the attributes and levels of the finest cells.
+        programs: program ids, in the order of the arrays.
+        entities: ``person`` or ``household`` per program.
+        runs: 1 (baseline) or 2 (baseline, reform).
+        units: shape (runs, programs, cells, 4 classes, 3): n, Σw, Σw² (int64).
+        cents: Σw·a over the eligible with a known amount, in cents, shape (runs, programs,
+            cells) (int64).
+        squares: Σw·a² and Σw²·a² in dollars², shape (runs, programs, cells, 2) (float64).
+    """
+
+    layout: Layout
+    programs: tuple[str, ...]
+    entities: tuple[str, ...]
+    runs: int
+    units: npt.NDArray[np.int64] = field(init=False)
+    cents: npt.NDArray[np.int64] = field(init=False)
+    squares: npt.NDArray[np.float64] = field(init=False)
+
+    def __post_init__(self) -> None:
+        shape = (self.runs, len(self.programs), self.layout.cells)
+        self.units = np.zeros((*shape, len(CLASSES), 3), dtype=np.int64)
+        self.cents = np.zeros(shape, dtype=np.int64)
+        self.squares = np.zeros((*shape, 2), dtype=np.float64)
+
+    def __iadd__(self, other: GroupCounts) -> GroupCounts:
+        same = (other.layout, other.programs, other.entities, other.runs)
+        if same != (self.layout, self.programs, self.entities, self.runs):
+            raise ValueError("counts of different layouts or catalogs cannot be added")
+        self.units += other.units
+        self.cents += other.cents
+        self.squares += other.squares
+        return self
+
+    def totals(self) -> dict[str, int]:
+        """Sampled persons and households, and the persons they stand for (from the first
+        program of each kind of unit: every program counts every unit once)."""
+        out = {"persons": 0, "households": 0, "weighted_persons": 0}
+        for kind, key in (("person", "persons"), ("household", "households")):
+            if kind in self.entities:
+                p = self.entities.index(kind)
+                out[key] = int(self.units[0, p, :, :, 0].sum())
+                if kind == "person":
+                    out["weighted_persons"] = int(self.units[0, p, :, :, 1].sum())
+        return out
+
+    def add(
+        self,
+        population: Population,
+        results: list[PopulationResult],
+        provinces: Provinces = (),
+    ) -> None:
+        """Add one chunk: its results on the baseline and, when given, on the reform."""
+        if len(results) != self.runs:
+            raise ValueError(f"{len(results)} results for counts of {self.runs} runs")
+        person_code = self.layout.code(population, provinces)
+        codes = {
+            "person": person_code,
+            "household": self.layout.household_code(population, person_code),
+        }
+        weight = population.weight.astype(np.int64)
+        weights = {"person": weight[population.household_of], "household": weight}
+        cells = self.layout.cells
+        for run, result in enumerate(results):
+            for p, pid in enumerate(self.programs):
+                entity = self.entities[p]
+                if pid not in result.status:  # a program only the reform has: nobody before
+                    status = np.zeros(len(codes[entity]))
+                    benefit = np.full(len(status), np.nan)
+                elif entity == "person":
+                    status, benefit = result.person_status[pid], result.person_benefit[pid]
+                else:
+                    status, benefit = result.status[pid], result.benefit[pid]
+                self._add(run, p, codes[entity], weights[entity], status, benefit, cells)
+
+    def _add(
+        self,
+        run: int,
+        p: int,
+        code: npt.NDArray[np.int64],
+        w: npt.NDArray[np.int64],
+        status: Array,
+        benefit: Array,
+        cells: int,
+    ) -> None:
+        eligible = status == 1
+        known = ~np.isnan(benefit)
+        kind = np.full(len(status), INELIGIBLE, dtype=np.int64)
+        kind[np.isnan(status)] = UNDETERMINED
+        kind[eligible & ~known] = UNKNOWN_AMOUNT
+        paid = eligible & known
+        kind[paid] = ELIGIBLE
+        index = code * len(CLASSES) + kind
+        size = cells * len(CLASSES)
+        wf = w.astype(float)
+        target = self.units[run, p]
+        target[..., 0] += np.bincount(index, minlength=size).reshape(cells, len(CLASSES))
+        target[..., 1] += _exact(np.bincount(index, wf, size)).reshape(cells, len(CLASSES))
+        target[..., 2] += _exact(np.bincount(index, wf * wf, size)).reshape(cells, len(CLASSES))
+        if paid.any():
+            at, ww, amount = code[paid], wf[paid], benefit[paid]
+            cents = np.rint(amount * 100)
+            self.cents[run, p] += _exact(np.bincount(at, ww * cents, cells))
+            self.squares[run, p, :, 0] += np.bincount(at, ww * amount * amount, cells)
+            self.squares[run, p, :, 1] += np.bincount(at, ww * ww * amount * amount, cells)
