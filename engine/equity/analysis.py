@@ -216,6 +216,10 @@ def _number(value: float, digits: int) -> float | None:
     return None if not np.isfinite(value) else round(float(value), digits)
 
 
+def _significant(value: float) -> float | None:
+    return None if not np.isfinite(value) else float(f"{float(value):.6g}")
+
+
 def rows(analysis: Analysis) -> list[dict[str, Any]]:
     """The published rows: one per table, cell, program and run; a hidden cell keeps only its
     labels and ``suppressed: true``."""
@@ -245,6 +249,8 @@ def rows(analysis: Analysis) -> list[dict[str, Any]]:
                             row[k] = int(rounded[k][r, p, c])
                         for k in _RATES:
                             row[k] = _number(f[k][r, p, c], 6)
+                        for k in ("p_value", "p_holm"):  # small p-values keep their digits
+                            row[k] = _significant(f[k][r, p, c])
                         row["significant"] = bool(
                             row["p_holm"] is not None and row["p_holm"] < 0.05
                         )
