@@ -46,9 +46,14 @@ def parse_reference(text: str | None) -> dict[str, str]:
             continue
         attribute, sep, level = part.partition("=")
         if not sep or not attribute.strip() or not level.strip():
-            raise InputError("--reference", f"expected group=level, not {part.strip()!r}")
+            raise InputError("reference", f"expected group=level, not {part.strip()!r}")
         out[attribute.strip()] = level.strip()
     return out
+
+
+def _option(exc: InputError) -> str:
+    """An option's error as the command line names it (``--reference: …``)."""
+    return f"--{exc.path.split('/')[0]}: {exc.reason}"
 
 
 @app.command("equity")
@@ -90,7 +95,7 @@ def equity(
         policy = Policy.named(preset, threshold, seed)
         chosen = parse_reference(reference)
     except InputError as exc:
-        fail(exc.message("en"), 2)
+        fail(_option(exc), 2)
     if reform is not None:
         answer_or_exit(str(reform), "en", lambda: load_reform(reform))
     the_plan = answer_or_exit(
@@ -101,7 +106,7 @@ def equity(
     try:
         check_options(the_plan.layout, intersections, chosen)
     except InputError as exc:
-        fail(exc.message("en"), 2)
+        fail(_option(exc), 2)
     with Progress(
         TextColumn("row groups"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=stderr, transient=True,

@@ -162,14 +162,17 @@ def check_options(layout: Layout, intersections: int, reference: Mapping[str, st
             have (the option and the reason).
     """
     if not 1 <= intersections <= 3:
-        raise InputError("--intersections", f"1, 2 or 3, not {intersections}")
+        raise InputError("intersections", f"1, 2 or 3, not {intersections}")
     for attribute, level in reference.items():
         if attribute not in layout.attributes:
-            raise InputError("--reference", f"'{attribute}' is not among the groups asked for")
+            raise InputError(
+                f"reference/{attribute}", f"'{attribute}' is not among the groups asked for"
+            )
         levels = layout.levels[layout.attributes.index(attribute)]
         if level not in levels:
             raise InputError(
-                "--reference", f"'{attribute}' has no level '{level}' (it has: {', '.join(levels)})"
+                f"reference/{attribute}",
+                f"'{attribute}' has no level '{level}' (it has: {', '.join(levels)})",
             )
 
 

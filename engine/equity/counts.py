@@ -103,46 +103,73 @@ class GroupCounts:
         }
         weight = population.weight.astype(np.int64)
         weights = {"person": weight[population.household_of], "household": weight}
-        cells = self.layout.cells
-        for run, result in enumerate(results):
-            for p, pid in enumerate(self.programs):
-                entity = self.entities[p]
-                if pid not in result.status:  # a program only the reform has: nobody before
-                    status = np.zeros(len(codes[entity]))
-                    benefit = np.full(len(status), np.nan)
-                elif entity == "person":
-                    status, benefit = result.person_status[pid], result.person_benefit[pid]
-                else:
-                    status, benefit = result.status[pid], result.benefit[pid]
-                self._add(run, p, codes[entity], weights[entity], status, benefit, cells)
+        cells, classes = self.layout.cells, len(CLASSES)
+        for entity in ("person", "household"):
+            chosen = [p for p, e in enumerate(self.entities) if e == entity]
+            if not chosen:
+                continue
+            code, units = codes[entity], len(codes[entity])
+            # shared by both runs: where each unit of each program lands, and its weights
+            place = np.arange(len(chosen), dtype=np.int64)[:, None] * cells + code[None, :]
+            base = (place * classes).ravel()
+            wf = np.broadcast_to(weights[entity].astype(float), (len(chosen), units)).ravel()
+            wf2 = wf * wf
+            for run, result in enumerate(results):
+                status, benefit = self._stacked(result, chosen, entity, units)
+                self._add(run, chosen, base, place, wf, wf2, status, benefit)
+
+    def _stacked(
+        self, result: PopulationResult, chosen: list[int], entity: str, units: int
+    ) -> tuple[Array, Array]:
+        """The statuses and amounts of ``chosen`` programs, one row each."""
+        status, benefit = np.empty((len(chosen), units)), np.empty((len(chosen), units))
+        for row, p in enumerate(chosen):
+            pid = self.programs[p]
+            if pid not in result.status:  # a program only the reform has: nobody before
+                status[row], benefit[row] = 0.0, np.nan
+            elif entity == "person":
+                status[row], benefit[row] = result.person_status[pid], result.person_benefit[pid]
+            else:
+                status[row], benefit[row] = result.status[pid], result.benefit[pid]
+        return status, benefit
 
     def _add(
         self,
         run: int,
-        p: int,
-        code: npt.NDArray[np.int64],
-        w: npt.NDArray[np.int64],
+        chosen: list[int],
+        base: npt.NDArray[np.int64],
+        place: npt.NDArray[np.int64],
+        wf: Array,
+        wf2: Array,
         status: Array,
         benefit: Array,
-        cells: int,
     ) -> None:
-        eligible = status == 1
-        known = ~np.isnan(benefit)
-        kind = np.full(len(status), INELIGIBLE, dtype=np.int64)
-        kind[np.isnan(status)] = UNDETERMINED
-        kind[eligible & ~known] = UNKNOWN_AMOUNT
-        paid = eligible & known
-        kind[paid] = ELIGIBLE
-        index = code * len(CLASSES) + kind
-        size = cells * len(CLASSES)
-        wf = w.astype(float)
-        target = self.units[run, p]
-        target[..., 0] += np.bincount(index, minlength=size).reshape(cells, len(CLASSES))
-        target[..., 1] += _exact(np.bincount(index, wf, size)).reshape(cells, len(CLASSES))
-        target[..., 2] += _exact(np.bincount(index, wf * wf, size)).reshape(cells, len(CLASSES))
+        """Count the units of every program in ``chosen`` at once (one row each)."""
+        cells, classes, programs = self.layout.cells, len(CLASSES), len(chosen)
+        eligible = (status == 1).ravel()
+        unknown = np.isnan(benefit).ravel()
+        # eligible with an amount: 0, eligible without: 1, ineligible: 3; undetermined: 2
+        kind = (INELIGIBLE - eligible * (INELIGIBLE - unknown)).astype(np.int8)
+        kind[np.isnan(status).ravel()] = UNDETERMINED
+        index = base + kind
+        size = programs * cells * classes
+        shape = (programs, cells, classes)
+        target = self.units[run]
+        target[chosen, :, :, 0] += np.bincount(index, minlength=size).reshape(shape)
+        target[chosen, :, :, 1] += _exact(np.bincount(index, wf, size)).reshape(shape)
+        target[chosen, :, :, 2] += _exact(np.bincount(index, wf2, size)).reshape(shape)
+        paid = eligible & ~unknown
         if paid.any():
-            at, ww, amount = code[paid], wf[paid], benefit[paid]
+            at, ww, amount = place.ravel()[paid], wf[paid], benefit.ravel()[paid]
             cents = np.rint(amount * 100)
-            self.cents[run, p] += _exact(np.bincount(at, ww * cents, cells))
-            self.squares[run, p, :, 0] += np.bincount(at, ww * amount * amount, cells)
-            self.squares[run, p, :, 1] += np.bincount(at, ww * ww * amount * amount, cells)
+            size = programs * cells
+            self.cents[run, chosen] += _exact(np.bincount(at, ww * cents, size)).reshape(
+                programs, cells
+            )
+            square = ww * amount * amount
+            self.squares[run, chosen, :, 0] += np.bincount(at, square, size).reshape(
+                programs, cells
+            )
+            self.squares[run, chosen, :, 1] += np.bincount(at, ww * square, size).reshape(
+                programs, cells
+            )

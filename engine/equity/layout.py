@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,7 +60,7 @@ def group_values(
                 words[code == number] = word
             return np.asarray(words.astype(str)[population.household_of])
     raise InputError(
-        "--by",
+        "by",
         f"the population has no group '{attribute}'",
         fr=f"la population n'a pas de groupe '{attribute}'",
     )
@@ -73,6 +74,20 @@ def reference_persons(population: Population) -> Codes:
     first[population.household_of[applicant[::-1]]] = applicant[::-1]
     starts = np.searchsorted(population.household_of, np.arange(n))
     return np.where(first >= 0, first, starts)
+
+
+def _natural(level: str) -> tuple[int, int, str]:
+    """Levels in reading order: numbers by value (age bands ``6-17`` before ``18-24``), then
+    words, ``not_stated`` last.
+
+    Examples:
+        >>> sorted(["18-24", "not_stated", "6-17", "0-5"], key=_natural)
+        ['0-5', '6-17', '18-24', 'not_stated']
+    """
+    if level == NOT_STATED:
+        return (2, 0, level)
+    head = re.match(r"\d+", level)
+    return (0, int(head.group()), level) if head else (1, 0, level)
 
 
 @dataclass(frozen=True)
@@ -116,11 +131,11 @@ class Layout:
         for attribute, levels in zip(self.attributes, self.levels, strict=True):
             values = group_values(population, attribute, provinces)
             words = np.asarray(levels)
-            index = np.searchsorted(words, values)
-            inside = index < len(words)
-            if not (inside & (words[np.minimum(index, len(words) - 1)] == values)).all():
+            order = np.argsort(words)  # the levels read in order; searched in sorted order
+            found = np.minimum(np.searchsorted(words[order], values), len(words) - 1)
+            if not (words[order][found] == values).all():
                 raise InputError(f"group:{attribute}", "a value outside the levels of the run")
-            code = code * len(levels) + index
+            code = code * len(levels) + order[found]
         return code
 
     def household_code(self, population: Population, person_code: Codes) -> Codes:
@@ -135,15 +150,16 @@ class Layout:
             InputError: no attribute, one named twice, or too many finest cells.
         """
         if not attributes:
-            raise InputError("--by", "name at least one group", fr="nommez au moins un groupe")
+            raise InputError("by", "name at least one group", fr="nommez au moins un groupe")
         if len(set(attributes)) != len(attributes):
-            raise InputError("--by", "a group is named twice", fr="un groupe est nommé deux fois")
+            raise InputError("by", "a group is named twice", fr="un groupe est nommé deux fois")
         layout = Layout(
-            attributes, tuple(tuple(sorted(str(v) for v in levels[a])) for a in attributes)
+            attributes,
+            tuple(tuple(sorted((str(v) for v in levels[a]), key=_natural)) for a in attributes),
         )
         if layout.cells > MAX_CELLS:
             raise InputError(
-                "--by",
+                "by",
                 f"{layout.cells:,} combinations of groups (at most {MAX_CELLS:,}): name fewer",
                 fr=f"{layout.cells:,} combinaisons de groupes (au plus {MAX_CELLS:,})",
             )

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from engine.equity.analysis import Analysis, gaps, rows
@@ -101,8 +102,9 @@ def p_text(value: float | None) -> str:
 def _group_label(group: Mapping[str, str], lang: str) -> str:
     if not group:
         return WORDS["all"][lang]
+    colon = "\u00a0: " if lang == "fr" else ": "  # French puts a space before the colon
     return ", ".join(
-        f"{attribute_label(a, lang)}: {level_label(v, lang)}" for a, v in group.items()
+        f"{attribute_label(a, lang)}{colon}{level_label(v, lang)}" for a, v in group.items()
     )
 
 
@@ -170,6 +172,33 @@ def _sections(doc: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
     return out
 
 
+def _filters(lang: str) -> dict[str, Any]:
+    """Numbers, shares, points and dollars as ``lang`` writes them (Babel, Canadian locales)."""
+    locale = "fr_CA" if lang == "fr" else "en_CA"
+
+    def number(value: float, digits: int = 0) -> str:
+        return format_decimal(
+            value, format=f"#,##0{'.' + '0' * digits if digits else ''}", locale=locale
+        )
+
+    def share(value: float, digits: int = 1) -> str:
+        return format_percent(value, format=f"#,##0.{'0' * digits}%", locale=locale)
+
+    def points(value: float) -> str:
+        return ("+" if value >= 0 else "\u2212") + number(abs(value) * 100, 1) + "\u00a0pp"
+
+    def dollars(value: float) -> str:
+        return format_currency(
+            value,
+            "CAD",
+            format="¤#,##0" if lang == "en" else "#,##0\u00a0¤",
+            locale=locale,
+            currency_digits=False,
+        )
+
+    return {"number": number, "share": share, "points": points, "dollars": dollars}
+
+
 def render_html(doc: Mapping[str, Any], lang: str) -> str:
     """The report as one HTML page in ``lang``."""
     env = Environment(
@@ -178,6 +207,7 @@ def render_html(doc: Mapping[str, Any], lang: str) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(_filters(lang))
     rows_ = doc["rows"]
     gaps_ = doc["gaps"]
     summary = {

@@ -110,7 +110,7 @@ def _levels(path: Path, attributes: tuple[str, ...]) -> dict[str, set[str]]:
             groups = sorted(n.removeprefix("group:") for n in names if n.startswith("group:"))
             known = ", ".join([*groups, *FROM_FACTS])
             raise InputError(
-                "--by",
+                "by",
                 f"the population has no group '{attribute}' (it has: {known})",
                 fr=f"la population n'a pas de groupe '{attribute}' (elle a : {known})",
             )

@@ -63,7 +63,7 @@ class Policy:
         """
         if name not in PRESETS:
             raise InputError(
-                "--preset", f"unknown preset {name!r} (known: {', '.join(sorted(PRESETS))})"
+                "preset", f"unknown preset {name!r} (known: {', '.join(sorted(PRESETS))})"
             )
         preset = PRESETS[name]
         if threshold is None:
@@ -72,7 +72,7 @@ class Policy:
             )
         if threshold < preset.threshold:
             raise InputError(
-                "--threshold",
+                "threshold",
                 f"at least {preset.threshold} with the {name} preset, not {threshold}",
             )
         return Policy(
