@@ -59,6 +59,10 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
+def _default_groups() -> list[Group]:
+    return ["gender", "indigenous_identity"]
+
+
 class EquityIn(BaseModel):
     """What to check: a bundled spec drawn at a size, the groups, the protection."""
 
@@ -68,9 +72,7 @@ class EquityIn(BaseModel):
     size: int = Field(5000, ge=100, le=MAX_PERSONS, description="Persons to draw.")
     seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Seed (default: the spec's).")
     reform: str | None = Field(None, description="A bundled reform.", max_length=64)
-    by: list[Group] = Field(
-        default_factory=lambda: ["gender", "indigenous_identity"], min_length=1, max_length=4
-    )
+    by: list[Group] = Field(default_factory=_default_groups, min_length=1, max_length=4)
     intersections: int = Field(1, ge=1, le=2, description="Cross up to two groups.")
     preset: Literal["default", "statcan"] = "default"
     reference: dict[str, str] = Field(default_factory=dict, max_length=4)
@@ -92,7 +94,9 @@ def _bundled(kind: str, name: str, field: str) -> Path:
     folder = _BUNDLED / kind
     known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
     if not _NAME.match(name) or name not in known:
-        raise InputError(field, f"no bundled {field} '{name}' (known: {', '.join(known) or 'none'})")
+        raise InputError(
+            field, f"no bundled {field} '{name}' (known: {', '.join(known) or 'none'})"
+        )
     return folder / f"{name}.yaml"
 
 

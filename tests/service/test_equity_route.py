@@ -12,7 +12,13 @@ from fastapi.testclient import TestClient
 from api.routes.analyses import EXAMPLE
 from api.settings import Settings
 
-SMALL = {"spec": "canada", "size": 1500, "seed": 3, "by": ["gender", "age_band"], "intersections": 2}
+SMALL = {
+    "spec": "canada",
+    "size": 1500,
+    "seed": 3,
+    "by": ["gender", "age_band"],
+    "intersections": 2,
+}
 
 
 def _problem(response: Any, status: int) -> dict[str, Any]:
@@ -32,7 +38,10 @@ def test_an_analyst_gets_aggregates_with_small_cells_suppressed(
     assert {r["table"] for r in doc["rows"]} == {"all", "gender", "age_band", "gender*age_band"}
     hidden = [r for r in doc["rows"] if r["suppressed"]]
     assert hidden, "1,500 persons by gender and age: some cells are small"
-    assert all(set(r) <= {"table", "group", "program", "entity", "run", "reference", "suppressed"} for r in hidden)
+    assert all(
+        set(r) <= {"table", "group", "program", "entity", "run", "reference", "suppressed"}
+        for r in hidden
+    )
     assert all(r["n"] >= 10 for r in doc["rows"] if not r["suppressed"])
     # no person anywhere: no identifier, no member, only counts and rates
     assert "member" not in answer.text and "#0" not in answer.text

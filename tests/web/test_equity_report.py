@@ -15,12 +15,17 @@ from webkit import BLOCKING
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "equity"
+REFORM = ROOT / "scenarios" / "reforms" / "ccb_maxima_plus_10.yaml"
 EXE = shutil.which("lifeevents", path=str(Path(sys.executable).parent)) or "lifeevents"
 
 pytestmark = pytest.mark.browser
 
 HEADINGS = {
-    "en": ("Disparity checks by group", "Canada child benefit", "Change in each gap under the reform"),
+    "en": (
+        "Disparity checks by group",
+        "Canada child benefit",
+        "Change in each gap under the reform",
+    ),
     "fr": (
         "Vérification des écarts entre groupes",
         "Allocation canadienne pour enfants",
@@ -36,7 +41,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for command in (
         ["scenario", "generate", str(ROOT / "scenarios/populations/canada.yaml"),
          "--size", "4000", "--out", str(population)],
-        ["equity", str(population), "--reform", str(ROOT / "scenarios/reforms/ccb_maxima_plus_10.yaml"),
+        ["equity", str(population), "--reform", str(REFORM),
          "--by", "gender,indigenous_identity,age_band,disability", "--intersections", "2",
          "--out", str(folder / "out")],
     ):  # fmt: skip
