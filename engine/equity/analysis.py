@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from math import isfinite
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ COUNTS = (
 )  # fmt: skip
 _RATES = ("rate", "rate_low", "rate_high", "difference", "ratio", "p_value", "p_holm")
 _AMOUNTS = ("mean_amount", "mean_low", "mean_high", "total_amount", "total_low", "total_high")
+_PUBLISHED = (*COUNTS, *_RATES)
 _WIDEN = 1e-12
 
 
@@ -215,12 +217,18 @@ def analyse(
     return analysis
 
 
-def _number(value: float, digits: int) -> float | None:
-    return None if not np.isfinite(value) else round(float(value), digits)
-
-
-def _significant(value: float) -> float | None:
-    return None if not np.isfinite(value) else float(f"{float(value):.6g}")
+def _listed(values: Array, digits: int | None) -> list[Any]:
+    """An array as nested lists of floats, rounded (``digits``) or to 6 significant digits
+    (``None``: p-values keep their small digits), NaN as None."""
+    if digits is None:
+        flat = [float(f"{v:.6g}") if isfinite(v) else None for v in np.ravel(values).tolist()]
+    else:
+        rounded = np.round(values, digits).ravel().tolist()
+        flat = [v if isfinite(v) else None for v in rounded]
+    out: Any = flat
+    for size in reversed(np.shape(values)[1:]):
+        out = [out[i : i + size] for i in range(0, len(out), size)]
+    return list(out)
 
 
 def rows(analysis: Analysis) -> list[dict[str, Any]]:
@@ -233,36 +241,39 @@ def rows(analysis: Analysis) -> list[dict[str, Any]]:
     for t, table in enumerate(analysis.tables):
         f = table.figures
         uniforms = rng.random(len(table.cells))
-        rounded = {k: round_counts(f[k], policy.rounding, uniforms) for k in COUNTS}
-        ref = analysis.reference[t]
+        figures: dict[str, Any] = {
+            k: np.rint(round_counts(f[k], policy.rounding, uniforms)).astype(np.int64).tolist()
+            for k in COUNTS
+        }
+        figures.update({k: _listed(f[k], 6) for k in _RATES if k not in ("p_value", "p_holm")})
+        figures.update({k: _listed(f[k], None) for k in ("p_value", "p_holm")})
+        figures.update({k: _listed(f[k], 2) for k in (*_AMOUNTS, "amount_difference")})
+        flags = f["four_fifths"].tolist()
+        hidden, hidden_amounts = analysis.hidden[t].tolist(), analysis.hidden_amounts[t].tolist()
+        ref = analysis.reference[t].tolist()
+        groups = [dict(zip(table.attributes, cell, strict=True)) for cell in table.cells]
         for p, pid in enumerate(counts.programs):
-            for c, cell in enumerate(table.cells):
+            for c in range(len(table.cells)):
                 for r in range(counts.runs):
                     row: dict[str, Any] = {
                         "table": table.name,
-                        "group": dict(zip(table.attributes, cell, strict=True)),
+                        "group": dict(groups[c]),
                         "program": pid,
                         "entity": counts.entities[p],
                         "run": run_names[r],
-                        "reference": bool(ref[p] == c),
-                        "suppressed": bool(analysis.hidden[t][r, p, c]),
+                        "reference": ref[p] == c,
+                        "suppressed": hidden[r][p][c],
                     }
                     if not row["suppressed"]:
-                        for k in COUNTS:
-                            row[k] = int(rounded[k][r, p, c])
-                        for k in _RATES:
-                            row[k] = _number(f[k][r, p, c], 6)
-                        for k in ("p_value", "p_holm"):  # small p-values keep their digits
-                            row[k] = _significant(f[k][r, p, c])
-                        row["significant"] = bool(
-                            row["p_holm"] is not None and row["p_holm"] < 0.05
-                        )
-                        row["four_fifths"] = bool(f["four_fifths"][r, p, c])
-                        row["amount_suppressed"] = bool(analysis.hidden_amounts[t][r, p, c])
+                        for k in _PUBLISHED:
+                            row[k] = figures[k][r][p][c]
+                        holm = row["p_holm"]
+                        row["significant"] = holm is not None and holm < 0.05
+                        row["four_fifths"] = flags[r][p][c]
+                        row["amount_suppressed"] = hidden_amounts[r][p][c]
                         if not row["amount_suppressed"]:
-                            for k in _AMOUNTS:
-                                row[k] = _number(f[k][r, p, c], 2)
-                            row["amount_difference"] = _number(f["amount_difference"][r, p, c], 2)
+                            for k in (*_AMOUNTS, "amount_difference"):
+                                row[k] = figures[k][r][p][c]
                     out.append(row)
     return out
 

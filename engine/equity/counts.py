@@ -103,20 +103,25 @@ class GroupCounts:
         }
         weight = population.weight.astype(np.int64)
         weights = {"person": weight[population.household_of], "household": weight}
-        cells, classes = self.layout.cells, len(CLASSES)
+        cells = self.layout.cells
         for entity in ("person", "household"):
             chosen = [p for p, e in enumerate(self.entities) if e == entity]
             if not chosen:
                 continue
             code, units = codes[entity], len(codes[entity])
+            w = weights[entity].astype(float)
+            # every unit of the chunk, whatever the program: the ineligible are the rest
+            everyone = np.stack([
+                np.bincount(code, minlength=cells).astype(np.int64),
+                _exact(np.bincount(code, w, cells)),
+                _exact(np.bincount(code, w * w, cells)),
+            ], axis=-1)  # fmt: skip
             # shared by both runs: where each unit of each program lands, and its weights
             place = np.arange(len(chosen), dtype=np.int64)[:, None] * cells + code[None, :]
-            base = (place * classes).ravel()
-            wf = np.broadcast_to(weights[entity].astype(float), (len(chosen), units)).ravel()
-            wf2 = wf * wf
+            wf = np.broadcast_to(w, (len(chosen), units)).ravel()
             for run, result in enumerate(results):
                 status, benefit = self._stacked(result, chosen, entity, units)
-                self._add(run, chosen, base, place, wf, wf2, status, benefit)
+                self._add(run, chosen, place.ravel(), wf, everyone, status, benefit)
 
     def _stacked(
         self, result: PopulationResult, chosen: list[int], entity: str, units: int
@@ -137,39 +142,39 @@ class GroupCounts:
         self,
         run: int,
         chosen: list[int],
-        base: npt.NDArray[np.int64],
         place: npt.NDArray[np.int64],
         wf: Array,
-        wf2: Array,
+        everyone: npt.NDArray[np.int64],
         status: Array,
         benefit: Array,
     ) -> None:
-        """Count the units of every program in ``chosen`` at once (one row each)."""
+        """Count the units of every program in ``chosen`` at once (one row each): only the
+        eligible and the undetermined are visited; the ineligible are everyone else."""
         cells, classes, programs = self.layout.cells, len(CLASSES), len(chosen)
-        eligible = (status == 1).ravel()
-        unknown = np.isnan(benefit).ravel()
-        # eligible with an amount: 0, eligible without: 1, ineligible: 3; undetermined: 2
-        kind = (INELIGIBLE - eligible * (INELIGIBLE - unknown)).astype(np.int8)
-        kind[np.isnan(status).ravel()] = UNDETERMINED
-        index = base + kind
+        at = np.flatnonzero(status.ravel() != 0)  # eligible, or undetermined (NaN)
+        s, b, where, ww = status.ravel()[at], benefit.ravel()[at], place[at], wf[at]
+        unknown = np.isnan(b)
+        kind = np.where(np.isnan(s), UNDETERMINED, np.where(unknown, UNKNOWN_AMOUNT, ELIGIBLE))
+        index = where * classes + kind
         size = programs * cells * classes
         shape = (programs, cells, classes)
-        target = self.units[run]
-        target[chosen, :, :, 0] += np.bincount(index, minlength=size).reshape(shape)
-        target[chosen, :, :, 1] += _exact(np.bincount(index, wf, size)).reshape(shape)
-        target[chosen, :, :, 2] += _exact(np.bincount(index, wf2, size)).reshape(shape)
-        paid = eligible & ~unknown
+        counted = np.stack([
+            np.bincount(index, minlength=size).reshape(shape).astype(np.int64),
+            _exact(np.bincount(index, ww, size)).reshape(shape),
+            _exact(np.bincount(index, ww * ww, size)).reshape(shape),
+        ], axis=-1)  # fmt: skip
+        counted[:, :, INELIGIBLE] = everyone[None] - counted[:, :, :INELIGIBLE].sum(axis=2)
+        self.units[run, chosen] += counted
+        paid = (kind == ELIGIBLE) & (s == 1)
         if paid.any():
-            at, ww, amount = place.ravel()[paid], wf[paid], benefit.ravel()[paid]
-            cents = np.rint(amount * 100)
+            spot, wp, amount = where[paid], ww[paid], b[paid]
             size = programs * cells
-            self.cents[run, chosen] += _exact(np.bincount(at, ww * cents, size)).reshape(
+            cents = _exact(np.bincount(spot, wp * np.rint(amount * 100), size))
+            self.cents[run, chosen] += cents.reshape(programs, cells)
+            square = wp * amount * amount
+            self.squares[run, chosen, :, 0] += np.bincount(spot, square, size).reshape(
                 programs, cells
             )
-            square = ww * amount * amount
-            self.squares[run, chosen, :, 0] += np.bincount(at, square, size).reshape(
-                programs, cells
-            )
-            self.squares[run, chosen, :, 1] += np.bincount(at, ww * square, size).reshape(
+            self.squares[run, chosen, :, 1] += np.bincount(spot, wp * square, size).reshape(
                 programs, cells
             )

@@ -240,7 +240,7 @@ def write_report(doc: Mapping[str, Any], out: Path) -> list[Path]:
     pages = {lang: render_html(doc, lang) for lang in LANGS}
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "report.json", out / "rows.csv"]
-    written[0].write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    written[0].write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
     _write_csv(written[1], doc["rows"], _CSV_FIRST)
     if doc["gaps"]:
         written.append(out / "gaps.csv")

@@ -14,6 +14,7 @@ counts sampled units (not weights): see :mod:`engine.equity.suppress`.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import numpy as np
@@ -103,7 +104,13 @@ def holm(pvalues: Array) -> Array:
     out = np.full(pvalues.shape, np.nan)
     ok = ~np.isnan(pvalues)
     if ok.any():
-        out[ok] = multipletests(pvalues[ok], alpha=0.05, method="holm")[1]
+        # statsmodels' Holm ends with gc.collect(): spare it the objects already alive (the
+        # engines' catalogs), which it would otherwise walk for nothing
+        gc.freeze()
+        try:
+            out[ok] = multipletests(pvalues[ok], alpha=0.05, method="holm")[1]
+        finally:
+            gc.unfreeze()
     return out
 
 
