@@ -52,14 +52,25 @@ def test_counts_of_chunks_add_up_to_the_counts_of_the_whole() -> None:
 
 
 @pytest.mark.slow
-def test_forked_workers_count_what_one_process_counts(tmp_path: Path) -> None:
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::ResourceWarning")
+def test_forked_workers_and_dask_count_what_one_process_counts(tmp_path: Path) -> None:
+    from distributed import Client, LocalCluster
+
     population = _population(3_000)
     write_population(population, FACTS, tmp_path / "pop.parquet", households_per_group=300)
     plan = plan_equity(tmp_path / "pop.parquet", BY, reform=REFORMS / "ccb_maxima_plus_10.yaml")
     assert plan.row_groups >= 4
     here, forked = run_equity(plan), run_equity(plan, workers=2)
-    assert np.array_equal(here.units, forked.units)
-    assert np.array_equal(here.cents, forked.cents)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                     dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):  # fmt: skip
+        there = run_equity(plan, client=client)
+    for other in (forked, there):
+        assert np.array_equal(here.units, other.units)
+        assert np.array_equal(here.cents, other.cents)
+        assert np.allclose(here.squares, other.squares, rtol=1e-12)
     assert here.runs == 2 and here.cents[1].sum() > here.cents[0].sum()  # CCB maxima +10%
 
 
