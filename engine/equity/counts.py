@@ -120,8 +120,42 @@ class GroupCounts:
             place = np.arange(len(chosen), dtype=np.int64)[:, None] * cells + code[None, :]
             wf = np.broadcast_to(w, (len(chosen), units)).ravel()
             for run, result in enumerate(results):
-                status, benefit = self._stacked(result, chosen, entity, units)
-                self._add(run, chosen, place.ravel(), wf, everyone, status, benefit)
+                dense = self._uniform(run, result, chosen, entity, everyone)
+                if dense:
+                    status, benefit = self._stacked(result, dense, entity, units)
+                    rows = len(dense) * units  # row r of place and wf: any program's r-th
+                    self._add(
+                        run, dense, place.ravel()[:rows], wf[:rows], everyone, status, benefit
+                    )
+
+    def _uniform(
+        self,
+        run: int,
+        result: PopulationResult,
+        chosen: list[int],
+        entity: str,
+        everyone: npt.NDArray[np.int64],
+    ) -> list[int]:
+        """Count at once the programs whose answer is the same for every unit of the chunk
+        (undetermined for all, or ineligible for all); the others, to count unit by unit."""
+        dense = []
+        for p in chosen:
+            pid = self.programs[p]
+            found = result.person_status if entity == "person" else result.status
+            status = found.get(pid)
+            if status is None or not len(status):
+                kind: int | None = INELIGIBLE  # a program only the reform has: nobody before
+            elif np.isnan(status[0]) and np.isnan(status).all():
+                kind = UNDETERMINED
+            elif status[0] == 0 and not status.any():
+                kind = INELIGIBLE
+            else:
+                kind = None
+            if kind is None:
+                dense.append(p)
+            else:
+                self.units[run, p, :, kind] += everyone
+        return dense
 
     def _stacked(
         self, result: PopulationResult, chosen: list[int], entity: str, units: int
