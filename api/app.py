@@ -17,7 +17,7 @@ from sqlalchemy import Engine as Store
 from api import problems
 from api.auth import principal_of
 from api.metrics import Metrics
-from api.routes import agencies, catalog, clients, consents, health, screening
+from api.routes import agencies, analyses, catalog, clients, consents, health, screening
 from api.services import Services
 from api.settings import Settings
 from api.web import install as install_web
@@ -68,13 +68,14 @@ def create_app(
             "Every federal, provincial/territorial and municipal program of the catalog, "
             "criterion by criterion with the law cited. Errors are RFC 9457 problems. "
             "Anonymous callers may use the catalog and the screening routes; client, consent "
-            "and inbox routes need a bearer token (roles citizen, caseworker, analyst, agency)."
+            "and inbox routes need a bearer token (roles citizen, caseworker, analyst, agency); "
+            "the equity analyses, an analyst's token."
         ),
     )
     app.state.services = services
     problems.install(app)
     app.middleware("http")(services.metrics.middleware)
-    for module in (catalog, screening, clients, consents, agencies, health):
+    for module in (catalog, screening, clients, consents, agencies, analyses, health):
         app.include_router(module.router)
     install_web(app)  # the caseworker page at / (not in the OpenAPI document)
 

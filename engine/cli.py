@@ -5,7 +5,7 @@ JSON path and the reason); 1 internal error. Errors go to stderr, never as a tra
 ``rules`` commands are in :mod:`engine.cli_rules`, the life event commands in
 :mod:`engine.cli_events`, the tell-us-once store's in :mod:`engine.cli_clients` (clients,
 consents) and :mod:`engine.cli_store` (db, audit, outbox, inbox), the scenarios' in
-:mod:`engine.cli_scenario`.
+:mod:`engine.cli_scenario`, the disparity checks' in :mod:`engine.cli_equity`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from engine import cli_clients, cli_events, cli_rules, cli_scenario, cli_store
+from engine import cli_clients, cli_equity, cli_events, cli_rules, cli_scenario, cli_store
 from engine.catalog.event import event_model
 from engine.catalog.loader import load_catalog
 from engine.catalog.paths import default_rules_dir
@@ -41,6 +41,7 @@ __all__ = [
     "app",
     "check",
     "cli_clients",
+    "cli_equity",
     "cli_events",
     "cli_rules",
     "cli_scenario",

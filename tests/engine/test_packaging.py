@@ -60,6 +60,7 @@ def test_wheel_ships_every_rule_file_and_every_module(wheel: Path) -> None:
     }
     assert modules <= names, sorted(modules - names)
     assert not any(name.startswith("rules/") for name in names)
+    assert "engine/equity/templates/report.html" in names  # the CLI renders the equity report
 
 
 def test_installed_wheel_checks_the_example_outside_the_repository(
