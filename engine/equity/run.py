@@ -10,10 +10,7 @@ so every row group codes a person the same way).
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ from engine.equity.counts import GroupCounts
 from engine.equity.layout import FROM_FACTS, NOT_STATED, Layout, Provinces
 from engine.errors import InputError
 from engine.scenarios.parquet import PopulationFile
-from engine.scenarios.reforms import reformed
+from engine.scenarios.run import engines, gather
 
 __all__ = [
     "EquityPlan", "count_group", "engines", "plan_equity", "program_names", "programs_of",
@@ -49,17 +46,6 @@ class EquityPlan:
     entities: tuple[str, ...]
     provinces: Provinces
     row_groups: int
-
-
-@functools.lru_cache(maxsize=4)
-def _engines(rules: Path | None, reform: Path | None) -> tuple[Engine, Engine | None]:
-    engine = Engine.load(rules)
-    return engine, (reformed(engine, reform)[1] if reform is not None else None)
-
-
-def engines(rules: Path | None, reform: Path | None) -> tuple[Engine, Engine | None]:
-    """The baseline engine and the reformed one (loaded once per process)."""
-    return _engines(rules, reform)
 
 
 def program_names(engine: Engine, reform: Engine | None) -> dict[str, dict[str, str]]:
@@ -131,7 +117,7 @@ def plan_equity(
         RuleSchemaError: the reform file is malformed or names what the rules do not have.
         InputError: the population file cannot be used, or an attribute it does not have.
     """
-    engine, reformed_engine = _engines(rules, reform)
+    engine, reformed_engine = engines(rules, reform)
     file = PopulationFile(population, engine.catalog.facts)
     day = on or file.as_of
     engine.catalog.check_parameters(day)
@@ -155,7 +141,7 @@ def plan_equity(
 def count_group(plan: EquityPlan, group: int) -> GroupCounts:
     """One row group's counts (run where the partition is: a worker loads the engines once
     and reads its row group from the file)."""
-    engine, reform = _engines(plan.rules, plan.reform)
+    engine, reform = engines(plan.rules, plan.reform)
     population = PopulationFile(plan.population, engine.catalog.facts).read(group)
     results = [engine.evaluate(population, plan.on)]
     if reform is not None:
@@ -176,27 +162,4 @@ def run_equity(
     forked processes (sharing the engines loaded here), or on ``client`` (a
     ``distributed.Client``)."""
     total = GroupCounts(plan.layout, plan.programs, plan.entities, 2 if plan.reform else 1)
-    groups = range(plan.row_groups)
-    if client is not None:
-        from distributed import as_completed
-
-        futures = client.map(count_group, [plan] * plan.row_groups, groups, pure=False)
-        for future in as_completed(futures):
-            total += future.result()
-            if progress:
-                progress(1)
-        return total
-    if workers > 1 and plan.row_groups > 1:
-        _engines(plan.rules, plan.reform)  # loaded once, before the fork
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for counts in pool.map(count_group, [plan] * plan.row_groups, groups):
-                total += counts
-                if progress:
-                    progress(1)
-        return total
-    for group in groups:
-        total += count_group(plan, group)
-        if progress:
-            progress(1)
-    return total
+    return gather(count_group, plan, total, client=client, workers=workers, progress=progress)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -29,9 +29,26 @@ from engine.scenarios.parquet import PopulationFile
 from engine.scenarios.reforms import reformed
 from engine.scenarios.tally import Tally, income_deciles
 
-__all__ = ["Plan", "plan", "run", "tally_group"]
+__all__ = ["Plan", "engines", "gather", "plan", "run", "tally_group"]
 
 Progress = Callable[[int], None]
+
+
+class _Plan(Protocol):
+    @property
+    def rules(self) -> Path | None: ...
+    @property
+    def reform(self) -> Path | None: ...
+    @property
+    def row_groups(self) -> int: ...
+
+
+class _Addable(Protocol):
+    def __iadd__(self, other: Any, /) -> Any: ...  # adds in place
+
+
+P = TypeVar("P", bound=_Plan)
+A = TypeVar("A", bound=_Addable)
 
 
 @dataclass(frozen=True)
@@ -50,7 +67,9 @@ class Plan:
 
 
 @functools.lru_cache(maxsize=4)
-def _engines(rules: Path | None, reform: Path | None) -> tuple[Engine, Engine | None]:
+def engines(rules: Path | None, reform: Path | None) -> tuple[Engine, Engine | None]:
+    """The law's engine and the reformed one (None without a reform), loaded once per process
+    (a Dask worker or a forked one reuses them for every row group it is given)."""
     engine = Engine.load(rules)
     return engine, (reformed(engine, reform)[1] if reform is not None else None)
 
@@ -68,7 +87,7 @@ def plan(
         RuleSchemaError: the reform file is malformed or names what the rules do not have.
         InputError: the population file cannot be used (the column and the reason).
     """
-    engine, _ = _engines(rules, reform)
+    engine, _ = engines(rules, reform)
     file = PopulationFile(population, engine.catalog.facts)
     day = on or file.as_of
     engine.catalog.check_parameters(day)
@@ -111,7 +130,7 @@ def _household_incomes(path: Path, year: int) -> tuple[Array, Any]:
 def tally_group(plan: Plan, group: int) -> Tally:
     """One row group's contribution (run where the partition is: a Dask worker loads the
     engines once and reads its row group from the file)."""
-    engine, reform = _engines(plan.rules, plan.reform)
+    engine, reform = engines(plan.rules, plan.reform)
     population = PopulationFile(plan.population, engine.catalog.facts).read(group)
     code_to_index = {
         float(engine.catalog.facts["province"].code(p)): i for i, p in enumerate(plan.provinces)
@@ -128,34 +147,47 @@ def tally_group(plan: Plan, group: int) -> Tally:
     return tally
 
 
-def run(
-    plan: Plan, *, client: Any | None = None, workers: int = 1, progress: Progress | None = None
-) -> Tally:
-    """The whole population's tally: row group by row group, in this process, on ``workers``
-    forked processes (which share the engines already loaded here), or on ``client`` (a
-    ``distributed.Client``), each worker tallying the row groups it is given."""
-    total = Tally(plan.programs, plan.provinces)
-    groups = range(plan.row_groups)
+def gather(
+    task: Callable[[P, int], A],
+    plan: P,
+    total: A,
+    *,
+    client: Any | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> A:
+    """``total`` plus ``task(plan, group)`` for every row group of ``plan``: in this process,
+    on ``workers`` forked processes (which share the engines already loaded here), or on
+    ``client`` (a ``distributed.Client``), each worker given row groups to read itself. The
+    parts are added as they come; being integer sums, their order does not matter."""
+    row_groups: int = plan.row_groups
+    groups = range(row_groups)
+
+    def done(part: A) -> None:
+        total.__iadd__(part)  # in place: a tally's sums are its arrays
+        if progress:
+            progress(1)
+
     if client is not None:
         from distributed import as_completed
 
-        futures = client.map(tally_group, [plan] * plan.row_groups, groups, pure=False)
-        for future in as_completed(futures):
-            total += future.result()
-            if progress:
-                progress(1)
-        return total
-    if workers > 1 and plan.row_groups > 1:
-        _engines(plan.rules, plan.reform)  # loaded once, before the fork
+        for future in as_completed(client.map(task, [plan] * row_groups, groups, pure=False)):
+            done(future.result())
+    elif workers > 1 and row_groups > 1:
+        engines(plan.rules, plan.reform)  # loaded once, before the fork
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for tally in pool.map(tally_group, [plan] * plan.row_groups, groups):
-                total += tally
-                if progress:
-                    progress(1)
-        return total
-    for group in groups:
-        total += tally_group(plan, group)
-        if progress:
-            progress(1)
+            for part in pool.map(task, [plan] * row_groups, groups):
+                done(part)
+    else:
+        for group in groups:
+            done(task(plan, group))
     return total
+
+
+def run(
+    plan: Plan, *, client: Any | None = None, workers: int = 1, progress: Progress | None = None
+) -> Tally:
+    """The whole population's tally (see :func:`gather` for where the row groups run)."""
+    total = Tally(plan.programs, plan.provinces)
+    return gather(tally_group, plan, total, client=client, workers=workers, progress=progress)

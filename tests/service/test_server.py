@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,15 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from serving import LIFEEVENTS, demo_server, free_port
 
-LIFEEVENTS = str(Path(sys.executable).parent / "lifeevents")
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _call(
@@ -46,31 +37,8 @@ def _call(
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The demo service's base URL and its start-up output."""
-    folder = tmp_path_factory.mktemp("serve")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("LIFEEVENTS_JWT_KEY", "DATABASE_URL")}
-    log = folder / "out.txt"
-    with open(log, "w") as out, subprocess.Popen(
-        [LIFEEVENTS, "serve", "--demo", "--port", str(port),
-         "--database", f"sqlite:///{folder / 'demo.sqlite3'}"],
-        stdout=out, stderr=subprocess.STDOUT, env=env,
-    ) as process:  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if _call(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            process.kill()
-            pytest.fail(log.read_text())
-        try:
-            yield base, log.read_text()
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with demo_server(tmp_path_factory.mktemp("serve"), wait=90) as (base, log):
+        yield base, log.read_text()
 
 
 def _token(output: str, role: str) -> str:
@@ -104,7 +72,7 @@ def test_the_demo_serves_screening_and_a_caseworkers_flow(server: tuple[str, str
 def test_without_a_key_outside_the_demo_the_service_refuses_to_start(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "LIFEEVENTS_JWT_KEY"}
     done = subprocess.run(
-        [LIFEEVENTS, "serve", "--port", str(_free_port()),
+        [LIFEEVENTS, "serve", "--port", str(free_port()),
          "--database", f"sqlite:///{tmp_path / 'x.sqlite3'}"],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip

@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from serving import demo_server
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
-LIFEEVENTS = str(Path(sys.executable).parent / "lifeevents")
 
 
 def _run(command: list[str], cwd: Path | None = None) -> None:
@@ -56,41 +52,11 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo service's base URL (its own process, its own SQLite file)."""
-    folder = tmp_path_factory.mktemp("web")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("LIFEEVENTS_JWT_KEY", "DATABASE_URL")}
-    log = folder / "server.txt"
-    with open(log, "w") as out, subprocess.Popen(
-        [LIFEEVENTS, "serve", "--demo", "--port", str(port),
-         "--database", f"sqlite:///{folder / 'web.sqlite3'}"],
-        stdout=out, stderr=subprocess.STDOUT, env=env,
-    ) as process:  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            process.kill()
-            pytest.fail(log.read_text())
-        try:
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with demo_server(tmp_path_factory.mktemp("web")) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="session")
