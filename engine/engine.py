@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -197,11 +197,19 @@ class Engine:
         return from_profiles(profiles, self.catalog.base_years(*when), self.catalog.facts)
 
     def evaluate(
-        self, population: Population, on: dt.date | None = None, *, workers: int = 1
+        self,
+        population: Population,
+        on: dt.date | None = None,
+        *,
+        workers: int = 1,
+        programs: Collection[str] | None = None,
     ) -> PopulationResult:
-        """Every program for every household and person of a population, vectorized (on
-        ``workers`` forked processes when more than one)."""
-        return evaluate_population(self.compiled, population, on, workers=workers)
+        """Every program (or only ``programs``, with what they read) for every household and
+        person of a population, vectorized (on ``workers`` forked processes when more than
+        one)."""
+        return evaluate_population(
+            self.compiled, population, on, workers=workers, programs=programs
+        )
 
     def simulate(self, population: Population, *, explain: bool = False) -> Run:
         """A lazy run over a population (for callers that read parts or several days)."""

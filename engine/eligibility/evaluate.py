@@ -16,7 +16,8 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -296,6 +297,7 @@ def evaluate_population(
     on: dt.date | None = None,
     *,
     workers: int = 1,
+    programs: Collection[str] | None = None,
 ) -> PopulationResult:
     """Evaluate every program for every household and person of a population, vectorized, in
     chunks of :data:`CHUNK_HOUSEHOLDS` households (results are the same as in one run); with
@@ -303,20 +305,22 @@ def evaluate_population(
     :mod:`engine.eligibility.parallel`: not from inside a threaded server)."""
     day = on or population.as_of
     compiled.catalog.check_parameters(day)
+    wanted = dict(compiled.programs)
+    if programs is not None:
+        wanted = {pid: e for pid, e in wanted.items() if pid in programs}
+    chunk_fn = functools.partial(_evaluate_chunk, wanted=wanted)
     if workers > 1 and population.n_households > CHUNK_HOUSEHOLDS:
-        out = evaluate_in_parallel(
-            compiled, population, day, workers, CHUNK_HOUSEHOLDS, _evaluate_chunk
-        )
+        out = evaluate_in_parallel(compiled, population, day, workers, CHUNK_HOUSEHOLDS, chunk_fn)
         return PopulationResult(
-            dict(compiled.programs),
+            wanted,
             out["status"],
             out["benefit"],
             out["person_status"],
             out["person_benefit"],
         )
-    parts = [_evaluate_chunk(compiled, chunk, day) for chunk in population.chunks(CHUNK_HOUSEHOLDS)]
+    parts = [chunk_fn(compiled, chunk, day) for chunk in population.chunks(CHUNK_HOUSEHOLDS)]
     if not parts:
-        parts = [_evaluate_chunk(compiled, population, day)]
+        parts = [chunk_fn(compiled, population, day)]
 
     def joined(name: str) -> dict[str, Array]:
         keys = parts[0][name].keys()
@@ -324,15 +328,22 @@ def evaluate_population(
 
     status, benefit = joined("status"), joined("benefit")
     person_status, person_benefit = joined("person_status"), joined("person_benefit")
-    return PopulationResult(dict(compiled.programs), status, benefit, person_status, person_benefit)
+    return PopulationResult(wanted, status, benefit, person_status, person_benefit)
 
 
 def _evaluate_chunk(
-    compiled: CompiledSystem, population: Population, day: dt.date
+    compiled: CompiledSystem,
+    population: Population,
+    day: dt.date,
+    *,
+    wanted: dict[str, Entity] | None = None,
 ) -> dict[str, dict[str, Array]]:
+    """The chunk's results for the ``wanted`` programs (default: all of them)."""
+    wanted = dict(compiled.programs) if wanted is None else wanted
     run: Run = household_run(compiled, population, explain=False)
     if isinstance(run, ScalarRun):
-        return run.results(day)
+        found = run.results(day)
+        return {kind: {p: v for p, v in by.items() if p in wanted} for kind, by in found.items()}
     members = run.members
     out: dict[str, dict[str, Array]] = {
         "status": {},
@@ -340,7 +351,7 @@ def _evaluate_chunk(
         "person_status": {},
         "person_benefit": {},
     }
-    for pid, entity in compiled.programs.items():
+    for pid, entity in wanted.items():
         s = run.calculate(pid, STATUS, day)
         b = run.calculate(pid, BENEFIT, day)
         if entity == "person":

@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import pyarrow.parquet as pq
 
+from engine.eligibility.evaluate import PopulationResult
 from engine.engine import Engine
 from engine.errors import InputError
 from engine.kleene import Array
@@ -29,7 +30,7 @@ from engine.scenarios.parquet import PopulationFile
 from engine.scenarios.reforms import reformed
 from engine.scenarios.tally import Tally, income_deciles
 
-__all__ = ["Plan", "engines", "gather", "plan", "run", "tally_group"]
+__all__ = ["Plan", "changed_programs", "engines", "gather", "plan", "run", "tally_group"]
 
 Progress = Callable[[int], None]
 
@@ -64,6 +65,7 @@ class Plan:
     programs: tuple[str, ...]
     provinces: tuple[str, ...]
     row_groups: int
+    changed: tuple[str, ...] = ()  # programs the reform may change (the rest: the law's answers)
 
 
 @functools.lru_cache(maxsize=4)
@@ -72,6 +74,31 @@ def engines(rules: Path | None, reform: Path | None) -> tuple[Engine, Engine | N
     (a Dask worker or a forked one reuses them for every row group it is given)."""
     engine = Engine.load(rules)
     return engine, (reformed(engine, reform)[1] if reform is not None else None)
+
+
+def changed_programs(law: Engine, reform: Engine) -> frozenset[str]:
+    """The programs whose answers a reform may change: those it adds or whose rules differ,
+    and every program that reads one of them (directly or not). The others give the law's
+    answers on any population, so a run evaluates them once for both.
+
+    Examples:
+        >>> law = Engine.load()
+        >>> sorted(changed_programs(law, law))
+        []
+    """
+    changed = {
+        pid
+        for pid, rules in reform.catalog.programs.items()
+        if pid not in law.catalog.programs or law.catalog.programs[pid].program != rules.program
+    }
+    grew = True
+    while grew:
+        grew = False
+        for pid, rules in reform.catalog.programs.items():
+            if pid not in changed and rules.depends_on() & changed:
+                changed.add(pid)
+                grew = True
+    return frozenset(changed)
 
 
 def plan(
@@ -87,7 +114,7 @@ def plan(
         RuleSchemaError: the reform file is malformed or names what the rules do not have.
         InputError: the population file cannot be used (the column and the reason).
     """
-    engine, _ = engines(rules, reform)
+    engine, reformed_engine = engines(rules, reform)
     file = PopulationFile(population, engine.catalog.facts)
     day = on or file.as_of
     engine.catalog.check_parameters(day)
@@ -100,7 +127,15 @@ def plan(
         on=day,
         year=year,
         cuts=tuple(float(c) for c in cuts),
-        programs=tuple(engine.compiled.programs),
+        programs=tuple(
+            engine.compiled.programs
+            | (reformed_engine.compiled.programs if reformed_engine is not None else {})
+        ),
+        changed=(
+            tuple(sorted(changed_programs(engine, reformed_engine)))
+            if reformed_engine is not None
+            else ()
+        ),
         provinces=tuple(engine.catalog.facts["province"].values),
         row_groups=file.row_groups,
     )
@@ -139,9 +174,12 @@ def tally_group(plan: Plan, group: int) -> Tally:
     province_index = np.full(population.n_households, len(plan.provinces), dtype=np.int64)
     for code, i in code_to_index.items():
         province_index[province == code] = i
-    results = [engine.evaluate(population, plan.on)]
+    law = engine.evaluate(population, plan.on)
+    results = [law]
     if reform is not None:
-        results.append(reform.evaluate(population, plan.on))
+        results.append(
+            _with_reform(law, reform.evaluate(population, plan.on, programs=plan.changed))
+        )
     tally = Tally(plan.programs, plan.provinces)
     tally.add(population, province_index, np.asarray(plan.cuts), plan.year, results)
     return tally
@@ -183,6 +221,17 @@ def gather(
         for group in groups:
             done(task(plan, group))
     return total
+
+
+def _with_reform(law: PopulationResult, changed: PopulationResult) -> PopulationResult:
+    """The law's answers, with those of the programs the reform changes replaced."""
+    return PopulationResult(
+        {**law.entity, **changed.entity},
+        {**law.status, **changed.status},
+        {**law.benefit, **changed.benefit},
+        {**law.person_status, **changed.person_status},
+        {**law.person_benefit, **changed.person_benefit},
+    )
 
 
 def run(

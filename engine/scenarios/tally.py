@@ -131,6 +131,8 @@ class Tally:
         for run, result in enumerate(results):
             total = np.zeros(population.n_households, dtype=np.int64)
             for p, pid in enumerate(self.programs):
+                if pid not in result.status:
+                    continue  # a program the reform adds: nothing in the law's run
                 status, benefit = result.status[pid], result.benefit[pid]
                 cents = np.rint(np.nan_to_num(benefit) * 100).astype(np.int64)
                 total += cents

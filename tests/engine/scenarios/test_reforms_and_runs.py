@@ -117,3 +117,42 @@ def test_a_reform_can_add_a_whole_program_checked_like_a_rule_file() -> None:
     broken = {**added, "amount": "ccb + no_such_name"}
     with pytest.raises(RuleFileError):
         ENGINE.reformed({"name": "broken", "new_programs": [broken]})
+
+
+@pytest.mark.parametrize("reform", sorted(REFORMS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_evaluating_only_what_a_reform_changes_gives_the_whole_evaluation(
+    tmp_path: Path, reform: Path
+) -> None:
+    import numpy as np
+
+    from engine.scenarios.parquet import PopulationFile
+    from engine.scenarios.run import changed_programs, tally_group
+    from engine.scenarios.tally import Tally
+
+    written(tmp_path / "pop.parquet", size=2_500, per_group=400)
+    the_plan = plan(tmp_path / "pop.parquet", reform=reform)
+    _, engine = reformed(ENGINE, reform)
+    changed = changed_programs(ENGINE, engine)
+    assert changed and len(changed) < len(ENGINE.catalog.programs)  # a shortcut, not nothing
+    for group in range(the_plan.row_groups):
+        population = PopulationFile(the_plan.population, ENGINE.catalog.facts).read(group)
+        index = np.zeros(population.n_households, dtype=np.int64)
+        whole = Tally(the_plan.programs, the_plan.provinces)
+        whole.add(population, index, np.asarray(the_plan.cuts), the_plan.year,
+                  [ENGINE.evaluate(population, the_plan.on),
+                   engine.evaluate(population, the_plan.on)])  # fmt: skip
+        fast = tally_group(the_plan, group)
+        assert np.array_equal(whole.cost.sum(axis=2), fast.cost.sum(axis=2))
+        assert np.array_equal(whole.households.sum(axis=2), fast.households.sum(axis=2))
+        assert np.array_equal(whole.by_decile, fast.by_decile)
+
+
+def test_a_program_that_reads_a_changed_one_is_changed_too() -> None:
+    from engine.scenarios.run import changed_programs
+
+    readers = {
+        pid for pid, rules in ENGINE.catalog.programs.items() if "ca_oas" in rules.depends_on()
+    }
+    assert readers  # the GIS and the Allowance read the OAS
+    _, engine = reformed(ENGINE, REFORMS / "oas_recovery_threshold_lower.yaml")
+    assert {"ca_oas", *readers} <= changed_programs(ENGINE, engine)
