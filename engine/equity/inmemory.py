@@ -11,9 +11,10 @@ from engine.equity.analysis import analyse, check_options
 from engine.equity.counts import GroupCounts
 from engine.equity.layout import Layout, group_values
 from engine.equity.report import document
-from engine.equity.run import program_names, programs_of
+from engine.equity.run import program_names
 from engine.equity.suppress import Policy
 from engine.evaluation.population import Population
+from engine.scenarios.run import law_and_reform, programs_of
 
 __all__ = ["equity_document"]
 
@@ -50,9 +51,7 @@ def equity_document(
         for i, pid in enumerate(programs):
             if pid not in ids:
                 raise InputError(f"programs/{i}", f"no program '{pid}' in the rules")
-    results = [engine.evaluate(population)]
-    if reform is not None:
-        results.append(reform.evaluate(population))
+    results = law_and_reform(engine, reform, population)
     counts = GroupCounts(layout, ids, entities, len(results))
     counts.add(population, results, provinces)
     analysis = analyse(counts, policy, intersections=intersections, reference=chosen)

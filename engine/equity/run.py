@@ -23,7 +23,14 @@ from engine.equity.counts import GroupCounts
 from engine.equity.layout import FROM_FACTS, NOT_STATED, Layout, Provinces
 from engine.errors import InputError
 from engine.scenarios.parquet import PopulationFile
-from engine.scenarios.run import engines, gather
+from engine.scenarios.run import (
+    changed_of,
+    engines,
+    gather,
+    law_and_reform,
+    opened,
+    programs_of,
+)
 
 __all__ = [
     "EquityPlan", "count_group", "engines", "plan_equity", "program_names", "programs_of",
@@ -46,6 +53,7 @@ class EquityPlan:
     entities: tuple[str, ...]
     provinces: Provinces
     row_groups: int
+    changed: tuple[str, ...] = ()  # programs the reform may change (the rest: the law's answers)
 
 
 def program_names(engine: Engine, reform: Engine | None) -> dict[str, dict[str, str]]:
@@ -55,19 +63,6 @@ def program_names(engine: Engine, reform: Engine | None) -> dict[str, dict[str, 
         for pid, rules in catalog.programs.items():
             out.setdefault(pid, {"en": rules.program.name.en, "fr": rules.program.name.fr})
     return out
-
-
-def programs_of(engine: Engine, reform: Engine | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The programs of a run (the baseline's, then any the reform adds) and their entities."""
-    programs = list(engine.compiled.programs)
-    if reform is not None:
-        programs += [p for p in reform.compiled.programs if p not in programs]
-    catalogs = [engine.catalog] + ([reform.catalog] if reform is not None else [])
-    entities = []
-    for pid in programs:
-        found = next(c.programs[pid] for c in catalogs if pid in c.programs)
-        entities.append(str(found.program.entity))
-    return tuple(programs), tuple(entities)
 
 
 def _levels(path: Path, attributes: tuple[str, ...]) -> dict[str, set[str]]:
@@ -117,10 +112,7 @@ def plan_equity(
         RuleSchemaError: the reform file is malformed or names what the rules do not have.
         InputError: the population file cannot be used, or an attribute it does not have.
     """
-    engine, reformed_engine = engines(rules, reform)
-    file = PopulationFile(population, engine.catalog.facts)
-    day = on or file.as_of
-    engine.catalog.check_parameters(day)
+    engine, reformed_engine, file, day = opened(population, rules, reform, on)
     fact = engine.catalog.facts["province"]
     provinces = tuple((float(fact.code(p)), p) for p in fact.values)
     layout = Layout.of(attributes, _levels(population, attributes))
@@ -135,6 +127,7 @@ def plan_equity(
         entities=entities,
         provinces=provinces,
         row_groups=file.row_groups,
+        changed=changed_of(engine, reformed_engine),
     )
 
 
@@ -143,9 +136,7 @@ def count_group(plan: EquityPlan, group: int) -> GroupCounts:
     and reads its row group from the file)."""
     engine, reform = engines(plan.rules, plan.reform)
     population = PopulationFile(plan.population, engine.catalog.facts).read(group)
-    results = [engine.evaluate(population, plan.on)]
-    if reform is not None:
-        results.append(reform.evaluate(population, plan.on))
+    results = law_and_reform(engine, reform, population, plan.on, plan.changed)
     counts = GroupCounts(plan.layout, plan.programs, plan.entities, len(results))
     counts.add(population, results, plan.provinces)
     return counts

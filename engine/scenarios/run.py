@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +25,25 @@ import pyarrow.parquet as pq
 from engine.eligibility.evaluate import PopulationResult
 from engine.engine import Engine
 from engine.errors import InputError
+from engine.evaluation.population import Population
 from engine.kleene import Array
 from engine.scenarios.parquet import PopulationFile
 from engine.scenarios.reforms import reformed
 from engine.scenarios.tally import Tally, income_deciles
 
-__all__ = ["Plan", "changed_programs", "engines", "gather", "plan", "run", "tally_group"]
+__all__ = [
+    "Plan",
+    "changed_of",
+    "changed_programs",
+    "engines",
+    "gather",
+    "law_and_reform",
+    "opened",
+    "plan",
+    "programs_of",
+    "run",
+    "tally_group",
+]
 
 Progress = Callable[[int], None]
 
@@ -76,6 +89,19 @@ def engines(rules: Path | None, reform: Path | None) -> tuple[Engine, Engine | N
     return engine, (reformed(engine, reform)[1] if reform is not None else None)
 
 
+def programs_of(engine: Engine, reform: Engine | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The programs of a run (the baseline's, then any the reform adds) and their entities."""
+    programs = list(engine.compiled.programs)
+    if reform is not None:
+        programs += [p for p in reform.compiled.programs if p not in programs]
+    catalogs = [engine.catalog] + ([reform.catalog] if reform is not None else [])
+    entities = []
+    for pid in programs:
+        found = next(c.programs[pid] for c in catalogs if pid in c.programs)
+        entities.append(str(found.program.entity))
+    return tuple(programs), tuple(entities)
+
+
 def changed_programs(law: Engine, reform: Engine) -> frozenset[str]:
     """The programs whose answers a reform may change: those it adds or whose rules differ,
     and every program that reads one of them (directly or not). The others give the law's
@@ -101,6 +127,24 @@ def changed_programs(law: Engine, reform: Engine) -> frozenset[str]:
     return frozenset(changed)
 
 
+def opened(
+    population: Path, rules: Path | None, reform: Path | None, on: dt.date | None
+) -> tuple[Engine, Engine | None, PopulationFile, dt.date]:
+    """The engines, the checked population file and the day a run is on (default: the
+    file's ``as_of``), every parameter checked to have a value that day.
+
+    Raises:
+        RuleSchemaError: the reform file is malformed or names what the rules do not have.
+        InputError: the population file cannot be used (the column and the reason).
+        ParameterValueMissing: a parameter has no value on the day.
+    """
+    engine, reformed_engine = engines(rules, reform)
+    file = PopulationFile(population, engine.catalog.facts)
+    day = on or file.as_of
+    engine.catalog.check_parameters(day)
+    return engine, reformed_engine, file, day
+
+
 def plan(
     population: Path,
     *,
@@ -114,10 +158,7 @@ def plan(
         RuleSchemaError: the reform file is malformed or names what the rules do not have.
         InputError: the population file cannot be used (the column and the reason).
     """
-    engine, reformed_engine = engines(rules, reform)
-    file = PopulationFile(population, engine.catalog.facts)
-    day = on or file.as_of
-    engine.catalog.check_parameters(day)
+    engine, reformed_engine, file, day = opened(population, rules, reform, on)
     year = max(engine.catalog.base_years(day))
     cuts = income_deciles(*_household_incomes(population, year))
     return Plan(
@@ -127,15 +168,8 @@ def plan(
         on=day,
         year=year,
         cuts=tuple(float(c) for c in cuts),
-        programs=tuple(
-            engine.compiled.programs
-            | (reformed_engine.compiled.programs if reformed_engine is not None else {})
-        ),
-        changed=(
-            tuple(sorted(changed_programs(engine, reformed_engine)))
-            if reformed_engine is not None
-            else ()
-        ),
+        programs=programs_of(engine, reformed_engine)[0],
+        changed=changed_of(engine, reformed_engine),
         provinces=tuple(engine.catalog.facts["province"].values),
         row_groups=file.row_groups,
     )
@@ -174,12 +208,7 @@ def tally_group(plan: Plan, group: int) -> Tally:
     province_index = np.full(population.n_households, len(plan.provinces), dtype=np.int64)
     for code, i in code_to_index.items():
         province_index[province == code] = i
-    law = engine.evaluate(population, plan.on)
-    results = [law]
-    if reform is not None:
-        results.append(
-            _with_reform(law, reform.evaluate(population, plan.on, programs=plan.changed))
-        )
+    results = law_and_reform(engine, reform, population, plan.on, plan.changed)
     tally = Tally(plan.programs, plan.provinces)
     tally.add(population, province_index, np.asarray(plan.cuts), plan.year, results)
     return tally
@@ -223,15 +252,35 @@ def gather(
     return total
 
 
-def _with_reform(law: PopulationResult, changed: PopulationResult) -> PopulationResult:
-    """The law's answers, with those of the programs the reform changes replaced."""
-    return PopulationResult(
-        {**law.entity, **changed.entity},
-        {**law.status, **changed.status},
-        {**law.benefit, **changed.benefit},
-        {**law.person_status, **changed.person_status},
-        {**law.person_benefit, **changed.person_benefit},
+def changed_of(law: Engine, reform: Engine | None) -> tuple[str, ...]:
+    """:func:`changed_programs` as a plan keeps it (sorted; empty without a reform)."""
+    return tuple(sorted(changed_programs(law, reform))) if reform is not None else ()
+
+
+def law_and_reform(
+    law: Engine,
+    reform: Engine | None,
+    population: Population,
+    on: dt.date | None = None,
+    changed: Collection[str] | None = None,
+) -> list[PopulationResult]:
+    """The law's results on ``population`` and, with a reform, the reform's: only the
+    programs it may change (``changed``, default :func:`changed_programs`) are evaluated
+    again, the others keep the law's answers."""
+    first = law.evaluate(population, on)
+    if reform is None:
+        return [first]
+    again = reform.evaluate(
+        population, on, programs=changed_programs(law, reform) if changed is None else changed
     )
+    second = PopulationResult(
+        {**first.entity, **again.entity},
+        {**first.status, **again.status},
+        {**first.benefit, **again.benefit},
+        {**first.person_status, **again.person_status},
+        {**first.person_benefit, **again.person_benefit},
+    )
+    return [first, second]
 
 
 def run(
