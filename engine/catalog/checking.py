@@ -58,8 +58,13 @@ def jurisdiction_test(program: schema.Program, facts: FactRegistry) -> str:
     level, code = program.jurisdiction.level, program.jurisdiction.code
     if level == "federal":
         return "True"
-    fact = "municipality" if level == "municipal" else "province"
-    return f'{fact} == "{code}"'
+    if level != "municipal":
+        return f'province == "{code}"'
+    # a city's program is outside every other province: a household elsewhere whose
+    # municipality is not stated is not eligible, not waiting on its municipality
+    spec = facts["municipality"].spec
+    values = getattr(spec, "values", None) or {}
+    return f'province == "{values[code].province}" and municipality == "{code}"'
 
 
 def _check_jurisdiction(program: schema.Program, doc: LocatedDocument, facts: FactRegistry) -> None:

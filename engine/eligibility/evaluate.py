@@ -16,7 +16,6 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from engine.eligibility import result as out
 from engine.eligibility.exclusions import apply_exclusions
 from engine.eligibility.explain import Explanations
 from engine.eligibility.formatting import round_cents
+from engine.eligibility.jurisdictions import blocks
 from engine.eligibility.members import by_member
 from engine.eligibility.next_question import (
     ArrayOutcomes,
@@ -39,14 +39,13 @@ from engine.eligibility.next_question import (
     question_depth,
     with_variants,
 )
-from engine.eligibility.parallel import evaluate_in_parallel
+from engine.eligibility.parallel import Task, evaluate_in_parallel, results_layout, scatter
 from engine.eligibility.program_result import program_result, static_part
 from engine.eligibility.questions import missing_with_questions, next_question_text
 from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.population import Population, from_profiles
 from engine.evaluation.scalar_run import ScalarRun
-from engine.evaluation.simulate import HouseholdRun as Run
-from engine.evaluation.simulate import household_run, simulate
+from engine.evaluation.simulate import HouseholdRun, Run, household_run, simulate
 from engine.kleene import Array
 
 __all__ = ["PopulationResult", "ProgramTotal", "check", "check_dates", "evaluate_population"]
@@ -118,7 +117,7 @@ def check_dates(
     return checked
 
 
-def _applicable(compiled: CompiledSystem, run: Run) -> list[ProgramRules]:
+def _applicable(compiled: CompiledSystem, run: HouseholdRun) -> list[ProgramRules]:
     """The programs whose jurisdiction may cover the household (an unknown province may)."""
     return [
         rules
@@ -128,7 +127,7 @@ def _applicable(compiled: CompiledSystem, run: Run) -> list[ProgramRules]:
 
 
 def _results(
-    run: Run, programs: list[ProgramRules], static: dict[str, dict[str, Any]], day: dt.date
+    run: HouseholdRun, programs: list[ProgramRules], static: dict[str, dict[str, Any]], day: dt.date
 ) -> list[dict[str, Any]]:
     """Every program's answer for household 0 of ``run`` on ``day``, with what it misses."""
     facts = run.compiled.catalog.facts
@@ -151,7 +150,7 @@ def _results(
 
 def _answer(
     variants: Any,
-    run: Run,
+    run: HouseholdRun,
     programs: list[ProgramRules],
     results: list[dict[str, Any]],
     found: list[Any],
@@ -299,51 +298,48 @@ def evaluate_population(
     workers: int = 1,
     programs: Collection[str] | None = None,
 ) -> PopulationResult:
-    """Evaluate every program for every household and person of a population, vectorized, in
-    chunks of :data:`CHUNK_HOUSEHOLDS` households (results are the same as in one run); with
-    ``workers`` > 1, that many forked processes share the households (see
+    """Evaluate every program (or only ``programs``) for every household and person of a
+    population, vectorized: each program only on the households its jurisdiction may cover
+    (elsewhere it is not eligible, see :mod:`engine.eligibility.jurisdictions`), in chunks of
+    at most :data:`CHUNK_HOUSEHOLDS` households (results are the same as in one run); with
+    ``workers`` > 1, that many forked processes share the chunks (see
     :mod:`engine.eligibility.parallel`: not from inside a threaded server)."""
     day = on or population.as_of
     compiled.catalog.check_parameters(day)
     wanted = dict(compiled.programs)
     if programs is not None:
         wanted = {pid: e for pid, e in wanted.items() if pid in programs}
-    chunk_fn = functools.partial(_evaluate_chunk, wanted=wanted)
+    tasks: list[Task] = [
+        (block.households[start : start + CHUNK_HOUSEHOLDS], block.programs)
+        for block in blocks(compiled, population, day, wanted)
+        for start in range(0, len(block.households), CHUNK_HOUSEHOLDS)
+    ]
     if workers > 1 and population.n_households > CHUNK_HOUSEHOLDS:
-        out = evaluate_in_parallel(compiled, population, day, workers, CHUNK_HOUSEHOLDS, chunk_fn)
-        return PopulationResult(
-            wanted,
-            out["status"],
-            out["benefit"],
-            out["person_status"],
-            out["person_benefit"],
+        out = evaluate_in_parallel(
+            compiled, population, day, workers, tasks, wanted, _evaluate_chunk
         )
-    parts = [chunk_fn(compiled, chunk, day) for chunk in population.chunks(CHUNK_HOUSEHOLDS)]
-    if not parts:
-        parts = [chunk_fn(compiled, population, day)]
-
-    def joined(name: str) -> dict[str, Array]:
-        keys = parts[0][name].keys()
-        return {k: np.concatenate([p[name][k] for p in parts]) for k in keys}
-
-    status, benefit = joined("status"), joined("benefit")
-    person_status, person_benefit = joined("person_status"), joined("person_benefit")
-    return PopulationResult(wanted, status, benefit, person_status, person_benefit)
+    else:
+        out = results_layout(wanted, population)
+        for households, covered in tasks:
+            part = population.take(households)
+            scatter(out, population, households, _evaluate_chunk(compiled, part, day, covered))
+    return PopulationResult(
+        wanted, out["status"], out["benefit"], out["person_status"], out["person_benefit"]
+    )
 
 
 def _evaluate_chunk(
-    compiled: CompiledSystem,
-    population: Population,
-    day: dt.date,
-    *,
-    wanted: dict[str, Entity] | None = None,
+    compiled: CompiledSystem, population: Population, day: dt.date, wanted: dict[str, Entity]
 ) -> dict[str, dict[str, Array]]:
-    """The chunk's results for the ``wanted`` programs (default: all of them)."""
-    wanted = dict(compiled.programs) if wanted is None else wanted
-    run: Run = household_run(compiled, population, explain=False)
-    if isinstance(run, ScalarRun):
-        found = run.results(day)
-        return {kind: {p: v for p, v in by.items() if p in wanted} for kind, by in found.items()}
+    """The chunk's results for the ``wanted`` programs, from one vectorized run whatever its
+    size (the generated one-household code costs milliseconds a household; a vectorized run
+    costs about as much for a whole small block)."""
+    return _read_results(Run(compiled, population), wanted, day)
+
+
+def _read_results(run: Run, wanted: dict[str, Entity], day: dt.date) -> dict[str, dict[str, Array]]:
+    """The ``wanted`` programs' statuses and benefits per household (and per person for a
+    person program) on ``day``; the run is released after."""
     members = run.members
     out: dict[str, dict[str, Array]] = {
         "status": {},

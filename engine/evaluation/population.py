@@ -89,6 +89,40 @@ class Population:
             weight=self.weight[start:stop],
         )
 
+    def person_rows(self, households: IntArray) -> IntArray:
+        """The rows of the persons of ``households`` (ascending household indices), in order.
+
+        Persons must be ordered by household, as every constructor here lays them out.
+        """
+        return self._rows(households)[0]
+
+    def _rows(self, households: IntArray) -> tuple[IntArray, IntArray]:
+        households = np.asarray(households, dtype=np.int64)
+        first = np.searchsorted(self.household_of, households)
+        counts = np.searchsorted(self.household_of, households + 1) - first
+        starts = np.cumsum(counts) - counts  # where each household's persons start in the result
+        rows = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(first - starts, counts)
+        return rows, counts
+
+    def take(self, households: IntArray) -> Population:
+        """The households at ``households`` (ascending indices) as a population of their own,
+        renumbered from 0 in that order (a copy, unlike :meth:`slice`)."""
+        households = np.asarray(households, dtype=np.int64)
+        persons, counts = self._rows(households)
+        ids = self.member_ids
+        return Population(
+            as_of=self.as_of,
+            household_of=np.repeat(np.arange(len(households), dtype=np.int64), counts),
+            role=self.role[persons],
+            n_households=len(households),
+            person={k: v[persons] for k, v in self.person.items()},
+            yearly={k: {y: v[persons] for y, v in by.items()} for k, by in self.yearly.items()},
+            household={k: v[households] for k, v in self.household.items()},
+            groups={k: v[persons] for k, v in self.groups.items()},
+            member_ids=[ids[p] for p in persons.tolist()] if ids else (),
+            weight=self.weight[households] if len(self.weight) else self.weight,
+        )
+
     def chunks(self, households: int) -> Iterator[Population]:
         """Consecutive slices of at most ``households`` households each."""
         for start in range(0, self.n_households, households):

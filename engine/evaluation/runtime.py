@@ -9,6 +9,7 @@ variable goes through a per-simulation memo, and the engine's own formulas are c
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -139,6 +140,7 @@ class _Context:
         self.base_year = period_of(str(year))
         self.values: dict[str, Array] = {}
         self.parts: dict[Part, Array] = {}
+        self.raw_parts: dict[Part, Array] = {}
         self.facts: dict[tuple[str, Entity], Array] = {}
         self.params: dict[tuple[str, str], float] = {}
         self.tables: dict[tuple[str, str], tuple[Array, Array]] = {}
@@ -237,10 +239,17 @@ class _Context:
         """
         values = self.parts.get(part)
         if values is None:
-            values = self.code.parts[part](self)
+            values = self._raw(part)
             if np.isnan(values).any():
                 values = _refined(values, self.part_bounds(part))
             self.parts[part] = values
+        return values
+
+    def _raw(self, part: Part) -> Array:
+        """A part's three-valued value, before bounds fill anything in."""
+        values = self.raw_parts.get(part)
+        if values is None:
+            values = self.raw_parts[part] = self.code.parts[part](self)
         return values
 
     def part_at(self, part: Part, row: int) -> float:
@@ -261,7 +270,8 @@ class _Context:
             elif part == BENEFIT:
                 found = self._benefit_bounds()
             else:
-                found = self.code.bounds[part](self)
+                raw = self._raw(part)
+                found = _known_or(raw, lambda: self.code.bounds[part](self))
             self.bounds[part] = found
         return found
 
@@ -325,7 +335,9 @@ class _Context:
     def var_bounds(self, name: str, scope: Entity) -> Bounds:
         found = self.value_bounds.get(name)
         if found is None:
-            found = self.value_bounds[name] = self.code.variable_bounds[name](self)
+            values = self.var(name, self.entity)
+            found = _known_or(values, lambda: self.code.variable_bounds[name](self))
+            self.value_bounds[name] = found
         if scope == self.entity:
             return found
         return self._project(found[0], self.entity, scope), self._project(
@@ -377,6 +389,17 @@ class _Context:
         if name == "year_end":
             return to_days(on.replace(month=12, day=31))
         return to_days(on)
+
+
+def _known_or(values: Array, bounds: Callable[[], Bounds]) -> Bounds:
+    """A value's bounds: the value itself where it is known (a known three-valued value is the
+    value of every completion of the unknown facts), ``bounds()`` where it is not, computed only
+    if some row is unknown."""
+    unknown = np.isnan(values)
+    if not unknown.any():
+        return values, values
+    lo, hi = bounds()
+    return np.where(unknown, lo, values), np.where(unknown, hi, values)
 
 
 def _refined(values: Array, bounds: Bounds) -> Array:

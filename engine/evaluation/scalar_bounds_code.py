@@ -34,7 +34,9 @@ class BoundsEmitter(Emitter):
             if rules is None:  # pragma: no cover - the checker admits variables only in programs
                 raise ValueError(expr.value)
             target = self.row_of(row, expr.scope, rules.program.entity)
-            return self.unpack(self.call_unit(("var", rules.id, expr.value), target))
+            return self.known_or(
+                ("var", rules.id, expr.value), ("var", rules.id, expr.value), target
+            )
         if op == "def":
             inner = expr.args[0]
             return self.unpack(
@@ -110,6 +112,18 @@ class BoundsEmitter(Emitter):
         self.put(f"    {lo} = {hi} = {point}")
         self.put("else:")
         self.put(f"    {lo}, {hi} = {self.call_unit(('part', program_id, part), target)}")
+        return lo, hi
+
+    def known_or(self, value: UnitKey, bounds: UnitKey, row: str) -> Pair:
+        """A unit's value where it is known (the value of every completion of the unknown
+        facts), the bounds unit's pair where not (``runtime._known_or``)."""
+        self.note_row(row)
+        point = self.save(f"{self.ref('u', value)}(c, {row})")
+        lo, hi = self.names()
+        self.put(f"if {point} == {point}:")
+        self.put(f"    {lo} = {hi} = {point}")
+        self.put("else:")
+        self.put(f"    {lo}, {hi} = {self.call_unit(bounds, row)}")
         return lo, hi
 
     # ------------------------------------------------------------ operations

@@ -349,7 +349,9 @@ class ScalarCode:
         return b.pair(expr, "r")
 
     def _part_pair(self, b: BoundsEmitter, pid: str, part: Part) -> tuple[str, str]:
-        return b.unpack(f"{b.ref('b', ('part', pid, part))}(c, r)")
+        if part in (STATUS, BENEFIT):
+            return b.unpack(f"{b.ref('b', ('part', pid, part))}(c, r)")
+        return b.known_or(("raw", pid, part), ("part", pid, part), "r")  # runtime.part_bounds
 
     def _status_bounds(self, b: BoundsEmitter, rules: ProgramRules) -> tuple[str, str]:
         """``runtime._Context._status_bounds``."""

@@ -1,0 +1,99 @@
+"""A population split by the programs whose jurisdiction may cover each household.
+
+A provincial program's status is ``jurisdiction AND …``: outside its province it is not
+eligible (0) whatever else is known, and so is its benefit. Evaluating a province's programs
+only on that province's households, and a city's only on that city's (or where the city is
+not stated), gives the same answers as evaluating every program everywhere and skips most of
+the work: most of the catalog is provincial, territorial or municipal. The households are
+grouped by the set of programs that may apply to them, decided by the programs' own compiled
+jurisdiction tests on one representative household per (province, municipality) pair found
+in the population (no second reading of the jurisdiction rules here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from engine.catalog.facts import ROLE_CODES, Entity
+from engine.catalog.program import JURISDICTION
+from engine.evaluation.compiler import CompiledSystem
+from engine.evaluation.population import Population
+from engine.evaluation.simulate import Run
+
+__all__ = ["Block", "blocks"]
+
+IntArray = npt.NDArray[np.int64]
+_PLACE = ("province", "municipality")
+
+
+@dataclass(frozen=True)
+class Block:
+    """Households (ascending indices into the population) and the programs that may apply to
+    every one of them; every other program is not eligible there."""
+
+    households: IntArray
+    programs: dict[str, Entity]
+
+
+def blocks(
+    compiled: CompiledSystem,
+    population: Population,
+    day: dt.date,
+    wanted: Mapping[str, Entity],
+) -> list[Block]:
+    """The population's households grouped by the ``wanted`` programs that may apply to them
+    (largest group first); a household no wanted program may cover is in no block."""
+    n = population.n_households
+    if n == 0:
+        return []
+    place = [population.household.get(name, np.full(n, np.nan)) for name in _PLACE]
+    # NaN (not stated) is a value of its own here: NaN != NaN would split every household
+    keyed = np.stack([np.where(np.isnan(v), -1.0, v) for v in place], axis=1)
+    pairs, inverse = np.unique(keyed, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    applies = _jurisdictions(compiled, population, pairs, day, wanted)
+    grouped: dict[tuple[str, ...], list[int]] = {}
+    for pair in range(len(pairs)):
+        covered = tuple(pid for pid in wanted if applies[pid][pair])
+        if covered:
+            grouped.setdefault(covered, []).append(pair)
+    out = [
+        Block(
+            np.flatnonzero(np.isin(inverse, members)).astype(np.int64),
+            {pid: wanted[pid] for pid in covered},
+        )
+        for covered, members in grouped.items()
+    ]
+    return sorted(out, key=lambda b: -len(b.households))
+
+
+def _jurisdictions(
+    compiled: CompiledSystem,
+    population: Population,
+    pairs: npt.NDArray[np.float64],
+    day: dt.date,
+    wanted: Mapping[str, Entity],
+) -> dict[str, npt.NDArray[np.bool_]]:
+    """For each wanted program, whether its jurisdiction test is not false on each pair: one
+    household of one applicant per pair, evaluated by the compiled tests themselves."""
+    k = len(pairs)
+    sample = Population(
+        as_of=population.as_of,
+        household_of=np.arange(k, dtype=np.int64),
+        role=np.full(k, ROLE_CODES["applicant"], dtype=np.int64),
+        n_households=k,
+        household={
+            name: np.where(pairs[:, i] == -1.0, np.nan, pairs[:, i])
+            for i, name in enumerate(_PLACE)
+        },
+    )
+    run = Run(compiled, sample)
+    try:
+        return {pid: run.per_household(pid, JURISDICTION, day) != 0.0 for pid in wanted}
+    finally:
+        run.release()
