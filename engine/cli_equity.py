@@ -15,12 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from engine.cli_common import RulesOption, answer_or_exit, app, date_option, fail, stderr, stdout
-from engine.equity.analysis import analyse, check_options
-from engine.equity.report import document, write_report
-from engine.equity.run import engines, plan_equity, program_names, run_equity
-from engine.equity.suppress import Policy
 from engine.errors import InputError
-from engine.scenarios.reforms import load_reform
 
 __all__ = ["equity", "parse_reference"]
 
@@ -88,6 +83,14 @@ def equity(
 ) -> None:
     """Eligibility rates, amounts and gaps by group (and intersections), small cells
     suppressed; with a reform, how each gap changes."""
+    # the statistics stack (scipy, statsmodels, pyarrow) is imported only when asked for: every
+    # other command starts without it
+    from engine.equity.analysis import analyse, check_options
+    from engine.equity.report import document, write_report
+    from engine.equity.run import engines, plan_equity, program_names, run_equity
+    from engine.equity.suppress import Policy
+    from engine.scenarios.reforms import load_reform
+
     started = time.perf_counter()
     day = date_option("--on", on)
     attributes = tuple(a.strip() for a in by.split(",") if a.strip())

@@ -15,12 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from engine.cli_common import RulesOption, answer_or_exit, app, date_option, stderr, stdout
 from engine.engine import Engine
-from engine.scenarios.generate import generate
-from engine.scenarios.parquet import write_population
-from engine.scenarios.reforms import load_reform
-from engine.scenarios.report import report, write_report
-from engine.scenarios.run import plan, run
-from engine.scenarios.spec import load_spec
 
 __all__ = ["scenario_app"]
 
@@ -52,6 +46,11 @@ def scenario_generate(
     rules: RulesOption = None,
 ) -> None:
     """Draw a synthetic population from a spec and write it as Parquet (with weights)."""
+    # pyarrow (and Dask for --dask) only when a scenario is asked for
+    from engine.scenarios.generate import generate
+    from engine.scenarios.parquet import write_population
+    from engine.scenarios.spec import load_spec
+
     started = time.perf_counter()
     engine = answer_or_exit(str(spec), "en", lambda: Engine.load(rules))
     facts = engine.catalog.facts
@@ -91,6 +90,11 @@ def scenario_run(
 ) -> None:
     """Baseline (and reform) on a population: cost and caseload by program and province,
     winners and losers by income decile and province."""
+    # pyarrow (and Dask for --dask) only when a scenario is asked for
+    from engine.scenarios.reforms import load_reform
+    from engine.scenarios.report import report, write_report
+    from engine.scenarios.run import plan, run
+
     started = time.perf_counter()
     day = date_option("--on", on)
     reform_name = (

@@ -468,3 +468,18 @@ def test_a_french_check_fits_the_terminal_a_table_at_80_columns_and_a_list_at_40
     assert max(len(line) for line in done.stdout.splitlines()) <= columns
     assert ("┃" in done.stdout) is table
     assert "7\u00a0997,00\u00a0$" in done.stdout and "fédéral (Canada)" in done.stdout
+
+
+def test_the_command_line_starts_without_the_analysts_stack() -> None:
+    """`lifeevents check` (a cold start, issue 18) does not import what only scenarios and the
+    disparity checks need: the statistics stack, Parquet, Dask."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, engine.cli; "
+        "print(sorted(m for m in ('scipy', 'statsmodels', 'pyarrow', 'dask', 'distributed') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
