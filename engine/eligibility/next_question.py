@@ -79,9 +79,32 @@ def _places_here(
     return tuple(code for code in tried if provinces.get(int(code)) in (None, here))
 
 
+def _twins(population: Population) -> set[int]:
+    """The persons of household 0 with the same role and the same facts as an earlier one.
+
+    Nothing in the rule language tells such members apart (it reads roles and facts, never an
+    id or an order), so answering a fact for one of them changes every answer exactly as
+    answering it for the earlier one does: their candidates would only tie with the earlier
+    one's, which wins ties by coming first. A household of twenty children of whom nothing is
+    known yet asks about one child, not twenty.
+    """
+    seen: set[tuple[object, ...]] = set()
+    twins: set[int] = set()
+    columns = [population.role, *population.person.values()]
+    columns += [v for by in population.yearly.values() for v in by.values()]
+    for person in range(population.n_persons):
+        key = tuple(None if v != v else v for v in (float(c[person]) for c in columns))
+        if key in seen:
+            twins.add(person)
+        seen.add(key)
+    return twins
+
+
 def candidates(population: Population, names: set[str], facts: FactRegistry) -> list[Candidate]:
-    """Unknown facts of household 0 that some program reads."""
+    """Unknown facts of household 0 that some program reads (for members with the same role
+    and facts, only the first one's: see :func:`_twins`)."""
     out: list[Candidate] = []
+    twins = _twins(population)
     for name in sorted(names):
         fact = facts[name]
         if fact.entity == "household":
@@ -90,6 +113,8 @@ def candidates(population: Population, names: set[str], facts: FactRegistry) -> 
                 out.append(Candidate(f"household/{name}", name, None, tried))
             continue
         for person in range(population.n_persons):
+            if person in twins:
+                continue
             if fact.yearly:
                 unknown = any(np.isnan(v[person]) for v in population.yearly[name].values())
             else:
@@ -189,28 +214,56 @@ def best_question(
     is more direct), then the largest benefit under the fact's own answers, then the order of
     ``found``.
     """
-    decided_by: list[dict[str, Array]] = []
-    stake = dict.fromkeys(undetermined, 0.0)
-    for index, candidate in enumerate(found):
-        decided: dict[str, Array] = {}
-        for program in undetermined:
-            if missing is not None and candidate.path not in missing[program]:
-                continue
-            benefits = outcomes.decided(index, candidate, program)
-            if benefits is not None:
-                decided[program] = benefits
-                most = float(np.nan_to_num(benefits).max(initial=0.0))
-                stake[program] = max(stake[program], most)
-        decided_by.append(decided)
-    scored: list[tuple[tuple[int, float, float], Candidate, list[str]]] = []
-    for candidate, decided in zip(found, decided_by, strict=True):
-        if not decided:
-            continue
-        own = float(sum(np.nan_to_num(b).max() for b in decided.values()))
-        programs = list(decided)
-        scored.append(((len(programs), sum(stake[p] for p in programs), own), candidate, programs))
-    if not scored:
+    # Only the candidates deciding the most programs can win, so a candidate that names fewer
+    # programs than the best count found so far is not tried, nor the rest of one that can no
+    # longer reach it; the money at stake in a program is then taken over every candidate
+    # that decides it (the answer is the one trying every pair gives: a test compares them).
+    names = [
+        [p for p in undetermined if missing is None or candidate.path in missing[p]]
+        for candidate in found
+    ]
+    tried: dict[tuple[int, str], Array | None] = {}
+
+    def outcome(index: int, program: str) -> Array | None:
+        key = (index, program)
+        if key not in tried:
+            tried[key] = outcomes.decided(index, found[index], program)
+        return tried[key]
+
+    most = 1  # a candidate deciding nothing is never asked
+    complete: dict[int, list[str]] = {}
+    for index in sorted(range(len(found)), key=lambda i: -len(names[i])):
+        programs = names[index]
+        if len(programs) < most:
+            break  # sorted: every later candidate names fewer programs
+        decided: list[str] = []
+        for done, program in enumerate(programs):
+            if len(decided) + len(programs) - done < most:
+                break
+            if outcome(index, program) is not None:
+                decided.append(program)
+        else:
+            if len(decided) >= most:
+                most = len(decided)
+                complete[index] = decided
+    top_sets = {i: d for i, d in sorted(complete.items()) if len(d) == most}
+    if not top_sets:
         return None
+    stake: dict[str, float] = {}
+    for program in {p for d in top_sets.values() for p in d}:
+        stake[program] = 0.0
+        for index in range(len(found)):
+            if program in names[index]:
+                benefits = outcome(index, program)
+                if benefits is not None:
+                    largest = float(np.nan_to_num(benefits).max(initial=0.0))
+                    stake[program] = max(stake[program], largest)
+    scored: list[tuple[tuple[int, float, float], Candidate, list[str]]] = []
+    for index, programs in top_sets.items():
+        benefits_of = [outcome(index, p) for p in programs]
+        own = float(sum(np.nan_to_num(b).max() for b in benefits_of if b is not None))
+        score = (len(programs), sum(stake[p] for p in programs), own)
+        scored.append((score, found[index], programs))
     top = max(score[:2] for score, _, _ in scored)
     tied = [entry for entry in scored if entry[0][:2] == top]
 
