@@ -26,11 +26,15 @@ class Explanations:
     def __init__(self, run: Run) -> None:
         self.run = run
         self._explainers: dict[tuple[str, dt.date | None], Explainer] = {}
+        # what a shared definition misses on some rows and day: the same for every program
+        # (a definition reads facts and other definitions, never a program's own variables)
+        self.definitions: dict[tuple[int, tuple[int, ...], dt.date | None], frozenset[str]] = {}
 
     def release(self) -> None:
         """Drop the explainers (each refers back to this object: without this, a finished
         check's explainers are freed only by the cyclic garbage collector)."""
         self._explainers.clear()
+        self.definitions.clear()
 
     def of(self, rules: ProgramRules, on: dt.date | None = None) -> Explainer:
         """The program's explainer on ``on`` (default: the run's ``as_of``), made once."""
@@ -114,7 +118,12 @@ class Explainer:
             self._fact(expr.value, fact.entity, rows, found)
         elif op == "def":
             inner = expr.args[0]
-            found |= self._missing(inner, self._convert(rows, expr.scope, inner.scope))
+            rows = self._convert(rows, expr.scope, inner.scope)
+            key = (id(inner), tuple(rows), self.on)
+            known = self._shared.definitions.get(key)
+            if known is None:
+                known = self._shared.definitions[key] = self._missing(inner, rows)
+            found |= known
         elif op == "var":
             target = self.rules.variables[expr.value]
             found |= self._missing(target, self._convert(rows, expr.scope, target.scope))
