@@ -74,6 +74,9 @@ class BoundsContext(Protocol):
     def size(self, scope: Entity) -> int:
         """The number of rows of ``scope``'s entity."""
 
+    def constant(self, scope: Entity, value: float) -> Array:
+        """``value`` on every row of ``scope``'s entity (a shared, read-only array)."""
+
 
 BoundsFn = Callable[[BoundsContext], Bounds]
 
@@ -134,9 +137,8 @@ def compile_bounds(expr: Expr) -> BoundsFn:
         def constant(ctx: BoundsContext) -> Bounds:
             value = number(ctx)
             if math.isnan(value):  # `unknown`: not modelled, so nothing bounds it
-                size = ctx.size(scope)
-                return np.full(size, -_INF), np.full(size, _INF)
-            values = np.full(ctx.size(scope), value)
+                return ctx.constant(scope, -_INF), ctx.constant(scope, _INF)
+            values = ctx.constant(scope, value)  # shared and read-only, like the values'
             return values, values
 
         return constant

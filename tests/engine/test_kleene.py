@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import kleene
+from engine.kleene import to_days
 
 values = st.sampled_from([0.0, 1.0, np.nan])
 
@@ -65,3 +68,24 @@ def test_compare_known_agrees_with_compare(x: float, y: float) -> None:
         left, right = np.array([x]), np.array([y])
         a, b = kleene.compare(op, left, right)[0], kleene.compare_known(op, left, right)[0]
         assert _same(a, b)
+
+
+@given(
+    st.dates(dt.date(1850, 1, 1), dt.date(2100, 12, 31)),
+    st.lists(st.dates(dt.date(1850, 1, 1), dt.date(2100, 12, 31)), min_size=1, max_size=4),
+)
+def test_age_at_counts_completed_years_as_the_calendar_does(
+    born: dt.date, days: list[dt.date]
+) -> None:
+    """Integer calendar arithmetic against Python's dates, leap days and before 1970 included
+    (a birthday on February 29 is reached on March 1 in a common year)."""
+    from engine.evaluation.vectorize import age_at
+
+    def expected(on: dt.date) -> int:
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    births = np.full(len(days), float(to_days(born)))
+    found = age_at(births, np.array([float(to_days(d)) for d in days]))
+    assert found.tolist() == [float(expected(d)) for d in days]
+    same_day = age_at(births, np.full(len(days), float(to_days(days[0]))))
+    assert same_day.tolist() == [float(expected(days[0]))] * len(days)
