@@ -229,8 +229,9 @@ def generate(
         "self_employment_income": np.zeros(n),
     }
     years = sorted({spec.as_of.year - 2, spec.as_of.year - 1, spec.as_of.year})
+    unknown = _unknown(n)
     yearly = {
-        f.name: {y: yearly_values.get(f.name, np.full(n, np.nan)) for y in years}
+        f.name: {y: yearly_values.get(f.name, unknown) for y in years}
         for f in facts.stated
         if f.yearly
     }
@@ -239,9 +240,10 @@ def generate(
         "province": np.array([province_codes[p] for p in province.tolist()]),
         "municipality": municipality,
     }
+    no_household = _unknown(n_households)
     for f in facts.stated:
         if f.entity == "household":
-            household.setdefault(f.name, np.full(n_households, np.nan))
+            household.setdefault(f.name, no_household)
     return Population(
         as_of=spec.as_of,
         household_of=household_of.astype(np.int64),
@@ -259,12 +261,21 @@ def _code(facts: FactRegistry, name: str, value: str) -> float:
     return float(facts[name].code(value))
 
 
+def _unknown(n: int) -> Array:
+    """``n`` unknown values, one read-only array that every fact the generator does not draw
+    shares (a hundred columns of NaN would otherwise cost most of a generation)."""
+    out = np.full(n, np.nan)
+    out.flags.writeable = False
+    return out
+
+
 def _person_facts(facts: FactRegistry, n: int, drawn: dict[str, Array]) -> dict[str, Array]:
     """Every stated person fact: the drawn ones, NaN (unknown) for the rest."""
     out: dict[str, Array] = {}
+    unknown = _unknown(n)
     for f in facts.stated:
         if f.entity == "person" and not f.yearly and f.name != "role":
-            out[f.name] = drawn[f.name] if f.name in drawn else np.full(n, np.nan)
+            out[f.name] = drawn[f.name] if f.name in drawn else unknown
     return out
 
 

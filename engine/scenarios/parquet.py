@@ -249,6 +249,9 @@ class PopulationFile:
         )
         n = len(household)
         columns = set(table.column_names)
+        # a fact the file leaves out is unknown everywhere: one shared, read-only array each
+        unknown, no_household = np.full(n, np.nan), np.full(len(starts), np.nan)
+        unknown.flags.writeable = no_household.flags.writeable = False
         for fact in self.facts.stated:
             if fact.name == "role":
                 continue
@@ -262,10 +265,10 @@ class PopulationFile:
             values = self._values(table, fact.name, fact.name) if fact.name in columns else None
             if fact.entity == "household":
                 population.household[fact.name] = (
-                    values[starts] if values is not None else np.full(len(starts), np.nan)
+                    values[starts] if values is not None else no_household
                 )
             else:
-                population.person[fact.name] = values if values is not None else np.full(n, np.nan)
+                population.person[fact.name] = values if values is not None else unknown
         for column in columns:
             if column.startswith(_GROUP):
                 population.groups[column.removeprefix(_GROUP)] = _strings(table[column])
