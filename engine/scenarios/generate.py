@@ -275,7 +275,7 @@ def _person_facts(facts: FactRegistry, n: int, drawn: dict[str, Array]) -> dict[
     unknown = _unknown(n)
     for f in facts.stated:
         if f.entity == "person" and not f.yearly and f.name != "role":
-            out[f.name] = drawn[f.name] if f.name in drawn else unknown
+            out[f.name] = drawn.get(f.name, unknown)
     return out
 
 
