@@ -124,6 +124,7 @@ def compile_bounds(expr: Expr) -> BoundsFn:
         >>> income = Expr("fact", Kind.NUMBER, "household", "net_income")
         >>> class Ctx:
         ...     def size(self, scope): return 1
+        ...     def constant(self, scope, value): return np.full(1, value)
         ...     def fact_bounds(self, name, scope): return np.array([0.0]), np.array([np.inf])
         >>> product = Expr("arith", Kind.NUMBER, "household", "*", (zero, income))
         >>> lo, hi = compile_bounds(product)(Ctx())
