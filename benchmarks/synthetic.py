@@ -54,17 +54,21 @@ def synthetic_population(
     # a share of facts is unknown, as in real questions
     for name in ("has_disability", "disability_tax_credit", "liquid_assets"):
         person[name][rng.random(n) < 0.2] = np.nan
+    # facts nobody states share one read-only column (as generated scenario populations do)
+    unknown, zero = np.full(n, np.nan), np.zeros(n)
+    for shared in (unknown, zero):
+        shared.flags.writeable = False
     for fact in facts.stated:
         if fact.entity == "person" and not fact.yearly and fact.name != "role":
-            person.setdefault(fact.name, np.full(n, np.nan))
+            person.setdefault(fact.name, unknown)
     earnings = np.where(child, 0.0, rng.lognormal(10.3, 1.0, n).round(0))
     yearly: dict[str, dict[int, np.ndarray]] = {}
     for fact in facts.stated:
         if fact.yearly:
             base = {"employment_income": earnings, "net_income": earnings * 0.9}.get(
-                fact.name, np.zeros(n)
+                fact.name, zero
             )
-            yearly[fact.name] = {year: base.copy() for year in years}
+            yearly[fact.name] = dict.fromkeys(years, base)
     household = {
         "province": rng.choice(
             np.array(sorted(facts["province"].codes.values()), dtype=float), n_households

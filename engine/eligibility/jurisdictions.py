@@ -29,6 +29,7 @@ __all__ = ["Block", "blocks"]
 
 IntArray = npt.NDArray[np.int64]
 _PLACE = ("province", "municipality")
+_SPAN = 1_000_000.0  # more than any enum code
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,13 @@ def blocks(
     if n == 0:
         return []
     place = [population.household.get(name, np.full(n, np.nan)) for name in _PLACE]
-    # NaN (not stated) is a value of its own here: NaN != NaN would split every household
-    keyed = np.stack([np.where(np.isnan(v), -1.0, v) for v in place], axis=1)
-    pairs, inverse = np.unique(keyed, axis=0, return_inverse=True)
+    # one number per (province, municipality) pair, NaN (not stated) a value of its own (codes
+    # are small positive integers, so 0 stands for NaN and the pair fits in one float)
+    province, municipality = (np.where(np.isnan(v), 0.0, v) for v in place)
+    keys, inverse = np.unique(province * _SPAN + municipality, return_inverse=True)
     inverse = inverse.reshape(-1)
+    pairs = np.stack([keys // _SPAN, keys % _SPAN], axis=1)
+    pairs[pairs == 0.0] = -1.0
     applies = _jurisdictions(compiled, population, pairs, day, wanted)
     grouped: dict[tuple[str, ...], list[int]] = {}
     for pair in range(len(pairs)):

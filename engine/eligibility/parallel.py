@@ -115,11 +115,9 @@ def evaluate_in_parallel(
     failed = [p.exitcode for p in processes if p.exitcode != 0]
     if failed:
         raise EvaluationError("population", f"a worker process failed (exit status {failed[0]})")
-    # copies the caller owns; the mapping is released with the views
-    result = {kind: {pid: values.copy() for pid, values in by.items()} for kind, by in out.items()}
-    del out
-    shared.close()
-    return result
+    # the results are views of the mapping, which lives as long as one of them does (a copy
+    # would double the parent's memory at the end of a run)
+    return out
 
 
 def _work(

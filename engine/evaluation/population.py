@@ -110,14 +110,26 @@ class Population:
         households = np.asarray(households, dtype=np.int64)
         persons, counts = self._rows(households)
         ids = self.member_ids
+        taken: dict[int, Array] = {}
+
+        def pick(values: Array, rows: IntArray) -> Array:
+            # a column several facts share (one array of unknowns) is taken once, and shared
+            found = taken.get(id(values))
+            if found is None:
+                found = taken[id(values)] = values[rows]
+                found.flags.writeable = values.flags.writeable
+            return found
+
         return Population(
             as_of=self.as_of,
             household_of=np.repeat(np.arange(len(households), dtype=np.int64), counts),
             role=self.role[persons],
             n_households=len(households),
-            person={k: v[persons] for k, v in self.person.items()},
-            yearly={k: {y: v[persons] for y, v in by.items()} for k, by in self.yearly.items()},
-            household={k: v[households] for k, v in self.household.items()},
+            person={k: pick(v, persons) for k, v in self.person.items()},
+            yearly={
+                k: {y: pick(v, persons) for y, v in by.items()} for k, by in self.yearly.items()
+            },
+            household={k: pick(v, households) for k, v in self.household.items()},
             groups={k: v[persons] for k, v in self.groups.items()},
             member_ids=[ids[p] for p in persons.tolist()] if ids else (),
             weight=self.weight[households] if len(self.weight) else self.weight,

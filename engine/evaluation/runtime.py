@@ -381,14 +381,21 @@ class _Context:
         return ages
 
     def day(self, name: str) -> float:
-        on = self.period.start.date
-        if name == "month_start":
-            return to_days(on.replace(day=1))
-        if name == "year_start":
-            return to_days(on.replace(month=1, day=1))
-        if name == "year_end":
-            return to_days(on.replace(month=12, day=31))
-        return to_days(on)
+        return _day(self.period.start, name)
+
+
+@lru_cache(maxsize=1024)
+def _day(instant: Any, name: str) -> float:
+    """A built-in date of a period's first day as days since 1970 (OpenFisca's ``date`` of an
+    instant is rebuilt on every read, and a population run asks thousands of times)."""
+    on = instant.date
+    if name == "month_start":
+        return to_days(on.replace(day=1))
+    if name == "year_start":
+        return to_days(on.replace(month=1, day=1))
+    if name == "year_end":
+        return to_days(on.replace(month=12, day=31))
+    return to_days(on)
 
 
 def _known_or(values: Array, bounds: Callable[[], Bounds]) -> Bounds:
