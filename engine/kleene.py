@@ -49,6 +49,7 @@ __all__ = [
     "minimum",
     "not_",
     "or_",
+    "put",
     "status_name",
     "to_days",
 ]
@@ -80,6 +81,13 @@ def is_known(a: Array) -> npt.NDArray[np.bool_]:
     return ~np.isnan(a)
 
 
+def put(out: Array, where: npt.NDArray[np.bool_], value: float) -> None:
+    """``out[where] = value`` in place, by the indices of the rows (a boolean-masked write
+    over every row costs several times more when few rows need it, as here they mostly do)."""
+    if where.any():
+        out[np.flatnonzero(where)] = value
+
+
 def from_bool(values: npt.NDArray[np.bool_], known: npt.NDArray[np.bool_] | None = None) -> Array:
     """Build a three-valued array from a boolean array and an optional known mask."""
     out = values.astype(np.float64)
@@ -93,13 +101,15 @@ def _fold(operands: tuple[Array, ...], combine: Callable[..., Array], dominant: 
     # only the dominant value (false for "and", true for "or") has to be put back where an
     # unknown hid it.
     out = np.asarray(operands[0], dtype=np.float64)
+    if len(operands) == 1:
+        return out.copy()
     seen = out == dominant
     for a in operands[1:]:
         out = combine(out, a)  # a new array: safe to write into below
         seen |= a == dominant
-    if len(operands) == 1:
-        out = out.copy()
-    out[seen] = dominant
+    # only where an unknown hid the dominant value (a masked write over every row costs
+    # several times more than finding the few rows that need it)
+    put(out, seen & np.isnan(out), dominant)
     return out
 
 
@@ -144,7 +154,13 @@ def compare(op: str, left: Array, right: Array) -> Array:
 def compare_known(op: str, left: Array, right: Array) -> Array:
     """``compare`` when ``right`` is one number or an array without unknowns (a constant or a
     parameter); a parameter with no value yet, or the ``unknown`` literal, is still unknown."""
-    return np.asarray(_COMPARATORS[op](left, right) + left * 0.0 + right * 0.0, dtype=np.float64)
+    out = np.asarray(left * 0.0, dtype=np.float64)  # 0 where known, NaN where unknown
+    out += _COMPARATORS[op](left, right)
+    if isinstance(right, np.ndarray):
+        out += right * 0.0
+    elif right != right:  # a parameter with no value yet, or the `unknown` literal
+        out[:] = np.nan
+    return out
 
 
 def if_else(condition: Array, then: Array, otherwise: Array) -> Array:
@@ -153,7 +169,7 @@ def if_else(condition: Array, then: Array, otherwise: Array) -> Array:
     undecided = np.isnan(condition)
     if undecided.any():
         # != is also true where either branch is unknown: the result is unknown there too
-        out[undecided & (np.not_equal(then, otherwise))] = np.nan
+        put(out, undecided & np.not_equal(then, otherwise), np.nan)
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 from hypothesis import given
@@ -89,3 +90,28 @@ def test_age_at_counts_completed_years_as_the_calendar_does(
     assert found.tolist() == [float(expected(d)) for d in days]
     same_day = age_at(births, np.full(len(days), float(to_days(days[0]))))
     assert same_day.tolist() == [float(expected(days[0]))] * len(days)
+
+
+def _truth(values: list[float], dominant: float) -> float:
+    """Kleene's table for one row: the dominant value wins, else unknown if any is unknown."""
+    if dominant in values:
+        return dominant
+    return math.nan if any(math.isnan(v) for v in values) else 1.0 - dominant
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from([0.0, 1.0, math.nan]), min_size=5, max_size=5),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_and_and_or_of_several_arrays_follow_kleene_row_by_row(columns: list[list[float]]) -> None:
+    arrays = [np.array(c) for c in columns]
+    rows = list(zip(*columns, strict=True))
+    for fold, dominant in ((kleene.and_, 0.0), (kleene.or_, 1.0)):
+        found = fold(*arrays).tolist()
+        expected = [_truth(list(row), dominant) for row in rows]
+        assert [None if math.isnan(v) else v for v in found] == [
+            None if math.isnan(v) else v for v in expected
+        ]
