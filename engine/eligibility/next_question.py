@@ -30,11 +30,13 @@ __all__ = [
     "ArrayOutcomes",
     "Candidate",
     "Outcomes",
+    "Scored",
     "best_question",
     "candidates",
     "fact_depths",
     "question_depth",
     "samples",
+    "winner",
     "with_variants",
 ]
 
@@ -264,10 +266,21 @@ def best_question(
         own = float(sum(np.nan_to_num(b).max() for b in benefits_of if b is not None))
         score = (len(programs), sum(stake[p] for p in programs), own)
         scored.append((score, found[index], programs))
+    return winner(scored, depth)
+
+
+Scored = tuple[tuple[int, float, float], Candidate, list[str]]
+
+
+def winner(scored: list[Scored], depth: Depth | None) -> tuple[Candidate, list[str]]:
+    """The best of the scored candidates ((programs decided, money at stake in them, largest
+    benefit under the candidate's own answers), candidate, programs): the most programs, then
+    the most money at stake; between those, the most direct (``depth``), then the largest own
+    benefit, then the first."""
     top = max(score[:2] for score, _, _ in scored)
     tied = [entry for entry in scored if entry[0][:2] == top]
 
-    def key(entry: tuple[tuple[int, float, float], Candidate, list[str]]) -> tuple[float, float]:
+    def key(entry: Scored) -> tuple[float, float]:
         (_, _, own), candidate, decided = entry
         directness = -depth(candidate.fact, decided) if depth and len(tied) > 1 else 0.0
         return directness, own

@@ -104,15 +104,8 @@ class BoundsEmitter(Emitter):
         """Another program's part: its value where known, its bounds where not."""
         program_id, part = program_read(expr)
         entity = self.catalog.programs[program_id].program.entity
-        target = self.row_of(row, expr.scope, entity)
-        self.note_row(target)
-        point = self.save(f"{self.ref('u', ('part', program_id, part))}(c, {target})")
-        lo, hi = self.names()
-        self.put(f"if {point} == {point}:")
-        self.put(f"    {lo} = {hi} = {point}")
-        self.put("else:")
-        self.put(f"    {lo}, {hi} = {self.call_unit(('part', program_id, part), target)}")
-        return lo, hi
+        unit = ("part", program_id, part)
+        return self.known_or(unit, unit, self.row_of(row, expr.scope, entity))
 
     def known_or(self, value: UnitKey, bounds: UnitKey, row: str) -> Pair:
         """A unit's value where it is known (the value of every completion of the unknown

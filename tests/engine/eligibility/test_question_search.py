@@ -52,19 +52,7 @@ def exhaustive(
             scored.append((score, candidate, programs))
     if not scored:
         return None
-    top = max(score[:2] for score, _, _ in scored)
-    tied = [entry for entry in scored if entry[0][:2] == top]
-
-    def key(entry: Any) -> tuple[float, float]:
-        (_, _, own), candidate, decided = entry
-        directness = -depth(candidate.fact, decided) if depth and len(tied) > 1 else 0.0
-        return directness, own
-
-    best = tied[0]
-    for entry in tied[1:]:
-        if key(entry) > key(best):
-            best = entry
-    return best[1], best[2]
+    return next_question.winner(scored, depth)  # the ranking itself is shared; the search is not
 
 
 @st.composite
