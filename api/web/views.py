@@ -71,9 +71,8 @@ def _choices(fact: Fact, lang: str, yes_no: tuple[str, str]) -> list[tuple[str, 
     if fact.kind == Kind.BOOL:
         return [("true", yes_no[0]), ("false", yes_no[1])]
     labels = fact.value_labels
-    values = getattr(fact.spec, "values", None)
-    if fact.name == "municipality" and values:
-        where = {v: spec.province for v, spec in values.items()}
+    if fact.name == "municipality" and fact.value_provinces:
+        where = fact.value_provinces
         return [(v, f"{labels[v][lang]} ({where[v]})") for v in fact.values]
     return [(v, labels[v][lang]) for v in fact.values]
 

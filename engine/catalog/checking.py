@@ -62,9 +62,8 @@ def jurisdiction_test(program: schema.Program, facts: FactRegistry) -> str:
         return f'province == "{code}"'
     # a city's program is outside every other province: a household elsewhere whose
     # municipality is not stated is not eligible, not waiting on its municipality
-    spec = facts["municipality"].spec
-    values = getattr(spec, "values", None) or {}
-    return f'province == "{values[code].province}" and municipality == "{code}"'
+    province = facts["municipality"].value_provinces[code]
+    return f'province == "{province}" and municipality == "{code}"'
 
 
 def _check_jurisdiction(program: schema.Program, doc: LocatedDocument, facts: FactRegistry) -> None:

@@ -171,7 +171,4 @@ def coverage_from(
             "every place of the fact registry needs an entry (the programs not modelled yet "
             "there, or 'programs: []'); missing: " + ", ".join(missing),
         )
-    spec_of_municipality = facts["municipality"].spec
-    values = getattr(spec_of_municipality, "values", None) or {}
-    province_of = {name: value.province for name, value in values.items() if value.province}
-    return Coverage(tuple(entries), province_of)
+    return Coverage(tuple(entries), dict(facts["municipality"].value_provinces))

@@ -125,7 +125,8 @@ class Fact:
 
     ``yearly`` facts are stated per tax year (incomes): a program reads them for its base year.
     ``derived`` facts carry an ``expression`` and cannot be stated in a profile. For enums,
-    ``codes`` maps each value to its explicit code (the number carried in arrays).
+    ``codes`` maps each value to its explicit code (the number carried in arrays), and
+    ``value_provinces`` a place to the province or territory it lies in (municipalities).
     """
 
     name: str
@@ -137,6 +138,7 @@ class Fact:
     question: Mapping[str, str] | None = None
     codes: Mapping[str, int] = field(default_factory=dict)
     value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    value_provinces: Mapping[str, str] = field(default_factory=dict)
     yearly: bool = False
     derived: bool = False
     required: bool = False
@@ -217,6 +219,7 @@ class FactRegistry(Mapping[str, Fact]):
                 question=_text(stated.question),
                 codes={v: c.code for v, c in values.items()},
                 value_labels={v: _text(c.label) for v, c in values.items()},
+                value_provinces={v: c.province for v, c in values.items() if c.province},
                 required=stated.required,
                 domain=stated.domain,
                 samples=tuple(stated.samples or ()),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from engine.catalog.facts import Domain, Entity, Fact, FactRegistry, FactSpec
+from engine.catalog.facts import Domain, Entity, Fact, FactRegistry
 from engine.catalog.loader import load_facts
 from engine.catalog.paths import default_rules_dir
 
@@ -50,9 +50,7 @@ def _domain(domain: Domain) -> str:
 
 
 def _province(fact: Fact, value: str) -> str | None:
-    if isinstance(fact.spec, FactSpec) and fact.spec.values and value in fact.spec.values:
-        return fact.spec.values[value].province
-    return None
+    return fact.value_provinces.get(value)
 
 
 def _reference(fact: Fact) -> list[str]:

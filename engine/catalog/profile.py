@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
-from engine.catalog.facts import Domain, Fact, FactRegistry, FactSpec
+from engine.catalog.facts import Domain, Fact, FactRegistry
 from engine.catalog.input_errors import input_error
 from engine.errors import InputError
 
@@ -273,8 +273,7 @@ def _field(fact: Fact) -> Any:
 
 
 def _places(fact: Fact) -> dict[str, str]:
-    values = fact.spec.values if isinstance(fact.spec, FactSpec) else None
-    return {v: spec.province for v, spec in (values or {}).items() if spec.province is not None}
+    return dict(fact.value_provinces)
 
 
 def profile_model(facts: FactRegistry) -> type[Profile]:

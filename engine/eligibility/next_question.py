@@ -72,8 +72,7 @@ def _places_here(
 ) -> tuple[float, ...]:
     """For a place that lies in a province (a municipality), only the places of the
     household's province when it is stated: another answer would not be a valid profile."""
-    values = getattr(fact.spec, "values", None) or {}
-    provinces = {fact.codes[v]: spec.province for v, spec in values.items() if spec.province}
+    provinces = {fact.codes[v]: province for v, province in fact.value_provinces.items()}
     stated = population.household.get("province")
     if not provinces or stated is None or np.isnan(stated[0]):
         return tried

@@ -244,9 +244,7 @@ class PopulationSpec(_Model):
 
 def city_provinces(facts: FactRegistry) -> dict[str, str]:
     """The province of each municipality the rules know."""
-    spec = facts["municipality"].spec if "municipality" in facts else None
-    values = getattr(spec, "values", None) or {}
-    return {city: v.province for city, v in values.items() if v.province is not None}
+    return dict(facts["municipality"].value_provinces) if "municipality" in facts else {}
 
 
 def load_spec(file: Path, facts: FactRegistry) -> PopulationSpec:
