@@ -174,7 +174,8 @@ def if_else(condition: Array, then: Array, otherwise: Array) -> Array:
 
 
 def minimum(*operands: Array) -> Array:
-    """Element-wise minimum; unknown if any operand is unknown."""
+    """Element-wise minimum; unknown if any operand is unknown (pairwise: ``np.minimum.reduce``
+    of a list would stack a copy of every operand first)."""
     out = operands[0]
     for a in operands[1:]:
         out = np.minimum(out, a)

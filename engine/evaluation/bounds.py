@@ -28,7 +28,7 @@ from engine.catalog.program import Part
 from engine.catalog.tree import Expr
 from engine.evaluation.entities import Members
 from engine.evaluation.vectorize import age_at, leaf_reader, round_half_away, table_of
-from engine.kleene import Array
+from engine.kleene import Array, maximum, minimum
 
 __all__ = [
     "Bounds",
@@ -211,26 +211,9 @@ def _neg(x: Bounds) -> Bounds:
     return -x[1], -x[0]
 
 
-def _least(arrays: list[Array]) -> Array:
-    """Elementwise minimum of arrays, pairwise (``np.minimum.reduce`` of a list stacks a copy
-    of them all first)."""
-    out = np.minimum(arrays[0], arrays[1]) if len(arrays) > 1 else np.array(arrays[0])
-    for more in arrays[2:]:
-        out = np.minimum(out, more)
-    return out
-
-
-def _most(arrays: list[Array]) -> Array:
-    """Elementwise maximum of arrays, pairwise."""
-    out = np.maximum(arrays[0], arrays[1]) if len(arrays) > 1 else np.array(arrays[0])
-    for more in arrays[2:]:
-        out = np.maximum(out, more)
-    return out
-
-
 def _multiply(x: Bounds, y: Bounds) -> Bounds:
     corners = [_product(a, b) for a in x for b in y]
-    return _least(corners), _most(corners)
+    return minimum(*corners), maximum(*corners)
 
 
 def _divide(x: Bounds, y: Bounds) -> Bounds:
@@ -241,7 +224,7 @@ def _divide(x: Bounds, y: Bounds) -> Bounds:
     with np.errstate(invalid="ignore", divide="ignore"):
         corners = [a / b for a in x for b in (safe_lo, safe_hi)]
     corners = [np.where(np.isnan(c), 0.0, c) for c in corners]  # unbounded / unbounded
-    lo, hi = _least(corners), _most(corners)
+    lo, hi = minimum(*corners), maximum(*corners)
     return np.where(through_zero, -_INF, lo), np.where(through_zero, _INF, hi)
 
 
@@ -287,11 +270,11 @@ def compare(op: str, x: Bounds, y: Bounds) -> Bounds:
 
 def and_(*operands: Bounds) -> Bounds:
     """True where every operand is true for every completion; false where one is always false."""
-    return _least([lo for lo, _ in operands]), _least([hi for _, hi in operands])
+    return minimum(*(lo for lo, _ in operands)), minimum(*(hi for _, hi in operands))
 
 
 def _or(*operands: Bounds) -> Bounds:
-    return _most([lo for lo, _ in operands]), _most([hi for _, hi in operands])
+    return maximum(*(lo for lo, _ in operands)), maximum(*(hi for _, hi in operands))
 
 
 def not_(x: Bounds) -> Bounds:
@@ -324,11 +307,11 @@ def _isin(x: Bounds, codes: Array) -> Bounds:
 def _call(expr: Expr, args: list[BoundsFn], kind: Kind) -> BoundsFn:
     name: str = expr.value
     if name in ("min", "max"):
-        pick = _least if name == "min" else _most
+        pick = minimum if name == "min" else maximum
 
         def extreme(ctx: BoundsContext) -> Bounds:
             values = [a(ctx) for a in args]
-            return pick([lo for lo, _ in values]), pick([hi for _, hi in values])
+            return pick(*(lo for lo, _ in values)), pick(*(hi for _, hi in values))
 
         return extreme
     if name == "clip":
