@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 
 from engine.catalog.facts import ROLE_CODES, FactRegistry
-from engine.evaluation.population import Population
+from engine.evaluation.population import Population, unknown_column
 from engine.kleene import to_days
 
 __all__ = ["synthetic_population"]
@@ -55,9 +55,8 @@ def synthetic_population(
     for name in ("has_disability", "disability_tax_credit", "liquid_assets"):
         person[name][rng.random(n) < 0.2] = np.nan
     # facts nobody states share one read-only column (as generated scenario populations do)
-    unknown, zero = np.full(n, np.nan), np.zeros(n)
-    for shared in (unknown, zero):
-        shared.flags.writeable = False
+    unknown, zero = unknown_column(n), np.zeros(n)
+    zero.flags.writeable = False
     for fact in facts.stated:
         if fact.entity == "person" and not fact.yearly and fact.name != "role":
             person.setdefault(fact.name, unknown)

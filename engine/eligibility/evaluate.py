@@ -39,7 +39,12 @@ from engine.eligibility.next_question import (
     question_depth,
     with_variants,
 )
-from engine.eligibility.parallel import Task, evaluate_in_parallel, results_layout, scatter
+from engine.eligibility.parallel import (
+    Task,
+    evaluate_in_parallel,
+    evaluate_tasks,
+    results_layout,
+)
 from engine.eligibility.program_result import program_result, static_part
 from engine.eligibility.questions import missing_with_questions, next_question_text
 from engine.evaluation.compiler import CompiledSystem
@@ -316,23 +321,19 @@ def evaluate_population(
         wanted = {pid: e for pid, e in wanted.items() if pid in programs}
     if population.n_households <= SCALAR_POPULATION:  # one household's code, all programs
         out = _read_results(household_run(compiled, population, explain=False), wanted, day)
-        return PopulationResult(
-            wanted, out["status"], out["benefit"], out["person_status"], out["person_benefit"]
-        )
-    tasks: list[Task] = [
-        (block.households[start : start + CHUNK_HOUSEHOLDS], block.programs)
-        for block in blocks(compiled, population, day, wanted)
-        for start in range(0, len(block.households), CHUNK_HOUSEHOLDS)
-    ]
-    if workers > 1 and population.n_households > CHUNK_HOUSEHOLDS:
-        out = evaluate_in_parallel(
-            compiled, population, day, workers, tasks, wanted, _evaluate_chunk
-        )
     else:
-        out = results_layout(wanted, population)
-        for households, covered in tasks:
-            part = population.take(households)
-            scatter(out, population, households, _evaluate_chunk(compiled, part, day, covered))
+        tasks: list[Task] = [
+            (block.households[start : start + CHUNK_HOUSEHOLDS], block.programs)
+            for block in blocks(compiled, population, day, wanted)
+            for start in range(0, len(block.households), CHUNK_HOUSEHOLDS)
+        ]
+        if workers > 1 and population.n_households > CHUNK_HOUSEHOLDS:
+            out = evaluate_in_parallel(
+                compiled, population, day, workers, tasks, wanted, _evaluate_chunk
+            )
+        else:
+            out = results_layout(wanted, population)
+            evaluate_tasks(compiled, population, day, tasks, _evaluate_chunk, out)
     return PopulationResult(
         wanted, out["status"], out["benefit"], out["person_status"], out["person_benefit"]
     )

@@ -59,7 +59,6 @@ def blocks(
     keys, inverse = np.unique(province * _SPAN + municipality, return_inverse=True)
     inverse = inverse.reshape(-1)
     pairs = np.stack([keys // _SPAN, keys % _SPAN], axis=1)
-    pairs[pairs == 0.0] = -1.0
     applies = _jurisdictions(compiled, population, pairs, day, wanted)
     grouped: dict[tuple[str, ...], list[int]] = {}
     for pair in range(len(pairs)):
@@ -83,8 +82,8 @@ def _jurisdictions(
     day: dt.date,
     wanted: Mapping[str, Entity],
 ) -> dict[str, npt.NDArray[np.bool_]]:
-    """For each wanted program, whether its jurisdiction test is not false on each pair: one
-    household of one applicant per pair, evaluated by the compiled tests themselves."""
+    """For each wanted program, whether its jurisdiction test is not false on each pair (0:
+    not stated): one household of one applicant per pair, evaluated by the compiled tests."""
     k = len(pairs)
     sample = Population(
         as_of=population.as_of,
@@ -92,8 +91,7 @@ def _jurisdictions(
         role=np.full(k, ROLE_CODES["applicant"], dtype=np.int64),
         n_households=k,
         household={
-            name: np.where(pairs[:, i] == -1.0, np.nan, pairs[:, i])
-            for i, name in enumerate(_PLACE)
+            name: np.where(pairs[:, i] == 0.0, np.nan, pairs[:, i]) for i, name in enumerate(_PLACE)
         },
     )
     run = Run(compiled, sample)

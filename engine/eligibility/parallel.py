@@ -27,7 +27,15 @@ from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.population import Population
 from engine.kleene import Array
 
-__all__ = ["Chunk", "ChunkFn", "Task", "evaluate_in_parallel", "results_layout", "scatter"]
+__all__ = [
+    "Chunk",
+    "ChunkFn",
+    "Task",
+    "evaluate_in_parallel",
+    "evaluate_tasks",
+    "results_layout",
+    "scatter",
+]
 
 #: one chunk's results, as :func:`engine.eligibility.evaluate._evaluate_chunk` returns them
 Chunk = dict[str, dict[str, Array]]
@@ -68,6 +76,21 @@ def scatter(
             rows = persons
         for pid, array in by.items():
             out[kind][pid][rows] = array
+
+
+def evaluate_tasks(
+    compiled: CompiledSystem,
+    population: Population,
+    day: dt.date,
+    tasks: Sequence[Task],
+    evaluate_chunk: ChunkFn,
+    out: Chunk,
+) -> None:
+    """Evaluate each task on its households (a population of their own) and write the rows
+    into ``out``, in this process."""
+    for households, programs in tasks:
+        values = evaluate_chunk(compiled, population.take(households), day, programs)
+        scatter(out, population, households, values)
 
 
 def evaluate_in_parallel(
@@ -130,9 +153,7 @@ def _work(
 ) -> None:
     status = 0
     try:
-        for households, programs in tasks:
-            values = evaluate_chunk(compiled, population.take(households), day, programs)
-            scatter(out, population, households, values)
+        evaluate_tasks(compiled, population, day, tasks, evaluate_chunk, out)
     except BaseException:
         traceback.print_exc()
         status = 1

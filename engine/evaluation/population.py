@@ -21,7 +21,7 @@ from engine.catalog.profile import Member, Profile
 from engine.errors import InputError
 from engine.kleene import Array, to_days
 
-__all__ = ["Population", "from_profiles"]
+__all__ = ["Population", "from_profiles", "unknown_column"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -139,6 +139,15 @@ class Population:
         """Consecutive slices of at most ``households`` households each."""
         for start in range(0, self.n_households, households):
             yield self.slice(start, start + households)
+
+
+def unknown_column(n: int) -> Array:
+    """``n`` unknown values as one read-only array, for every fact a population leaves unstated
+    to share (a hundred columns of NaN per population would otherwise cost most of its memory
+    and of the time to build it; a write into one by mistake fails loudly)."""
+    out = np.full(n, np.nan)
+    out.flags.writeable = False
+    return out
 
 
 def _encode(facts: FactRegistry, name: str, value: object) -> float:

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.catalog.facts import ROLE_CODES, FactRegistry
-from engine.evaluation.population import Population
+from engine.evaluation.population import Population, unknown_column
 from engine.kleene import Array, to_days
 from engine.scenarios.spec import (
     HOUSEHOLD_TYPES,
@@ -229,7 +229,7 @@ def generate(
         "self_employment_income": np.zeros(n),
     }
     years = sorted({spec.as_of.year - 2, spec.as_of.year - 1, spec.as_of.year})
-    unknown = _unknown(n)
+    unknown = unknown_column(n)
     yearly = {
         f.name: {y: yearly_values.get(f.name, unknown) for y in years}
         for f in facts.stated
@@ -240,7 +240,7 @@ def generate(
         "province": np.array([province_codes[p] for p in province.tolist()]),
         "municipality": municipality,
     }
-    no_household = _unknown(n_households)
+    no_household = unknown_column(n_households)
     for f in facts.stated:
         if f.entity == "household":
             household.setdefault(f.name, no_household)
@@ -261,18 +261,10 @@ def _code(facts: FactRegistry, name: str, value: str) -> float:
     return float(facts[name].code(value))
 
 
-def _unknown(n: int) -> Array:
-    """``n`` unknown values, one read-only array that every fact the generator does not draw
-    shares (a hundred columns of NaN would otherwise cost most of a generation)."""
-    out = np.full(n, np.nan)
-    out.flags.writeable = False
-    return out
-
-
 def _person_facts(facts: FactRegistry, n: int, drawn: dict[str, Array]) -> dict[str, Array]:
     """Every stated person fact: the drawn ones, NaN (unknown) for the rest."""
     out: dict[str, Array] = {}
-    unknown = _unknown(n)
+    unknown = unknown_column(n)
     for f in facts.stated:
         if f.entity == "person" and not f.yearly and f.name != "role":
             out[f.name] = drawn.get(f.name, unknown)

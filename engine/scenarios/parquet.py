@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from engine.catalog.facts import ROLE_CODES, FactRegistry, Kind
 from engine.errors import InputError
-from engine.evaluation.population import Population
+from engine.evaluation.population import Population, unknown_column
 from engine.kleene import Array
 
 __all__ = ["PopulationFile", "write_population"]
@@ -249,9 +249,8 @@ class PopulationFile:
         )
         n = len(household)
         columns = set(table.column_names)
-        # a fact the file leaves out is unknown everywhere: one shared, read-only array each
-        unknown, no_household = np.full(n, np.nan), np.full(len(starts), np.nan)
-        unknown.flags.writeable = no_household.flags.writeable = False
+        # a fact the file leaves out is unknown everywhere
+        unknown, no_household = unknown_column(n), unknown_column(len(starts))
         for fact in self.facts.stated:
             if fact.name == "role":
                 continue
