@@ -1,7 +1,8 @@
 """``lifeevents``: the engine's command line, plus ``lifeevents serve`` (the HTTP service).
 
 The API sits on top of the engine, so the command that starts it lives here; every other
-command is :mod:`engine.cli`'s.
+command is :mod:`engine.cli`'s. What only the service needs (uvicorn, SQLAlchemy, FastAPI) is
+imported by ``serve``: ``lifeevents check`` starts without it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ import gc
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from engine.cli import app
 from engine.cli import main as engine_main
@@ -33,6 +32,8 @@ def serve(
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs); the store is upgraded first."""
     import uvicorn
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
 
     from api.app import create_app
     from api.demo import seed, tokens

@@ -10,6 +10,8 @@ consents) and :mod:`engine.cli_store` (db, audit, outbox, inbox), the scenarios'
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import sys
 from typing import Annotated
@@ -53,6 +55,10 @@ __all__ = [
 
 def main() -> None:
     """Console entry point: no traceback ever reaches the user; internal errors exit 1."""
+    # a command's objects all die with the process: the interpreter's last cyclic collection
+    # over them (a third of a second after a check) frees nothing the exit would not
+    atexit.unregister(gc.freeze)  # once, however often main runs in one process (tests)
+    atexit.register(gc.freeze)
     try:
         app()
     except SystemExit:

@@ -1,7 +1,8 @@
 """``lifeevents clients …`` and ``lifeevents consents …``: the tell-us-once store from the
 command line (register a household, record its life events, read its profile and export, grant
 and revoke consents). Every command runs in one transaction and is audited under ``--actor``
-in the ``operator`` role; bad input exits 2 naming the field and changes nothing.
+in the ``operator`` role; bad input exits 2 naming the field and changes nothing. The store's
+modules (SQLAlchemy, Alembic) are imported by the commands, not at start.
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import Connection
 
 from engine.cli_common import (
     RulesOption,
@@ -28,9 +28,9 @@ from engine.cli_store import ActorOption, DatabaseOption, actor_name, in_transac
 from engine.engine import Engine
 from engine.errors import InputError, LifeEventsError
 from engine.report_event import print_event
-from engine.tellusonce import export, grant, profile, revoke
-from engine.tellusonce.consents import listing
-from engine.tellusonce.recording import record_event, register
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = [
     "clients_event",
@@ -73,6 +73,8 @@ def clients_register(
     rules: RulesOption = None,
 ) -> None:
     """Register a household: a new client with its members and facts; prints the client's id."""
+    from engine.tellusonce.recording import register
+
     data = read_input(file, "en")
     engine = _engine(rules)
     client = in_transaction(
@@ -95,6 +97,8 @@ def clients_show(
     actor: ActorOption = "",
 ) -> None:
     """The client's profile on a day (as the store knew it at a moment), as JSON."""
+    from engine.tellusonce import profile
+
     day = _day("--on", on)
     moment = None
     if known_at is not None:
@@ -146,6 +150,8 @@ def clients_event(
 ) -> None:
     """Record a life event the client tells: its changes are kept, shared with the agencies
     the client consented to, and the suggestions printed."""
+    from engine.tellusonce.recording import record_event
+
     check_lang(lang)
     data = read_input(file, lang)
     engine = _engine(rules)
@@ -183,6 +189,8 @@ def clients_export(
 ) -> None:
     """Everything held about the client, as JSON (facts with history, consents, what was
     shared with whom and when, who read the record)."""
+    from engine.tellusonce import export
+
     print_json(
         in_transaction(
             database,
@@ -201,6 +209,8 @@ def consents_grant(
     rules: RulesOption = None,
 ) -> None:
     """Record the client's consent to an agreement in force."""
+    from engine.tellusonce import grant
+
     sharing = _engine(rules).catalog.sharing
     day = _day("--on", on)
     in_transaction(
@@ -220,6 +230,8 @@ def consents_revoke(
     actor: ActorOption = "",
 ) -> None:
     """Revoke the client's consent to an agreement: nothing more is shared under it."""
+    from engine.tellusonce import revoke
+
     closed = in_transaction(
         database, lambda c, _: revoke(c, client, agreement, actor=actor_name(actor), role=ROLE)
     )
@@ -236,6 +248,8 @@ def consents_list(
 ) -> None:
     """The client's consents as JSON: each agreement, when granted and revoked, and whether it
     shares today."""
+    from engine.tellusonce.consents import listing
+
     sharing = _engine(rules).catalog.sharing
     day = _day("--on", on)
     print_json(

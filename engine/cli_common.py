@@ -8,7 +8,7 @@ import errno
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,6 +30,9 @@ from engine.errors import (
 
 T = TypeVar("T")
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 __all__ = [
     "RulesOption",
     "answer_or_exit",
@@ -39,6 +42,7 @@ __all__ = [
     "date_option",
     "fail",
     "figures_on",
+    "progress_bar",
     "read_input",
     "report_cases",
     "rules_app",
@@ -60,6 +64,16 @@ app.add_typer(rules_app, name="rules")
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def progress_bar(what: str) -> Progress:
+    """A progress bar on stderr for long work (``what``: the unit counted), gone when done.
+    rich's progress module is imported here, by the long commands only."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=stderr, transient=True)
+
 
 RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="Rules directory (default: the bundled rules).")

@@ -12,9 +12,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from engine.cli_common import RulesOption, answer_or_exit, app, date_option, fail, stderr, stdout
+from engine.cli_common import (
+    RulesOption,
+    answer_or_exit,
+    app,
+    date_option,
+    fail,
+    progress_bar,
+    stdout,
+)
 from engine.errors import InputError
 
 __all__ = ["equity", "parse_reference"]
@@ -110,10 +117,7 @@ def equity(
         check_options(the_plan.layout, intersections, chosen)
     except InputError as exc:
         fail(_option(exc), 2)
-    with Progress(
-        TextColumn("row groups"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=stderr, transient=True,
-    ) as bar:  # fmt: skip
+    with progress_bar("row groups") as bar:
         task = bar.add_task("run", total=the_plan.row_groups)
         counts = run_equity(the_plan, workers=workers, progress=lambda n: bar.advance(task, n))
     evaluated = time.perf_counter()

@@ -11,9 +11,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from engine.cli_common import RulesOption, answer_or_exit, app, date_option, stderr, stdout
+from engine.cli_common import (
+    RulesOption,
+    answer_or_exit,
+    app,
+    date_option,
+    progress_bar,
+    stdout,
+)
 from engine.engine import Engine
 
 __all__ = ["scenario_app"]
@@ -22,17 +28,6 @@ scenario_app = typer.Typer(
     help="Synthetic populations and baseline-versus-reform runs.", no_args_is_help=True
 )
 app.add_typer(scenario_app, name="scenario")
-
-
-def _progress(what: str) -> Progress:
-    return Progress(
-        TextColumn(what),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-    )
 
 
 @scenario_app.command("generate")
@@ -118,7 +113,7 @@ def scenario_run(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
                 )
                 client = Client(cluster)
-        with _progress("households") as bar:
+        with progress_bar("households") as bar:
             task = bar.add_task("run", total=the_plan.row_groups)
             tally = run(
                 the_plan,

@@ -4,6 +4,9 @@
 The store is ``DATABASE_URL`` (PostgreSQL) or the embedded SQLite file; ``--database`` names
 another. Bad input exits 2 naming the field and changes nothing; a store that cannot be reached
 or has no tables exits 2 with the reason; a broken audit chain exits 1 with the first broken row.
+
+SQLAlchemy and Alembic are imported by the commands that use them (a quarter of a second the
+other commands, ``lifeevents check`` first, do not pay at start).
 """
 
 from __future__ import annotations
@@ -11,16 +14,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from sqlalchemy import Connection
-from sqlalchemy import Engine as Store
-from sqlalchemy.exc import SQLAlchemyError
 
 from engine.cli_common import app, fail, stdout
 from engine.errors import InputError
-from engine.tellusonce import ack, connect, database_url, deliver, pull, upgrade, verify
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy import Engine as Store
+    from sqlalchemy.exc import SQLAlchemyError
 
 __all__ = [
     "ActorOption",
@@ -80,6 +84,10 @@ def in_transaction(
 ) -> T:
     """Run ``work`` in one transaction on the store: bad input (exit 2, naming the field, in
     ``lang``) or a store error (exit 2) rolls everything back."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engine.tellusonce import connect, database_url
+
     url = database or database_url()
     try:
         store = connect(url)
@@ -99,6 +107,10 @@ def print_json(value: Any) -> None:
 @db_app.command("upgrade")
 def db_upgrade(database: DatabaseOption = None) -> None:
     """Create the store's tables, or bring them to the latest migration."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engine.tellusonce import connect, database_url, upgrade
+
     url = database or database_url()
     try:
         upgrade(connect(url))
@@ -110,6 +122,10 @@ def db_upgrade(database: DatabaseOption = None) -> None:
 @audit_app.command("verify")
 def audit_verify(database: DatabaseOption = None) -> None:
     """Check the audit log's hash chain; report the first broken row (exit 1)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engine.tellusonce import connect, database_url, verify
+
     url = database or database_url()
     try:
         with connect(url).connect() as connection:
@@ -131,6 +147,10 @@ def outbox_deliver(
 ) -> None:
     """Deliver the queued changes to the agencies' inboxes (at least once; an inbox keeps
     each message once by its idempotency key)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engine.tellusonce import connect, database_url, deliver
+
     url = database or database_url()
     try:
         done = deliver(connect(url), batch=batch, limit=limit)
@@ -153,6 +173,8 @@ def inbox_list(
     actor: ActorOption = "",
 ) -> None:
     """The agency's messages as JSON, oldest first (each read is audited)."""
+    from engine.tellusonce import pull
+
     print_json(
         in_transaction(
             database,
@@ -176,6 +198,8 @@ def inbox_ack(
     actor: ActorOption = "",
 ) -> None:
     """Acknowledge a message of the agency's inbox (again: unchanged)."""
+    from engine.tellusonce import ack
+
     print_json(
         in_transaction(
             database, lambda c, _: ack(c, agency, message, actor=actor_name(actor), role="agency")

@@ -31,6 +31,7 @@ from engine.catalog.paths import default_rules_dir
 from engine.catalog.profile import Profile, input_error, parse_profile
 from engine.catalog.program import Catalog
 from engine.catalog.reform import Reform, apply_reform
+from engine.collector import paused
 from engine.eligibility.evaluate import (
     PopulationResult,
     check,
@@ -70,7 +71,10 @@ class Engine:
         self, catalog: Catalog, *, clock: Clock = dt.date.today, direct_dispatch: bool = True
     ) -> None:
         self.catalog = catalog
-        self.compiled: CompiledSystem = compile_catalog(catalog, direct_dispatch=direct_dispatch)
+        with paused():
+            self.compiled: CompiledSystem = compile_catalog(
+                catalog, direct_dispatch=direct_dispatch
+            )
         self.clock = clock
         self.direct_dispatch = direct_dispatch
 
@@ -87,7 +91,8 @@ class Engine:
         Raises:
             RuleFileError: a broken rule file (file, line, reason), or no program at all.
         """
-        catalog = cached_catalog(rules_dir or default_rules_dir())
+        with paused():
+            catalog = cached_catalog(rules_dir or default_rules_dir())
         return cls(catalog, clock=clock, direct_dispatch=direct_dispatch)
 
     def parse(self, data: Any, *, as_of: dt.date | None = None) -> Profile:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from engine.catalog.facts import Entity, FactRegistry, Kind
@@ -121,7 +122,15 @@ class Expr:
 
     def names(self, op: str) -> set[str]:
         """Every name referred to by nodes of type ``op`` (fact, param, var) below this one."""
-        return {node.value for node in self.walk() if node.op == op}
+        return set(self._names.get(op, ()))
+
+    @cached_property
+    def _names(self) -> dict[str, frozenset[str]]:
+        """The names below this node by op, walked once (code generation asks for every node)."""
+        found: dict[str, set[str]] = {}
+        for node in self.walk():
+            found.setdefault(node.op, set()).add(node.value)
+        return {op: frozenset(names) for op, names in found.items()}
 
     def programs(self) -> set[str]:
         """Every other program this expression reads (results, criteria or parameters)."""

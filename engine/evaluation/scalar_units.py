@@ -25,6 +25,7 @@ from engine.catalog.program import (
     ProgramRules,
 )
 from engine.catalog.tree import ALWAYS_KNOWN, PROGRAM_READS, Expr
+from engine.collector import paused
 from engine.evaluation import code_cache
 from engine.evaluation.scalar_bounds_code import BoundsEmitter
 from engine.evaluation.scalar_code import OPS, Emitter, Slots, UnitKey, part_units
@@ -63,7 +64,7 @@ class ScalarCode:
         ] = (-1, {}, {})
         self.lines = 0
         self.sources: list[str] = []
-        with self._lock:
+        with self._lock, paused():
             for pid, rules in catalog.programs.items():
                 for part in part_units(rules):
                     self.want("u", ("part", pid, part))
@@ -213,6 +214,10 @@ class ScalarCode:
         return emitter
 
     def _flush(self) -> None:
+        with paused():
+            self._write_and_compile()
+
+    def _write_and_compile(self) -> None:
         sources: list[str] = []
         while self._queue:
             kind, unit = self._queue.pop()

@@ -471,15 +471,17 @@ def test_a_french_check_fits_the_terminal_a_table_at_80_columns_and_a_list_at_40
 
 
 def test_the_command_line_starts_without_the_analysts_stack() -> None:
-    """`lifeevents check` (a cold start, issue 18) does not import what only scenarios and the
-    disparity checks need: the statistics stack, Parquet, Dask."""
+    """`lifeevents check` (a cold start, issue 18) does not import what only scenarios, the
+    disparity checks, the store and the service need: the statistics stack, Parquet, Dask, rich's
+    progress bars, SQLAlchemy and Alembic, FastAPI and uvicorn (the console script is
+    ``api.cli:main``)."""
     import subprocess
     import sys
 
-    probe = (
-        "import sys, engine.cli; "
-        "print(sorted(m for m in ('scipy', 'statsmodels', 'pyarrow', 'dask', 'distributed') "
-        "if m in sys.modules))"
-    )
+    heavy = (
+        "scipy", "statsmodels", "pyarrow", "dask", "distributed", "rich.progress", "sqlalchemy",
+        "alembic", "fastapi", "uvicorn",
+    )  # fmt: skip
+    probe = f"import sys, api.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
