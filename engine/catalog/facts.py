@@ -232,6 +232,11 @@ class FactRegistry(Mapping[str, Fact]):
     def __getitem__(self, name: str) -> Fact:
         return self._facts[name]
 
+    def get(self, name: str, default: Fact | None = None) -> Fact | None:  # type: ignore[override]
+        """The fact named ``name``, or ``default`` (one lookup: explanations ask for every
+        placeholder whether it names a fact)."""
+        return self._facts.get(name, default)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._facts)
 

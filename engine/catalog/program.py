@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from engine.catalog import schema
 from engine.catalog._yaml import LocatedDocument
@@ -55,8 +55,7 @@ PartKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """One result a program computes: a criterion, its amount, scope, jurisdiction, status or
     benefit (the amount when eligible, 0 when not, unknown otherwise)."""
 
@@ -127,9 +126,9 @@ class ProgramRules:
     weekly: Expr | None = None
     weeks: Expr | None = None
 
-    @property
+    @cached_property
     def id(self) -> str:
-        """The program id."""
+        """The program id (read thousands of times a check: kept)."""
         return self.program.id
 
     @property

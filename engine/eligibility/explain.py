@@ -55,15 +55,9 @@ class Explainer:
         self.ctx: Any = self.run.context(rules.id, on)
         self._shared = shared
         # the facts each visited node misses on the rows it was visited for
-        self._walked: dict[tuple[int, tuple[int, ...]], frozenset[str]] = {}
-        self._readers: dict[int, Callable[[int], float]] = {}
-
-    def value(self, expr: Expr, row: int) -> float:
-        """The expression's value on one row of its scope (computed once per node and day)."""
-        read = self._readers.get(id(expr))
-        if read is None:
-            read = self._readers[id(expr)] = self.run.node_reader(self.ctx, expr)
-        return read(row)
+        self._walked: dict[tuple[int, int | tuple[int, ...]], frozenset[str]] = {}
+        #: the expression's value on one row of its scope (computed once per node and day)
+        self.value: Callable[[Expr, int], float] = self.run.node_values(self.ctx)
 
     def value_bounds(self, expr: Expr, row: int) -> tuple[float, float]:
         """The least and greatest value of ``expr`` for one row over every completion of the
@@ -97,10 +91,16 @@ class Explainer:
         variable read by several criteria, members or programs is explained once)."""
         if not rows or expr.op in ALWAYS_KNOWN or expr.kind == Kind.TABLE:
             return _NONE
-        rows = [r for r in rows if math.isnan(self.value(expr, r))]
-        if not rows:
-            return _NONE
-        visit = (id(expr), tuple(rows))
+        visit: tuple[int, int | tuple[int, ...]]
+        if len(rows) == 1:  # most nodes of a household's check: no list to filter
+            if not math.isnan(self.value(expr, rows[0])):
+                return _NONE
+            visit = (id(expr), rows[0])
+        else:
+            rows = [r for r in rows if math.isnan(self.value(expr, r))]
+            if not rows:
+                return _NONE
+            visit = (id(expr), tuple(rows))
         found = self._walked.get(visit)
         if found is None:
             self._walked[visit] = _NONE  # while it is walked
@@ -190,17 +190,27 @@ class _Placeholders(Mapping[str, Placeholder]):
         self._row = row
         self._cache: dict[str, Placeholder] = {}
 
-    def __getitem__(self, name: str) -> Placeholder:
+    def get(self, name: str, default: Any = None) -> Any:  # without Mapping's KeyError
+        """The placeholder's value, or ``default`` when the program has no such name."""
         value = self._cache.get(name)
         if value is None:
             rules = self._explainer.rules
             expr = rules.amount if name == "amount" else rules.texts.get(name)
             if expr is None:
-                raise KeyError(name)
-            value = self._explainer.value(expr, self._row)
-            if math.isnan(value):
-                value = self._explainer.value_bounds(expr, self._row)
-            self._cache[name] = value
+                return default
+            value = self._cache[name] = self._evaluate(expr)
+        return value
+
+    def __getitem__(self, name: str) -> Placeholder:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value  # type: ignore[no-any-return]
+
+    def _evaluate(self, expr: Expr) -> Placeholder:
+        value = self._explainer.value(expr, self._row)
+        if math.isnan(value):
+            return self._explainer.value_bounds(expr, self._row)
         return value
 
     def __iter__(self) -> Iterator[str]:

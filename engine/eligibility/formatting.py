@@ -118,6 +118,10 @@ def render_range(low: float, high: float, fmt: str, lang: str, fact: Fact | None
 
 Placeholder = float | tuple[float, float]
 
+# a value's text, kept: the same thresholds, rates and amounts are read out in every check
+_value_text = lru_cache(maxsize=16384)(render_value)
+_range_text = lru_cache(maxsize=4096)(render_range)
+
 
 def render(
     template: str,
@@ -144,9 +148,9 @@ def render(
         elif name:
             value = values.get(name, math.nan)
             if isinstance(value, tuple):
-                parts.append(render_range(value[0], value[1], fmt, lang, known.get(name)))
+                parts.append(_range_text(value[0], value[1], fmt, lang, known.get(name)))
             else:
-                parts.append(render_value(value, fmt, lang, known.get(name)))
+                parts.append(_value_text(value, fmt, lang, known.get(name)))
     return "".join(parts)
 
 

@@ -128,10 +128,19 @@ class ScalarRun:
         """The membership indices as lists (explanations go one row at a time)."""
         return self.members.lists()
 
-    def node_reader(self, ctx: Any, expr: Expr) -> Callable[[int], float]:
-        """An expression node's value by row of its scope (for explanations)."""
-        fn, frame = ctx.node_fn(expr, "u"), ctx.frame
-        return lambda row: fn(frame, row)
+    def node_values(self, ctx: Any) -> Callable[[Expr, int], float]:
+        """A reader of node values by row of their scope, in a program's context (for
+        explanations): the node's generated function on the context's frame."""
+        rules, frame = ctx.rules, ctx.frame
+        functions = self.code.node_functions("u", rules)
+
+        def read(expr: Expr, row: int) -> float:
+            fn = functions.get(id(expr))
+            if fn is None:
+                fn = functions[id(expr)] = self.code.node_function("u", expr, rules)
+            return float(fn(frame, row))
+
+        return read
 
     def node_bound(self, ctx: Any, expr: Expr, row: int) -> tuple[float, float]:
         """An expression node's bounds on one row of its scope."""

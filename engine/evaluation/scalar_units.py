@@ -51,6 +51,7 @@ class ScalarCode:
         self._node_keys: dict[tuple[int, str | None], UnitKey] = {}
         self._functions: dict[tuple[str, UnitKey], Callable[[Any, int], Any]] = {}
         self._node_functions: dict[tuple[str, int, str | None], Callable[[Any, int], Any]] = {}
+        self._by_program: dict[tuple[str, str | None], dict[int, Callable[[Any, int], Any]]] = {}
         #: per written function: the fact slots it reads and the functions it calls
         self.depends: dict[tuple[str, int], tuple[frozenset[int], frozenset[tuple[str, int]]]] = {}
         self._dirty: dict[tuple[str, int], tuple[frozenset[int], frozenset[int]]] = {}
@@ -103,6 +104,18 @@ class ScalarCode:
                 if self._queue:
                     self._flush()
             found = self._functions[(kind, key)] = self.namespace[f"{kind}{unit}"]
+        return found
+
+    def node_functions(
+        self, kind: str, program: ProgramRules | None
+    ) -> dict[int, Callable[[Any, int], Any]]:
+        """The value ("u") or bounds ("b") functions of ``program``'s nodes by ``id(node)``,
+        as :meth:`node_function` finds them: one lookup a node for a reader that goes back to
+        the same nodes in every check (explanations)."""
+        key = (kind, program.id if program is not None else None)
+        found = self._by_program.get(key)
+        if found is None:
+            found = self._by_program.setdefault(key, {})
         return found
 
     def node_function(

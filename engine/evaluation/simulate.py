@@ -110,10 +110,19 @@ class Run:
         """The membership indices as lists (explanations go one row at a time)."""
         return self.members.lists()
 
-    def node_reader(self, ctx: Any, expr: Expr) -> Callable[[int], float]:
-        """An expression node's value by row of its scope, in a program's context."""
-        values = self.compiled.explain_fn(expr)(ctx)
-        return lambda row: float(values[row])
+    def node_values(self, ctx: Any) -> Callable[[Expr, int], float]:
+        """A reader of node values by row of their scope, in a program's context (each node
+        computed once, for every row)."""
+        arrays: dict[int, Array] = {}
+        explain_fn = self.compiled.explain_fn
+
+        def read(expr: Expr, row: int) -> float:
+            values = arrays.get(id(expr))
+            if values is None:
+                values = arrays[id(expr)] = explain_fn(expr)(ctx)
+            return float(values[row])
+
+        return read
 
     def node_bound(self, ctx: Any, expr: Expr, row: int) -> tuple[float, float]:
         """An expression node's bounds on one row of its scope, in a program's context."""
