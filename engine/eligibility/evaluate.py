@@ -25,11 +25,11 @@ import numpy as np
 from engine.catalog.facts import Entity
 from engine.catalog.profile import Profile
 from engine.catalog.program import BENEFIT, JURISDICTION, STATUS, ProgramRules
+from engine.eligibility import jurisdictions
 from engine.eligibility import result as out
 from engine.eligibility.exclusions import apply_exclusions
 from engine.eligibility.explain import Explanations
 from engine.eligibility.formatting import round_cents
-from engine.eligibility.jurisdictions import blocks
 from engine.eligibility.members import by_member
 from engine.eligibility.next_question import (
     ArrayOutcomes,
@@ -301,11 +301,6 @@ SCALAR_POPULATION = 4
 CHUNK_HOUSEHOLDS = 13_000
 
 
-def _chunks(households: int) -> int:
-    """How many equal chunks ``households`` households are evaluated in."""
-    return max(1, -(-households // CHUNK_HOUSEHOLDS))
-
-
 def evaluate_population(
     compiled: CompiledSystem,
     population: Population,
@@ -317,7 +312,8 @@ def evaluate_population(
     """Evaluate every program (or only ``programs``) for every household and person of a
     population, vectorized: each program only on the households its jurisdiction may cover
     (elsewhere it is not eligible, see :mod:`engine.eligibility.jurisdictions`), in chunks of
-    at most :data:`CHUNK_HOUSEHOLDS` households (results are the same as in one run); with
+    at most :data:`CHUNK_HOUSEHOLDS` households, small groups merged (results are the same as
+    in one run); with
     ``workers`` > 1, that many forked processes share the chunks (see
     :mod:`engine.eligibility.parallel`: not from inside a threaded server)."""
     day = on or population.as_of
@@ -328,10 +324,10 @@ def evaluate_population(
     if population.n_households <= SCALAR_POPULATION:  # one household's code, all programs
         out = _read_results(household_run(compiled, population, explain=False), wanted, day)
     else:
-        tasks: list[Task] = [  # a block in equal chunks: no small remainder pays a whole run
-            (chunk, block.programs)
-            for block in blocks(compiled, population, day, wanted)
-            for chunk in np.array_split(block.households, _chunks(len(block.households)))
+        found = jurisdictions.blocks(compiled, population, day, wanted)
+        tasks: list[Task] = [
+            (work.households, work.programs)
+            for work in jurisdictions.tasks(found, CHUNK_HOUSEHOLDS)
         ]
         if workers > 1 and population.n_households > CHUNK_HOUSEHOLDS:
             out = evaluate_in_parallel(

@@ -25,7 +25,7 @@ from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.population import Population
 from engine.evaluation.simulate import Run
 
-__all__ = ["Block", "blocks"]
+__all__ = ["Block", "blocks", "tasks"]
 
 IntArray = npt.NDArray[np.int64]
 _PLACE = ("province", "municipality")
@@ -73,6 +73,42 @@ def blocks(
         for covered, members in grouped.items()
     ]
     return sorted(out, key=lambda b: -len(b.households))
+
+
+def tasks(found: list[Block], chunk: int) -> list[Block]:
+    """The blocks as units of work of at most ``chunk`` households each: a large block in
+    equal chunks; small blocks (under a quarter of a chunk) merged, with every program that may
+    apply to one of them, so that a few hundred households of a territory or a city do not pay
+    a whole run's fixed cost (about 20 ms for the catalog) each. Merging keeps the answers: a
+    program evaluated on a household outside its jurisdiction answers 0 there by its own test,
+    as in one run of every program everywhere."""
+    out: list[Block] = []
+    pending: list[Block] = []
+    held = 0
+    for block in sorted(found, key=lambda b: len(b.households)):
+        n = len(block.households)
+        if n >= chunk // 4:
+            parts = np.array_split(block.households, -(-n // chunk))
+            out += [Block(part, block.programs) for part in parts]
+            continue
+        if pending and held + n > chunk:
+            out.append(_merged(pending))
+            pending, held = [], 0
+        pending.append(block)
+        held += n
+    if pending:
+        out.append(_merged(pending))
+    return sorted(out, key=lambda b: -len(b.households))
+
+
+def _merged(found: list[Block]) -> Block:
+    if len(found) == 1:
+        return found[0]
+    households = np.sort(np.concatenate([b.households for b in found]))
+    programs: dict[str, Entity] = {}
+    for block in found:
+        programs.update(block.programs)
+    return Block(households, programs)
 
 
 def _jurisdictions(

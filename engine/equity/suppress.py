@@ -140,14 +140,21 @@ class Structure:
     def pattern(self, primary: Mask, sizes: npt.NDArray[np.int64]) -> Mask:
         """``primary`` and the complementary cells that leave no hidden cell recoverable
         (memoized: many programs share a primary pattern)."""
-        key = np.packbits(primary).tobytes()
+        empty = sizes == 0
+        key = np.packbits(primary).tobytes() + np.packbits(empty).tobytes()
         if key not in self._memo:
             self._memo[key] = self._protect(primary.copy(), sizes)
         return self._memo[key].copy()
 
     def _protect(self, hidden: Mask, sizes: npt.NDArray[np.int64]) -> Mask:
+        # An empty cell is hidden like any small one, but an attacker who knows counts are never
+        # negative may still work it out (hidden cells summing to a published 0 are all 0), and
+        # from it the others: so empty cells count as published when the others are checked.
+        # Every other hidden cell holds someone, so the only exact answers left are the linear
+        # ones checked here (a cell pinned by the bounds at 0 would have to be empty).
+        empty = sizes == 0
         while True:
-            exposed = np.flatnonzero(self.recoverable(hidden))
+            exposed = np.flatnonzero(self.recoverable(hidden & ~empty))
             if not len(exposed):
                 return hidden
             for cell in exposed:

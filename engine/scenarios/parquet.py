@@ -102,8 +102,19 @@ def _table(
     return pa.table(out)
 
 
+#: households per row group: a run reads one at a time (its memory is bounded by it), and each
+#: costs a fixed share of work (jurisdiction blocks, a run's per-node overhead) whatever its
+#: size (at 10,000 households, half of a scenario run); about 110,000 persons, so a million
+#: persons is eight row groups for the workers
+HOUSEHOLDS_PER_GROUP = 50_000
+
+
 def write_population(
-    population: Population, facts: FactRegistry, path: Path, *, households_per_group: int = 10_000
+    population: Population,
+    facts: FactRegistry,
+    path: Path,
+    *,
+    households_per_group: int = HOUSEHOLDS_PER_GROUP,
 ) -> None:
     """Write a population, ``households_per_group`` households per row group (the unit a run
     reads at a time and a Dask worker is given).

@@ -12,7 +12,7 @@ import pytest
 from kit import CATALOG, ENGINE
 
 from engine.eligibility.evaluate import _evaluate_chunk, _read_results
-from engine.eligibility.jurisdictions import blocks
+from engine.eligibility.jurisdictions import blocks, tasks
 from engine.eligibility.parallel import Chunk, evaluate_in_parallel
 from engine.evaluation.population import Population
 from engine.evaluation.simulate import Run
@@ -58,8 +58,16 @@ def _assert_same(found: Chunk, expected: Chunk) -> None:
             assert np.array_equal(found[kind][pid], values, equal_nan=True), (kind, pid)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_jurisdiction_blocks_give_the_answers_of_every_program_everywhere(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "chunk"), [(1, None), (2, None), (1, 120)])
+def test_jurisdiction_blocks_give_the_answers_of_every_program_everywhere(
+    seed: int, chunk: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By blocks (default chunks: the small blocks of a small population are merged), and in
+    chunks of 120 households (large blocks split, small ones merged into mixed tasks)."""
+    from engine.eligibility import evaluate
+
+    if chunk is not None:
+        monkeypatch.setattr(evaluate, "CHUNK_HOUSEHOLDS", chunk)
     population = _placed(seed)
     result = ENGINE.evaluate(population)
     found = {
@@ -87,6 +95,24 @@ def test_blocks_hold_only_the_programs_that_may_apply() -> None:
         if np.isnan(province).all():  # an unknown province keeps every provincial program
             assert {"on_ocb", "bc_family_benefit", "qc_family_allowance"} <= set(block.programs)
     assert any((population.household["province"][b.households] == on).all() for b in found)
+
+
+def test_tasks_split_large_blocks_and_merge_small_ones() -> None:
+    population = _placed(5)
+    found = blocks(ENGINE.compiled, population, AS_OF, dict(ENGINE.compiled.programs))
+    chunk = 120
+    work = tasks(found, chunk)
+    households = np.concatenate([t.households for t in work])
+    assert len(households) == len(set(households.tolist())) == population.n_households
+    assert all(len(t.households) <= chunk for t in work)
+    assert all(np.all(np.diff(t.households) > 0) for t in work)  # ascending, as tasks must be
+    for block in found:  # each household's task runs every program that may apply to it
+        for task in work:
+            if np.isin(block.households, task.households).any():
+                assert set(block.programs) <= set(task.programs)
+    small = [b for b in found if len(b.households) < chunk // 4]
+    assert len(small) >= 2  # the population has small blocks: they were merged, not run alone
+    assert len(work) < sum(-(-len(b.households) // chunk) for b in found)
 
 
 def test_two_workers_in_small_chunks_give_the_single_process_answers() -> None:

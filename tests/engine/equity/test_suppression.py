@@ -93,6 +93,25 @@ def test_the_relations_among_published_cells_are_all_there_are() -> None:
     assert np.linalg.matrix_rank(structure.relations) == dependencies  # and they span them
 
 
+def test_empty_cells_do_not_give_their_neighbours_away() -> None:
+    """Found by the property test below: a0 lives only in c0, so a0's hidden cells of c1 and c2
+    are empty; the attacker knows counts are never negative, so a0c1 + a0c2 = 0 pins both at 0,
+    and then the hidden a2c1 = c1 - a0c1 came out exactly. Empty cells now count as known when
+    the others are protected."""
+    groups = {
+        "a": ["a0"] * 89 + ["a2"] * 30,
+        "c": ["c0"] * 89 + ["c0"] * 10 + ["c1"] * 10 + ["c2"] * 10,
+    }
+    _, rows_ = analysed(people(groups), [result([0.0] * 119)], intersections=2)
+    levels = {"a": ["a0", "a2"], "c": ["c0", "c1", "c2"]}
+    ranges = attack(rows_, levels, "h", "baseline")
+    assert ranges  # cells were hidden
+    for group, (low, high) in ranges.items():
+        truth = true_counts(groups, dict(group))
+        assert low <= truth <= high
+        assert truth == 0 or high - low >= 1, f"{group} recovered as {truth}"
+
+
 SUPPRESSED: list[int] = []
 LEVELS = {"a": ["a0", "a1", "a2"], "b": ["b0", "b1"], "c": ["c0", "c1", "c2"]}
 
