@@ -27,15 +27,15 @@ def by_member(
     for adults, and a child with an unknown date of birth would only add noise.
     """
     run = explanations.run
-    status = run.calculate(rules.id, STATUS, on)
     persons = np.nonzero(
         (run.members.household_of == 0) & (run.members.role != ROLE_CODES["child"])
-    )[0]
+    )[0].tolist()
+    statuses = run.calculate_at(rules.id, STATUS, persons, on)  # the adults' only
     out = []
-    for person in persons:
+    for person, status in zip(persons, statuses, strict=True):
         if person == run.members.applicant[0]:
             result = applicant
         else:
-            result = program_result(explanations, rules, float(status[person]), {}, on, int(person))
+            result = program_result(explanations, rules, status, {}, on, person)
         out.append({key: result[key] for key in _KEPT})
     return out

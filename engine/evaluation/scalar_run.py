@@ -75,6 +75,14 @@ class ScalarRun:
             return np.array([fn(f, 0) for f in self.frames(on)], dtype=np.float64)
         return np.array([fn(f, r) for f in self.frames(on) for r in f.rows], dtype=np.float64)
 
+    def calculate_at(
+        self, program_id: str, part: Part, rows: list[int], on: dt.date | None = None
+    ) -> list[float]:
+        """A program's part on some rows of its entity only (household 0's persons: a check
+        reports a person program for the adults, not the children)."""
+        fn, frame = self._fn("u", program_id, part), self.frames(on)[0]
+        return [float(fn(frame, row)) for row in rows]
+
     def per_household(self, program_id: str, part: Part, on: dt.date | None = None) -> Array:
         """A program's part per household (for a person program, the applicant's)."""
         fn = self._fn("u", program_id, part)

@@ -77,6 +77,12 @@ class Run:
         except Exception as exc:  # openfisca-core errors must not cross the engine boundary
             raise EvaluationError(program_id, f"{type(exc).__name__}: {exc}") from exc
 
+    def calculate_at(
+        self, program_id: str, part: Part, rows: list[int], on: dt.date | None = None
+    ) -> list[float]:
+        """A program's part on some rows of its entity (see :meth:`calculate`)."""
+        return [float(v) for v in self.calculate(program_id, part, on)[rows]]
+
     def release(self) -> None:
         """Drop every array the run holds (its memos and OpenFisca's holders).
 

@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +30,8 @@ __all__ = ["PopulationFile", "write_population"]
 
 REQUIRED = ("household", "role", "weight", "province", "date_of_birth")
 _ROLES = {code: name for name, code in ROLE_CODES.items()}
+_ROLE_CODES = np.array(sorted(_ROLES))
+_ROLE_NAMES = [_ROLES[code] for code in sorted(_ROLES)]
 _GROUP = "group:"
 _META_AS_OF = b"lifeevents.as_of"
 
@@ -47,18 +50,38 @@ def _column_type(facts: FactRegistry, name: str) -> pa.DataType:
 def _to_arrow(facts: FactRegistry, name: str, values: Array) -> pa.Array:
     known = ~np.isnan(values)
     kind = facts[name].kind
-    if kind == Kind.ENUM:
+    if kind == Kind.ENUM:  # indices into every value's word: no string per row is made
         fact = facts[name]
-        words = np.asarray(fact.values, dtype=object)
         codes = np.array([fact.code(v) for v in fact.values])
-        index = np.searchsorted(codes, np.where(known, values, codes[0]))
-        strings = pa.array(words[index], type=pa.string(), mask=~known)
-        return strings.dictionary_encode()
+        order = np.argsort(codes)
+        index = order[np.searchsorted(codes[order], np.where(known, values, codes[order][0]))]
+        return _dictionary(index, list(fact.values), ~known)
     if kind == Kind.DATE:
         return pa.array(np.where(known, values, 0).astype("int32"), type=pa.date32(), mask=~known)
     if kind == Kind.BOOL:
         return pa.array(values == 1.0, type=pa.bool_(), mask=~known)
     return pa.array(values, type=pa.float64(), mask=~known)
+
+
+def _dictionary(
+    index: npt.NDArray[np.int64], words: list[str], missing: npt.NDArray[np.bool_] | None = None
+) -> pa.Array:
+    """A dictionary-encoded column from each row's index into ``words`` (``missing``: a mask
+    of null rows)."""
+    indices = pa.array(index.astype(np.int32), type=pa.int32(), mask=missing)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(words, type=pa.string()))
+
+
+def _labels(values: npt.NDArray[Any]) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """A group column's distinct labels and each row's index among them. A column holds a few
+    labels: they are looked for in a sample and each row found by binary search (sorting every
+    row, as ``np.unique`` does, costs ten times more), then checked; a label the sample missed
+    sends the column to ``np.unique``."""
+    words = np.unique(values[:: max(1, len(values) // 1000)])
+    index = np.minimum(np.searchsorted(words, values), max(len(words) - 1, 0))
+    if len(values) and not np.array_equal(words[index], values):
+        words, index = np.unique(values, return_inverse=True)
+    return [str(w) for w in words], index.reshape(-1).astype(np.int64)
 
 
 def _known_columns(population: Population) -> list[tuple[str, str, int | None]]:
@@ -86,7 +109,7 @@ def _table(
     household_of = chunk.household_of
     out: dict[str, pa.Array] = {
         "household": pa.array(household_of + start),
-        "role": pa.array([_ROLES[int(r)] for r in chunk.role]).dictionary_encode(),
+        "role": _dictionary(np.searchsorted(_ROLE_CODES, chunk.role), _ROLE_NAMES),
         "weight": pa.array(chunk.weight[household_of]),
     }
     for column, name, year in columns:
@@ -98,7 +121,8 @@ def _table(
             values = chunk.person[name]
         out[column] = _to_arrow(facts, name, values)
     for name, values in chunk.groups.items():
-        out[_GROUP + name] = pa.array(values.astype(str)).dictionary_encode()
+        words, index = _labels(values)
+        out[_GROUP + name] = _dictionary(index, words)
     return pa.table(out)
 
 
@@ -132,7 +156,12 @@ def write_population(
             table = _table(chunk, start, facts, columns)
             if writer is None:
                 meta = {_META_AS_OF: population.as_of.isoformat().encode()}
-                writer = pq.ParquetWriter(path, table.schema.with_metadata(meta))
+                # dictionary pages for the label columns only: numbers (incomes, dates) have
+                # too many values, and trying a dictionary first costs a third of the write
+                labels = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+                writer = pq.ParquetWriter(
+                    path, table.schema.with_metadata(meta), use_dictionary=labels
+                )
             writer.write_table(table.cast(writer.schema))
     finally:
         if writer is not None:
