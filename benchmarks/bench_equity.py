@@ -5,8 +5,8 @@ identity, racialized, newcomer, official-language minority, rural/remote, age ba
 every two-way intersection, every program, baseline and the CCB maxima +10% reform.
 
 Two parts, timed apart:
-- the population's evaluation (baseline and reform, chunk by chunk of 10,000 households, as a
-  file's row groups): the engine's, slow today and the subject of issue 18, not of this
+- the population's evaluation (baseline and reform, chunk by chunk of a population file's row
+  group, in this one process): the engine's, slow today and the subject of issue 18, not of this
   benchmark's target;
 - the equity computation on top of the evaluated results: counting every chunk by group cell,
   merging, the tables, suppression with complementary suppression, the statistics and tests,
@@ -36,7 +36,6 @@ BY = (
     "gender", "indigenous_identity", "racialized", "newcomer", "official_language_minority",
     "rural_remote", "age_band", "disability",
 )  # fmt: skip
-CHUNK = 10_000  # households, as a population file's row group
 
 
 def main() -> None:
@@ -51,6 +50,7 @@ def main() -> None:
     from engine.equity.report import document, write_report
     from engine.equity.run import program_names, programs_of
     from engine.scenarios import generate, load_spec
+    from engine.scenarios.parquet import HOUSEHOLDS_PER_GROUP as CHUNK  # a file's row group
     from engine.scenarios.reforms import reformed
 
     engine = Engine.load()

@@ -127,7 +127,7 @@ def _applicable(compiled: CompiledSystem, run: HouseholdRun) -> list[ProgramRule
     return [
         rules
         for pid, rules in compiled.catalog.programs.items()
-        if run.per_household(pid, JURISDICTION)[0] != 0.0
+        if run.first(pid, JURISDICTION) != 0.0
     ]
 
 
@@ -140,7 +140,7 @@ def _results(
     asked: dict[tuple[str, int | None], dict[str, object]] = {}
     results = []
     for rules in programs:
-        status = run.per_household(rules.id, STATUS, day)[0]
+        status = run.first(rules.id, STATUS, day)
         result = program_result(explanations, rules, status, static[rules.id], day)
         if rules.program.entity == "person":
             result["by_member"] = by_member(explanations, rules, day, result)

@@ -16,6 +16,8 @@ from engine.evaluation.simulate import HouseholdRun as Run
 __all__ = ["Explainer", "Explanations"]
 
 _NONE: frozenset[str] = frozenset()
+#: the ops whose facts are not simply their arguments' (see ``Explainer._walk``)
+_SPECIAL = frozenset({"fact", "def", "var", "call", "if"})
 
 
 class Explanations:
@@ -106,11 +108,16 @@ class Explainer:
             self._walked[visit] = _NONE  # while it is walked
             out: set[str] = set()
             self._walk(expr, rows, out)
-            found = self._walked[visit] = frozenset(out)
+            found = self._walked[visit] = frozenset(out) if out else _NONE
         return found
 
     def _walk(self, expr: Expr, rows: list[int], found: set[str]) -> None:
-        op, members = expr.op, self.run.member_lists
+        op = expr.op
+        if op not in _SPECIAL:  # arithmetic, comparisons, and/or/not: what most nodes are
+            for arg in expr.args:
+                found |= self._missing(arg, rows)
+            return
+        members = self.run.member_lists
         if op == "fact":
             fact = self.run.compiled.catalog.facts[expr.value]
             if fact.entity == "household" and expr.scope == "person":

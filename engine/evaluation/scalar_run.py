@@ -83,6 +83,14 @@ class ScalarRun:
         fn, frame = self._fn("u", program_id, part), self.frames(on)[0]
         return [float(fn(frame, row)) for row in rows]
 
+    def first(self, program_id: str, part: Part, on: dt.date | None = None) -> float:
+        """Household 0's value of a program's part (for a person program, its applicant's):
+        ``per_household(...)[0]`` without an array (a check reads it for every program)."""
+        fn, frame = self._fn("u", program_id, part), self.frames(on)[0]
+        if self.compiled.programs[program_id] == "household":
+            return float(fn(frame, 0))
+        return float(fn(frame, frame.a)) if frame.a >= 0 else math.nan
+
     def per_household(self, program_id: str, part: Part, on: dt.date | None = None) -> Array:
         """A program's part per household (for a person program, the applicant's)."""
         fn = self._fn("u", program_id, part)

@@ -100,6 +100,10 @@ class Run:
         for population in self.simulation.populations.values():
             population._holders.clear()
 
+    def first(self, program_id: str, part: Part, on: dt.date | None = None) -> float:
+        """Household 0's value of a program's part (for a person program, its applicant's)."""
+        return float(self.per_household(program_id, part, on)[0])
+
     def per_household(self, program_id: str, part: Part, on: dt.date | None = None) -> Array:
         """A program's part per household (for a person program, the applicant's)."""
         values = self.calculate(program_id, part, on)
