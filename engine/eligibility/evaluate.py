@@ -356,8 +356,7 @@ def _read_results(
     """The ``wanted`` programs' statuses and benefits per household (and per person for a
     person program) on ``day``; the run is released after."""
     if isinstance(run, ScalarRun):
-        found = run.results(day)
-        return {kind: {p: v for p, v in by.items() if p in wanted} for kind, by in found.items()}
+        return run.results(day, wanted)  # only the wanted programs (and what they read)
     members = run.members
     out: dict[str, dict[str, Array]] = {
         "status": {},

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -104,10 +104,12 @@ class ScalarRun:
         """A program's context on household 0 (explanations read parts and nodes through it)."""
         return ScalarContext(self, self.compiled.catalog.programs[program_id], self.frames(on)[0])
 
-    def results(self, on: dt.date | None = None) -> dict[str, dict[str, Array]]:
-        """Every program's status and benefit per household, and per person for person
-        programs (a household is eligible when a member is, Kleene; its benefit is the sum),
-        as ``evaluate_population`` lays them out."""
+    def results(
+        self, on: dt.date | None = None, programs: Collection[str] | None = None
+    ) -> dict[str, dict[str, Array]]:
+        """Every program's (or only ``programs``') status and benefit per household, and per
+        person for person programs (a household is eligible when a member is, Kleene; its
+        benefit is the sum), as ``evaluate_population`` lays them out."""
         frames = self.frames(on)
         out: dict[str, dict[str, Array]] = {
             "status": {},
@@ -116,6 +118,8 @@ class ScalarRun:
             "person_benefit": {},
         }
         for pid, entity in self.compiled.programs.items():
+            if programs is not None and pid not in programs:
+                continue
             status, benefit = self._fn("u", pid, STATUS), self._fn("u", pid, BENEFIT)
             if entity == "household":
                 out["status"][pid] = np.array([status(f, 0) for f in frames])

@@ -140,6 +140,20 @@ def test_benefit_equals_amount_when_eligible_per_person() -> None:
     assert (run.calculate("ca_oas", BENEFIT) > 0).all()
 
 
+@pytest.mark.parametrize("copies", [1, 9])  # the one-household code, and vectorized runs
+def test_evaluating_some_programs_gives_their_answers_in_the_whole_catalog(copies: int) -> None:
+    profiles = [ENGINE.parse(_household(province=p)) for p in ("ON", "BC", "QC")] * copies
+    population = ENGINE.population(profiles)
+    whole = ENGINE.evaluate(population)
+    some = ENGINE.evaluate(population, programs={"ca_ccb", "ca_oas", "on_ocb"})
+    assert set(some.status) == {"ca_ccb", "ca_oas", "on_ocb"}
+    for program in some.status:
+        np.testing.assert_array_equal(whole.status[program], some.status[program])
+        np.testing.assert_array_equal(whole.benefit[program], some.benefit[program])
+    np.testing.assert_array_equal(whole.person_benefit["ca_oas"], some.person_benefit["ca_oas"])
+    assert (some.status["ca_ccb"] == 1.0).any()
+
+
 def test_a_population_evaluated_in_chunks_gives_what_one_run_gives(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
