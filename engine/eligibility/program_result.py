@@ -10,6 +10,7 @@ once per program: the validation of the answer keeps them as they are.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import weakref
 from collections.abc import Mapping
@@ -28,7 +29,7 @@ from engine.catalog.program import (
     ProgramRules,
 )
 from engine.catalog.schema import InForce, Text
-from engine.catalog.tree import Expr
+from engine.catalog.tree import Expr, placeholders
 from engine.eligibility.explain import Explainer, Explanations
 from engine.eligibility.formatting import Placeholder, render, round_cents
 from engine.eligibility.result import DeliveryOut, JurisdictionOut, LocalizedText, ReferenceOut
@@ -56,9 +57,21 @@ def _status_name(value: float) -> str:
     return "eligible" if value == 1.0 else "ineligible"
 
 
+@functools.lru_cache(maxsize=8192)
+def _fixed(en: str, fr: str) -> LocalizedText | None:
+    """A template without placeholders as its finished text, made once (most criteria texts
+    are: the answer's validation keeps a finished model as it is); None for the others."""
+    if placeholders(en) or placeholders(fr):
+        return None
+    return LocalizedText(en=en, fr=fr)
+
+
 def _text(
     template: Text, values: Mapping[str, Placeholder], facts: Mapping[str, Fact]
-) -> dict[str, str]:
+) -> dict[str, str] | LocalizedText:
+    fixed = _fixed(template.en, template.fr)
+    if fixed is not None:
+        return fixed
     return {
         "en": render(template.en, values, "en", facts),
         "fr": render(template.fr, values, "fr", facts),
