@@ -9,6 +9,7 @@ registry) with an example for every body.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import Depends, FastAPI
@@ -25,7 +26,10 @@ from engine.catalog.event import event_model
 from engine.engine import Engine
 from engine.tellusonce import connect
 
-__all__ = ["create_app"]
+__all__ = ["DEMO_VARIABLE", "app_from_env", "create_app"]
+
+#: set to 1 by ``lifeevents serve --demo`` for its worker processes (each builds its own app)
+DEMO_VARIABLE = "LIFEEVENTS_DEMO"
 
 _REF = "#/components/schemas/{model}"
 
@@ -98,4 +102,18 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The application of one worker process of ``lifeevents serve --workers N`` (uvicorn's
+    factory): the settings from the environment the command set (signing key, store, demo),
+    the store already upgraded; everything loaded here is frozen out of the garbage collector's
+    scans, as in a one-process service."""
+    import gc
+
+    settings = Settings.from_env(demo=os.environ.get(DEMO_VARIABLE) == "1")
+    app = create_app(settings)
+    gc.collect()
+    gc.freeze()
     return app

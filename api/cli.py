@@ -8,6 +8,7 @@ imported by ``serve``: ``lifeevents check`` starts without it.
 from __future__ import annotations
 
 import gc
+import os
 from typing import Annotated
 
 import typer
@@ -29,15 +30,25 @@ def serve(
     database: Annotated[
         str | None, typer.Option("--database", help="SQLAlchemy URL (default: DATABASE_URL).")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes serving requests (one Python process uses one core: 2 on a "
+            "2-core machine).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs); the store is upgraded first."""
     import uvicorn
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
-    from api.app import create_app
+    from api.app import DEMO_VARIABLE, create_app
     from api.demo import seed, tokens
     from api.settings import Settings, SettingsError
+    from engine.engine import Engine
     from engine.tellusonce import connect, upgrade
     from engine.tellusonce.schema import clients
 
@@ -50,10 +61,12 @@ def serve(
         upgrade(store)
     except SQLAlchemyError as exc:
         fail(f"cannot open the store: {type(exc).__name__}", 2)
-    application = create_app(settings, store=store)
+    # one process serves its own application; several are uvicorn's workers, each building
+    # its own from the environment set below (the parent only seeds the demo)
+    application = create_app(settings, store=store) if workers == 1 else None
     base = f"http://{host}:{port}"
     if demo:
-        engine = application.state.services.engine
+        engine = application.state.services.engine if application else Engine.load(settings.rules)
         seed(engine, store)
         with store.connect() as connection:
             first = connection.execute(select(clients.c.id).order_by(clients.c.created_at)).first()
@@ -68,9 +81,23 @@ def serve(
             'Bearer <caseworker token>"',
             soft_wrap=True,
         )
-    gc.collect()
-    gc.freeze()  # what was loaded at startup is never scanned again: no collector spikes
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    if application is not None:
+        gc.collect()
+        gc.freeze()  # what was loaded at startup is never scanned again: no collector spikes
+        uvicorn.run(application, host=host, port=port, log_level="info")
+        return
+    store.dispose()
+    os.environ["LIFEEVENTS_JWT_KEY"] = settings.signing_key  # the demo's made-up key too
+    os.environ["DATABASE_URL"] = settings.database_url
+    os.environ[DEMO_VARIABLE] = "1" if demo else "0"
+    uvicorn.run(
+        "api.app:app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+    )
 
 
 def main() -> None:

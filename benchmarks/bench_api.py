@@ -1,7 +1,7 @@
 """`make bench`: the HTTP API under load, printed as JSON.
 
-``lifeevents serve`` runs as its own process (uvicorn on a free loopback port); a separate
-driver process sends requests over keep-alive connections from several threads:
+``lifeevents serve --workers 2`` runs as its own processes (uvicorn on a free loopback port,
+one worker per core; ``--workers`` here sets it); a separate driver process sends requests over keep-alive connections from several threads:
 
 - ``POST /v1/eligibility`` with distinct realistic households (incomes, ages and shapes vary;
   nothing is cached): throughput, p50, p99, errors; the same households checked in-process by
@@ -87,12 +87,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(database: str, key: str) -> Iterator[int]:
-    """``lifeevents serve`` on a free port over ``database``; the port."""
+def serving(database: str, key: str, workers: int = 1) -> Iterator[int]:
+    """``lifeevents serve --workers N`` on a free port over ``database``; the port."""
     port = _free_port()
     env = {**os.environ, "LIFEEVENTS_JWT_KEY": key}
+    command = [LIFEEVENTS, "serve", "--port", str(port), "--database", database]
     with subprocess.Popen(
-        [LIFEEVENTS, "serve", "--port", str(port), "--database", database],
+        [*command, "--workers", str(workers)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     ) as process:  # fmt: skip
         try:
@@ -191,7 +192,7 @@ def engine_baseline(count: int) -> float:
     return round(statistics.median(times), 2)
 
 
-def events(database: str, count: int, threads: int) -> dict[str, Any]:
+def events(database: str, count: int, threads: int, workers: int) -> dict[str, Any]:
     """Births recorded through tell-us-once for ``count`` registered clients."""
     from api.auth import mint
     from api.settings import Settings
@@ -200,7 +201,7 @@ def events(database: str, count: int, threads: int) -> dict[str, Any]:
     settings = Settings(database_url=database, signing_key=key)
     token = mint(settings, "bench", "caseworker", agency="on_mccss")
     birth = json.loads((ROOT / "examples" / "birth.json").read_text())
-    with serving(database, key) as port:
+    with serving(database, key, workers) as port:
         created: list[str] = []
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         for body in households(count):
@@ -235,12 +236,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="Server processes (2: both cores).")
     args = parser.parse_args()
-    report: dict[str, Any] = {"threads": args.threads}
+    report: dict[str, Any] = {"threads": args.threads, "server_workers": args.workers}
     with tempfile.TemporaryDirectory() as folder:
         database = f"sqlite:///{folder}/api.sqlite3"
         runs = []
-        with serving(database, secrets.token_urlsafe(48)) as port:
+        with serving(database, secrets.token_urlsafe(48), args.workers) as port:
             for _ in range(args.runs):
                 runs.append(eligibility(port, args.checks, args.threads))
             alone = eligibility(port, min(args.checks, 300), 1)  # no queueing: one at a time
@@ -251,10 +253,12 @@ def main() -> None:
         best["outside_engine_p50_ms"] = round(alone["p50_ms"] - engine_p50, 2)
         report["eligibility"] = best
         report["events_sqlite"] = events(f"sqlite:///{folder}/events.sqlite3", args.events,
-                                         args.threads)  # fmt: skip
+                                         args.threads, args.workers)  # fmt: skip
     with postgres() as url:
         report["events_postgresql"] = (
-            events(url, args.events, args.threads) if url else {"skipped": "unreachable"}
+            events(url, args.events, args.threads, args.workers)
+            if url
+            else {"skipped": "unreachable"}
         )
     report["targets"] = {"checks_per_s": 500, "p99_ms": 100, "errors": 0}
     print(json.dumps({"api": report}, indent=2))

@@ -34,15 +34,15 @@ def _healthy(base: str) -> bool:
 
 
 @contextlib.contextmanager
-def demo_server(folder: Path, *, wait: float = 120) -> Iterator[tuple[str, Path]]:
-    """``lifeevents serve --demo`` in its own process: its base URL and the file its output
-    goes to; fails the test with that output when it does not become healthy."""
+def demo_server(folder: Path, *, wait: float = 120, workers: int = 1) -> Iterator[tuple[str, Path]]:
+    """``lifeevents serve --demo [--workers N]`` in its own process: its base URL and the file
+    its output goes to; fails the test with that output when it does not become healthy."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("LIFEEVENTS_JWT_KEY", "DATABASE_URL")}
     log = folder / "server.txt"
     with open(log, "w") as out, subprocess.Popen(
         [LIFEEVENTS, "serve", "--demo", "--port", str(port),
-         "--database", f"sqlite:///{folder / 'demo.sqlite3'}"],
+         "--database", f"sqlite:///{folder / 'demo.sqlite3'}", "--workers", str(workers)],
         stdout=out, stderr=subprocess.STDOUT, env=env,
     ) as process:  # fmt: skip
         base = f"http://127.0.0.1:{port}"

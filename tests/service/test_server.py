@@ -69,6 +69,23 @@ def test_the_demo_serves_screening_and_a_caseworkers_flow(server: tuple[str, str
         assert b"lifeevents_requests_total" in response.read()
 
 
+def test_two_worker_processes_share_the_demos_key_and_store(tmp_path: Path) -> None:
+    """``--workers 2``: each worker builds its own application from what the command set (the
+    demo's made-up signing key, the store), so a token printed at start works whichever
+    worker answers, and so does a record written through the other one."""
+    with demo_server(tmp_path, workers=2, wait=120) as (base, log):
+        output = log.read_text()
+        client = next(line.split()[-1] for line in output.splitlines() if "demo client:" in line)
+        worker = _token(output, "caseworker")
+        for _ in range(6):  # keep-alive is off: each call may land on either process
+            status, _, profile = _call(f"{base}/v1/clients/{client}?purpose=review", token=worker)
+            assert status == 200 and profile["household"]["members"]
+        household = json.loads((EXAMPLES / "household.json").read_text())
+        status, _, answer = _call(f"{base}/v1/eligibility", household)
+        assert status == 200 and answer["results"]
+        assert log.read_text().count("Started server process") == 2
+
+
 def test_without_a_key_outside_the_demo_the_service_refuses_to_start(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "LIFEEVENTS_JWT_KEY"}
     done = subprocess.run(
