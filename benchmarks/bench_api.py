@@ -1,7 +1,8 @@
 """`make bench`: the HTTP API under load, printed as JSON.
 
 ``lifeevents serve --workers 2`` runs as its own processes (uvicorn on a free loopback port,
-one worker per core; ``--workers`` here sets it); a separate driver process sends requests over keep-alive connections from several threads:
+one worker per core; ``--workers`` here sets it); a separate driver process sends requests
+over keep-alive connections from several threads:
 
 - ``POST /v1/eligibility`` with distinct realistic households (incomes, ages and shapes vary;
   nothing is cached): throughput, p50, p99, errors; the same households checked in-process by
