@@ -171,8 +171,8 @@ class Engine:
         after_result = check(self.compiled, after_profile)
         if spec.compare_with == "nothing":  # e.g. an arrival: nothing applied before it
             before_result = CheckResult(as_of=parsed.as_of, results=[], next_question=None)
-        else:  # the household before the event; its next question is never asked
-            before_result = check(self.compiled, before_profile, ask=False)
+        else:  # the household before the event: only compared, never shown or asked
+            before_result = check(self.compiled, before_profile, ask=False, texts=False)
         history = [*parsed.history, parsed.event]
         alerts = self.patterns.alerts(
             [event_fact(e, events.get(e.type)) for e in history],

@@ -56,20 +56,28 @@ from engine.kleene import Array
 __all__ = ["PopulationResult", "ProgramTotal", "check", "check_dates", "evaluate_population"]
 
 
-def check(compiled: CompiledSystem, profile: Profile, *, ask: bool = True) -> out.CheckResult:
+def check(
+    compiled: CompiledSystem, profile: Profile, *, ask: bool = True, texts: bool = True
+) -> out.CheckResult:
     """Evaluate every program that applies to the household on ``profile.as_of``; without
     ``ask``, the answers are the same but no representative answer of an unknown fact is tried
-    (``next_question`` then falls back to the most frequent missing fact): for a life event's
-    household before the event, whose next question nobody asks.
+    (``next_question`` then falls back to the most frequent missing fact); without ``texts``,
+    the criteria are not read out (empty lists, no scope texts). Both for a life event's
+    household before the event, which is only compared with the household after it.
 
     Raises:
         ParameterValueMissing: a program has no parameter value on ``profile.as_of``.
     """
-    return check_dates(compiled, profile, [profile.as_of], ask=ask)[0]
+    return check_dates(compiled, profile, [profile.as_of], ask=ask, texts=texts)[0]
 
 
 def check_dates(
-    compiled: CompiledSystem, profile: Profile, days: Sequence[dt.date], *, ask: bool = True
+    compiled: CompiledSystem,
+    profile: Profile,
+    days: Sequence[dt.date],
+    *,
+    ask: bool = True,
+    texts: bool = True,
 ) -> list[out.CheckResult]:
     """The household's answer on each of ``days``, from one simulation (a timeline, a life
     event's follow-ups): every value is computed per day and never leaks into another day.
@@ -84,7 +92,7 @@ def check_dates(
     run = household_run(compiled, base)
     programs = _applicable(compiled, run)
     static = {r.id: static_part(r) for r in programs}
-    answers = [_results(run, programs, static, day) for day in days]
+    answers = [_results(run, programs, static, day, texts) for day in days]
     found: list[Any] = []
     if ask:  # only a fact an undetermined answer is missing can decide it
         missing = {
@@ -132,7 +140,11 @@ def _applicable(compiled: CompiledSystem, run: HouseholdRun) -> list[ProgramRule
 
 
 def _results(
-    run: HouseholdRun, programs: list[ProgramRules], static: dict[str, dict[str, Any]], day: dt.date
+    run: HouseholdRun,
+    programs: list[ProgramRules],
+    static: dict[str, dict[str, Any]],
+    day: dt.date,
+    texts: bool = True,
 ) -> list[dict[str, Any]]:
     """Every program's answer for household 0 of ``run`` on ``day``, with what it misses."""
     facts = run.compiled.catalog.facts
@@ -141,9 +153,9 @@ def _results(
     results = []
     for rules in programs:
         status = run.first(rules.id, STATUS, day)
-        result = program_result(explanations, rules, status, static[rules.id], day)
+        result = program_result(explanations, rules, status, static[rules.id], day, texts=texts)
         if rules.program.entity == "person":
-            result["by_member"] = by_member(explanations, rules, day, result)
+            result["by_member"] = by_member(explanations, rules, day, result, texts=texts)
         year = result["income_year"]
         for entry in [result, *(result.get("by_member") or [])]:
             entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year, asked)

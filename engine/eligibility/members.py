@@ -18,7 +18,12 @@ _KEPT = ("member", "status", "amount", "criteria", "missing_facts")
 
 
 def by_member(
-    explanations: Explanations, rules: ProgramRules, on: dt.date, applicant: dict[str, Any]
+    explanations: Explanations,
+    rules: ProgramRules,
+    on: dt.date,
+    applicant: dict[str, Any],
+    *,
+    texts: bool = True,
 ) -> list[dict[str, Any]]:
     """The program's answer for each member of household 0 who is not a child.
 
@@ -36,6 +41,6 @@ def by_member(
         if person == run.members.applicant[0]:
             result = applicant
         else:
-            result = program_result(explanations, rules, status, {}, on, person)
+            result = program_result(explanations, rules, status, {}, on, person, texts=texts)
         out.append({key: result[key] for key in _KEPT})
     return out

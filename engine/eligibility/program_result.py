@@ -167,10 +167,13 @@ def program_result(
     static: dict[str, Any],
     on: dt.date | None = None,
     row: int | None = None,
+    *,
+    texts: bool = True,
 ) -> dict[str, Any]:
     """The contract's result for household 0 of the explained run and one program on ``on``, as
     a plain dict (``static``: the program's household-independent part, see
-    :func:`static_part`).
+    :func:`static_part`). Without ``texts`` the criteria are not read out (an empty list, no
+    scope text): the same statuses, amounts and missing facts, for a comparison nobody reads.
 
     ``row`` is the row of the program's entity to report (default: household 0, or its
     applicant for a person program).
@@ -188,7 +191,8 @@ def program_result(
     ruled_out = False  # an earlier criterion fails: later ones are not read out as reasons
     if program.in_force is not None:
         in_force = explainer.part(row, IN_FORCE) == 1.0
-        criteria.append(_in_force(program.in_force, in_force, on or run.population.as_of))
+        if texts:
+            criteria.append(_in_force(program.in_force, in_force, on or run.population.as_of))
         ruled_out = not in_force
     for criterion in program.eligibility:
         name = kleene.status_name(explainer.part(row, Part.criterion(criterion.id)))
@@ -201,9 +205,10 @@ def program_result(
             template = criterion.when_unknown or template
             unknown.append(rules.criteria[criterion.id])
         ruled_out = ruled_out or name == "false"
-        criteria.append(
-            {"id": criterion.id, "status": name, "explain": _text(template, values, facts)}
-        )
+        if texts:
+            criteria.append(
+                {"id": criterion.id, "status": name, "explain": _text(template, values, facts)}
+            )
     amount_value, minimum = math.nan, math.nan
     positive_unknown = False
     if not program.in_kind:
@@ -219,13 +224,14 @@ def program_result(
         positive_unknown = positive == "unknown"
         if ruled_out and positive != "true":
             template = _NOT_REACHED
-        criteria.append(
-            {
-                "id": "has_positive_amount",
-                "status": positive,
-                "explain": _text(template, values, facts),
-            }
-        )
+        if texts:
+            criteria.append(
+                {
+                    "id": "has_positive_amount",
+                    "status": positive,
+                    "explain": _text(template, values, facts),
+                }
+            )
     scope_text = None
     missing: set[str] = set()
     inside = explainer.part(row, SCOPE) if rules.scope is not None else 1.0
@@ -239,7 +245,8 @@ def program_result(
             unknown.append(rules.amount)
         unknown.append(rules.jurisdiction)
         if inside != 1.0 and program.scope is not None and rules.scope is not None:
-            scope_text = _text(program.scope.explain, values, facts)
+            if texts:
+                scope_text = _text(program.scope.explain, values, facts)
             if math.isnan(inside):
                 unknown.append(rules.scope)
         missing = explainer.missing_facts(row, unknown)

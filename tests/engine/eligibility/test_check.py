@@ -177,3 +177,16 @@ def test_a_check_that_asks_nothing_answers_every_program_the_same(data: dict[str
     asked = evaluate.check(ENGINE.compiled, ENGINE.parse(data))
     quiet = evaluate.check(ENGINE.compiled, ENGINE.parse(data), ask=False)
     assert [r.model_dump() for r in quiet.results] == [r.model_dump() for r in asked.results]
+    # and without texts (what a life event compares): the same but for the criteria read out
+    bare = evaluate.check(ENGINE.compiled, ENGINE.parse(data), ask=False, texts=False)
+    assert all(not r.criteria and r.scope is None for r in bare.results)
+    assert all(not m.criteria for r in bare.results for m in r.by_member or [])
+
+    def answers(result: Any) -> list[dict[str, Any]]:
+        return [
+            r.model_dump(exclude={"criteria", "scope", "by_member"})
+            | {"by_member": [m.model_dump(exclude={"criteria"}) for m in r.by_member or []]}
+            for r in result.results
+        ]
+
+    assert answers(bare) == answers(asked)
