@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -74,6 +75,11 @@ def test_two_worker_processes_share_the_demos_key_and_store(tmp_path: Path) -> N
     demo's made-up signing key, the store), so a token printed at start works whichever
     worker answers, and so does a record written through the other one."""
     with demo_server(tmp_path, workers=2, wait=120) as (base, log):
+        # healthy as soon as one worker listens: wait for the other to have started too
+        deadline = time.monotonic() + 120
+        while log.read_text().count("Started server process") < 2:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
         output = log.read_text()
         client = next(line.split()[-1] for line in output.splitlines() if "demo client:" in line)
         worker = _token(output, "caseworker")
@@ -83,7 +89,6 @@ def test_two_worker_processes_share_the_demos_key_and_store(tmp_path: Path) -> N
         household = json.loads((EXAMPLES / "household.json").read_text())
         status, _, answer = _call(f"{base}/v1/eligibility", household)
         assert status == 200 and answer["results"]
-        assert log.read_text().count("Started server process") == 2
 
 
 def test_without_a_key_outside_the_demo_the_service_refuses_to_start(tmp_path: Path) -> None:
