@@ -9,6 +9,7 @@ registry) with an example for every body.
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -26,7 +27,7 @@ from engine.catalog.event import event_model
 from engine.engine import Engine
 from engine.tellusonce import connect
 
-__all__ = ["DEMO_VARIABLE", "app_from_env", "create_app"]
+__all__ = ["DEMO_VARIABLE", "app_from_env", "create_app", "freeze_loaded"]
 
 #: set to 1 by ``lifeevents serve --demo`` for its worker processes (each builds its own app)
 DEMO_VARIABLE = "LIFEEVENTS_DEMO"
@@ -105,15 +106,18 @@ def create_app(
     return app
 
 
+def freeze_loaded() -> None:
+    """Freeze what start-up loaded (the rules, the generated code) out of the garbage
+    collector's scans: never scanned again, so no collector spikes while serving."""
+    gc.collect()
+    gc.freeze()
+
+
 def app_from_env() -> FastAPI:
     """The application of one worker process of ``lifeevents serve --workers N`` (uvicorn's
     factory): the settings from the environment the command set (signing key, store, demo),
-    the store already upgraded; everything loaded here is frozen out of the garbage collector's
-    scans, as in a one-process service."""
-    import gc
-
+    the store already upgraded; what it loaded frozen, as in a one-process service."""
     settings = Settings.from_env(demo=os.environ.get(DEMO_VARIABLE) == "1")
     app = create_app(settings)
-    gc.collect()
-    gc.freeze()
+    freeze_loaded()
     return app

@@ -7,7 +7,6 @@ imported by ``serve``: ``lifeevents check`` starts without it.
 
 from __future__ import annotations
 
-import gc
 import os
 from typing import Annotated
 
@@ -45,7 +44,7 @@ def serve(
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
-    from api.app import DEMO_VARIABLE, create_app
+    from api.app import DEMO_VARIABLE, create_app, freeze_loaded
     from api.demo import seed, tokens
     from api.settings import Settings, SettingsError
     from engine.engine import Engine
@@ -82,8 +81,7 @@ def serve(
             soft_wrap=True,
         )
     if application is not None:
-        gc.collect()
-        gc.freeze()  # what was loaded at startup is never scanned again: no collector spikes
+        freeze_loaded()
         uvicorn.run(application, host=host, port=port, log_level="info")
         return
     store.dispose()

@@ -325,8 +325,7 @@ def evaluate_population(
     population, vectorized: each program only on the households its jurisdiction may cover
     (elsewhere it is not eligible, see :mod:`engine.eligibility.jurisdictions`), in chunks of
     at most :data:`CHUNK_HOUSEHOLDS` households, small groups merged (results are the same as
-    in one run); with
-    ``workers`` > 1, that many forked processes share the chunks (see
+    in one run); with ``workers`` > 1, that many forked processes share the chunks (see
     :mod:`engine.eligibility.parallel`: not from inside a threaded server)."""
     day = on or population.as_of
     compiled.catalog.check_parameters(day)

@@ -155,9 +155,7 @@ class ScalarRun:
         functions = self.code.node_functions("u", rules)
 
         def read(expr: Expr, row: int) -> float:
-            fn = functions.get(id(expr))
-            if fn is None:
-                fn = functions[id(expr)] = self.code.node_function("u", expr, rules)
+            fn = functions.get(id(expr)) or self.code.node_function("u", expr, rules)
             return float(fn(frame, row))
 
         return read

@@ -50,8 +50,10 @@ class ScalarCode:
         self._lock = threading.RLock()
         self._node_keys: dict[tuple[int, str | None], UnitKey] = {}
         self._functions: dict[tuple[str, UnitKey], Callable[[Any, int], Any]] = {}
-        self._node_functions: dict[tuple[str, int, str | None], Callable[[Any, int], Any]] = {}
-        self._by_program: dict[tuple[str, str | None], dict[int, Callable[[Any, int], Any]]] = {}
+        #: node functions by kind and program, then by ``id(node)``
+        self._node_functions: dict[
+            tuple[str, str | None], dict[int, Callable[[Any, int], Any]]
+        ] = {}
         #: per written function: the fact slots it reads and the functions it calls
         self.depends: dict[tuple[str, int], tuple[frozenset[int], frozenset[tuple[str, int]]]] = {}
         self._dirty: dict[tuple[str, int], tuple[frozenset[int], frozenset[int]]] = {}
@@ -109,27 +111,27 @@ class ScalarCode:
     def node_functions(
         self, kind: str, program: ProgramRules | None
     ) -> dict[int, Callable[[Any, int], Any]]:
-        """The value ("u") or bounds ("b") functions of ``program``'s nodes by ``id(node)``,
-        as :meth:`node_function` finds them: one lookup a node for a reader that goes back to
-        the same nodes in every check (explanations)."""
+        """The value ("u") or bounds ("b") functions of ``program``'s nodes found so far, by
+        ``id(node)`` (:meth:`node_function` fills it): a reader that goes back to the same
+        nodes in every check (explanations) looks each up once."""
         key = (kind, program.id if program is not None else None)
-        found = self._by_program.get(key)
+        found = self._node_functions.get(key)
         if found is None:
-            found = self._by_program.setdefault(key, {})
+            found = self._node_functions.setdefault(key, {})
         return found
 
     def node_function(
         self, kind: str, expr: Expr, program: ProgramRules | None
     ) -> Callable[[Any, int], Any]:
         """The value ("u") or bounds ("b") function of any node of ``program``'s trees."""
-        cache = (kind, id(expr), program.id if program is not None else None)
-        found = self._node_functions.get(cache)
+        table = self.node_functions(kind, program)
+        found = table.get(id(expr))
         if found is None:
             with self._lock:  # the whole subtree at once: explanations walk down it next
                 for node in expr.walk():
                     if node.op not in ALWAYS_KNOWN and node.kind != Kind.TABLE:
                         self.want(kind, self.node(node, program))
-            found = self._node_functions[cache] = self.function(kind, self.node(expr, program))
+            found = table[id(expr)] = self.function(kind, self.node(expr, program))
         return found
 
     def unit_of(self, key: UnitKey) -> int:

@@ -29,9 +29,6 @@ from engine.kleene import Array
 __all__ = ["PopulationFile", "write_population"]
 
 REQUIRED = ("household", "role", "weight", "province", "date_of_birth")
-_ROLES = {code: name for name, code in ROLE_CODES.items()}
-_ROLE_CODES = np.array(sorted(_ROLES))
-_ROLE_NAMES = [_ROLES[code] for code in sorted(_ROLES)]
 _GROUP = "group:"
 _META_AS_OF = b"lifeevents.as_of"
 
@@ -50,12 +47,10 @@ def _column_type(facts: FactRegistry, name: str) -> pa.DataType:
 def _to_arrow(facts: FactRegistry, name: str, values: Array) -> pa.Array:
     known = ~np.isnan(values)
     kind = facts[name].kind
-    if kind == Kind.ENUM:  # indices into every value's word: no string per row is made
+    if kind == Kind.ENUM:
         fact = facts[name]
-        codes = np.array([fact.code(v) for v in fact.values])
-        order = np.argsort(codes)
-        index = order[np.searchsorted(codes[order], np.where(known, values, codes[order][0]))]
-        return _dictionary(index, list(fact.values), ~known)
+        codes = [fact.code(v) for v in fact.values]
+        return _coded(np.where(known, values, codes[0]), codes, list(fact.values), ~known)
     if kind == Kind.DATE:
         return pa.array(np.where(known, values, 0).astype("int32"), type=pa.date32(), mask=~known)
     if kind == Kind.BOOL:
@@ -70,6 +65,19 @@ def _dictionary(
     of null rows)."""
     indices = pa.array(index.astype(np.int32), type=pa.int32(), mask=missing)
     return pa.DictionaryArray.from_arrays(indices, pa.array(words, type=pa.string()))
+
+
+def _coded(
+    values: npt.NDArray[Any],
+    codes: list[int],
+    words: list[str],
+    missing: npt.NDArray[np.bool_] | None = None,
+) -> pa.Array:
+    """Values carried as codes (an enumerated fact, the role) as a dictionary column of the
+    codes' words: indices into the words, no string per row."""
+    order = np.argsort(codes)
+    index = order[np.searchsorted(np.asarray(codes)[order], values)]
+    return _dictionary(index, words, missing)
 
 
 def _labels(values: npt.NDArray[Any]) -> tuple[list[str], npt.NDArray[np.int64]]:
@@ -109,7 +117,7 @@ def _table(
     household_of = chunk.household_of
     out: dict[str, pa.Array] = {
         "household": pa.array(household_of + start),
-        "role": _dictionary(np.searchsorted(_ROLE_CODES, chunk.role), _ROLE_NAMES),
+        "role": _coded(chunk.role, list(ROLE_CODES.values()), list(ROLE_CODES)),
         "weight": pa.array(chunk.weight[household_of]),
     }
     for column, name, year in columns:
