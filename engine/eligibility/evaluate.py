@@ -149,7 +149,6 @@ def _results(
     """Every program's answer for household 0 of ``run`` on ``day``, with what it misses."""
     facts = run.compiled.catalog.facts
     explanations = Explanations(run)
-    asked: dict[tuple[str, int | None], dict[str, object]] = {}
     results = []
     for rules in programs:
         status = run.first(rules.id, STATUS, day)
@@ -158,7 +157,7 @@ def _results(
             result["by_member"] = by_member(explanations, rules, day, result, texts=texts)
         year = result["income_year"]
         for entry in [result, *(result.get("by_member") or [])]:
-            entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year, asked)
+            entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year)
         results.append(result)
     apply_exclusions(results, run.compiled.catalog.exclusive_pairs)
     explanations.release()

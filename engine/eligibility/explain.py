@@ -28,6 +28,8 @@ class Explanations:
     def __init__(self, run: Run) -> None:
         self.run = run
         self._explainers: dict[tuple[str, dt.date | None], Explainer] = {}
+        #: the household's twins (see ``next_question.twins``), once a person program asks
+        self.twins: dict[int, int] | None = None
         # what a shared definition misses on some rows and day: the same for every program
         # (a definition reads facts and other definitions, never a program's own variables)
         self.definitions: dict[tuple[int, tuple[int, ...], dt.date | None], frozenset[str]] = {}
@@ -82,7 +84,17 @@ class Explainer:
         return float(lo), float(hi)
 
     def missing_facts(self, row: int, exprs: list[Expr]) -> set[str]:
-        """The unknown stated facts that leave any of ``exprs`` unknown for ``row``."""
+        """The unknown stated facts that leave any of ``exprs`` unknown for ``row``: on a run
+        of the generated code, its missing-facts functions (:mod:`scalar_missing_code`); on a
+        vectorized run, a walk down the tree that follows the same definition."""
+        code = getattr(self.run, "code", None)
+        if code is not None:
+            functions = code.node_functions("x", self.rules)
+            codes: frozenset[int] = frozenset()
+            for expr in exprs:
+                fn = functions.get(id(expr)) or code.node_function("x", expr, self.rules)
+                codes = codes | fn(self.ctx.frame, row)
+            return code.missing_paths(codes, self.run.population.member_id) if codes else set()
         found: set[str] = set()
         for expr in exprs:
             found |= self._missing(expr, [row])
@@ -141,8 +153,9 @@ class Explainer:
         elif op == "call" and expr.value in ("applicant", "spouse", "partner"):
             index = getattr(members, expr.value)
             found |= self._missing(expr.args[0], [index[r] for r in rows if index[r] >= 0])
-        elif op == "call" and expr.value == "age_on":
-            self._fact("date_of_birth", "person", rows, found)
+        elif op == "call" and expr.value == "age_on":  # a known date of birth is not missing
+            born = self.run.population.person["date_of_birth"]
+            self._fact("date_of_birth", "person", [r for r in rows if born[r] != born[r]], found)
             found |= self._missing(expr.args[0], rows)
         elif op == "call" and expr.value in ("is_eligible", "amount_of"):
             self._program(expr.args[0].value, expr.scope, rows, found)

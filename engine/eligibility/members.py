@@ -10,6 +10,7 @@ import numpy as np
 from engine.catalog.facts import ROLE_CODES
 from engine.catalog.program import STATUS, ProgramRules
 from engine.eligibility.explain import Explanations
+from engine.eligibility.next_question import twins
 from engine.eligibility.program_result import program_result
 
 __all__ = ["by_member"]
@@ -35,12 +36,38 @@ def by_member(
     persons = np.nonzero(
         (run.members.household_of == 0) & (run.members.role != ROLE_CODES["child"])
     )[0].tolist()
+    if explanations.twins is None:
+        explanations.twins = twins(run.population)
+    twin_of = explanations.twins
     statuses = run.calculate_at(rules.id, STATUS, persons, on)  # the adults' only
-    out = []
+    out: list[dict[str, Any]] = []
+    done: dict[int, dict[str, Any]] = {}
     for person, status in zip(persons, statuses, strict=True):
         if person == run.members.applicant[0]:
             result = applicant
+        elif person in twin_of and twin_of[person] in done:
+            first = twin_of[person]
+            result = _swapped(done[first], run.population.member_id(first), person, run)
         else:
             result = program_result(explanations, rules, status, {}, on, person, texts=texts)
+        done[person] = result
         out.append({key: result[key] for key in _KEPT})
     return out
+
+
+def _swapped(result: dict[str, Any], first: str, person: int, run: Any) -> dict[str, Any]:
+    """A twin's answer from the first one's: the same but for the two ids, swapped."""
+    twin = run.population.member_id(person)
+    swap = {f"members/{first}/": f"members/{twin}/", f"members/{twin}/": f"members/{first}/"}
+
+    def swapped(path: str) -> str:
+        head = path[: path.rindex("/") + 1]
+        return swap.get(head, head) + path[len(head) :]
+
+    missing = sorted(swapped(p) for p in result["missing_facts"])
+    return {
+        **result,
+        "member": twin,
+        "criteria": list(result["criteria"]),
+        "missing_facts": missing,
+    }

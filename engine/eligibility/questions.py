@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from engine.catalog.facts import FactRegistry
+from engine.eligibility.result import LocalizedText, MissingFact
 
 __all__ = ["missing_with_questions", "next_question_text", "question"]
 
@@ -61,22 +62,36 @@ def question(path: str, facts: FactRegistry, years: Collection[int] = ()) -> dic
     return out
 
 
+#: finished entries by registry (at most _REGISTRIES, with the registry they were made from)
+#: and by (path, year), at most _ENTRIES each: the words depend on nothing else, and a
+#: finished model is kept as it is by the answer's validation
+_ASKED: dict[int, tuple[FactRegistry, dict[tuple[str, int | None], MissingFact]]] = {}
+_REGISTRIES = 4
+_ENTRIES = 16384
+
+
 def missing_with_questions(
-    paths: Iterable[str],
-    facts: FactRegistry,
-    year: int | None,
-    asked: dict[tuple[str, int | None], dict[str, object]] | None = None,
-) -> list[dict[str, object]]:
+    paths: Iterable[str], facts: FactRegistry, year: int | None
+) -> list[MissingFact]:
     """A result's ``missing``: each missing fact's path with its question (``year``: the tax
-    year whose income the program reads); ``asked`` keeps the entries already made (one check
-    asks for the same fact in many results)."""
-    years = () if year is None else (year,)
-    known = {} if asked is None else asked
+    year whose income the program reads), each entry made once (one check asks for the same
+    fact in many results, and checks for the same members ask the same questions)."""
+    held = _ASKED.get(id(facts))
+    if held is None or held[0] is not facts:
+        if len(_ASKED) >= _REGISTRIES:
+            _ASKED.clear()
+        held = _ASKED[id(facts)] = (facts, {})
+    known = held[1]
     out = []
     for path in paths:
         entry = known.get((path, year))
         if entry is None:
-            entry = known[(path, year)] = {"fact": path, "question": question(path, facts, years)}
+            if len(known) >= _ENTRIES:
+                known.clear()
+            words = question(path, facts, () if year is None else (year,))
+            entry = known[(path, year)] = MissingFact(
+                fact=path, question=LocalizedText(en=words["en"], fr=words["fr"])
+            )
         out.append(entry)
     return out
 

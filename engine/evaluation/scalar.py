@@ -79,7 +79,8 @@ class Frame:
     """One household on one day, for the generated code (attribute names are the code's)."""
 
     __slots__ = (
-        "a", "b", "base", "d", "db", "du", "f", "m", "n", "p", "pt", "q", "rows", "s", "t", "z",
+        "a", "b", "base", "d", "db", "du", "f", "m", "n", "p", "pt", "q", "rows", "s", "t", "x",
+        "z",
     )  # fmt: skip
 
     def __init__(
@@ -104,6 +105,7 @@ class Frame:
             self.pt[self.a], self.pt[self.s] = self.s, self.a
         self.m: dict[int, float] = {}
         self.b: dict[int, tuple[float, float]] = {}
+        self.x: dict[int, frozenset[int]] = {}  # the facts a unit misses (explanations)
         self.base: Frame | None = None
         self.q = -1  # in a variant: the person whose fact it answers (-1: a household fact)
         self.du: frozenset[int] = frozenset()
@@ -131,7 +133,7 @@ class Frame:
                 column[person] = value
                 facts[slot] = column
         copy.f = facts
-        copy.m, copy.b = {}, {}
+        copy.m, copy.b, copy.x = {}, {}, {}
         copy.base = self
         copy.q = -1 if person is None else person
         copy.du, copy.db = dirty
@@ -142,12 +144,21 @@ def frames(code: ScalarCode, days: DayValues, population: Population, day: dt.da
     """A frame per household of ``population`` on ``day`` (persons ordered by household)."""
     values = days.on(day)
     as_of = to_days(population.as_of)
-    years = {
-        rule: IncomeYear(starts=rule[0], lag=rule[1]).base_year(day)
-        for _, rule in code.slots.facts
-        if rule is not None
-    }
-    registry = code.catalog.facts
+    layout = _layout(code)
+    years = {rule: IncomeYear(starts=rule[0], lag=rule[1]).base_year(day) for rule in layout[1]}
+    columns: list[Any] = []
+    for name, rule, where in layout[0]:
+        if where == _ROLE:
+            columns.append([float(r) for r in population.role.tolist()])
+            continue
+        if where == _HOUSEHOLD:
+            column = population.household.get(name)
+        elif where == _YEARLY:
+            column = population.yearly.get(name, {}).get(years[rule]) if rule else None
+        else:
+            column = population.person.get(name)
+        columns.append(None if column is None else column.tolist())
+    roles = population.role.tolist()
     bounds = [0]
     household_of = population.household_of.tolist()
     for h in range(1, population.n_households + 1):
@@ -155,30 +166,44 @@ def frames(code: ScalarCode, days: DayValues, population: Population, day: dt.da
         while start < len(household_of) and household_of[start] < h:
             start += 1
         bounds.append(start)
-    columns: list[Any] = []
-    for name, rule in code.slots.facts:
-        fact = registry[name]
-        if name == "role":
-            columns.append([float(r) for r in population.role.tolist()])
-        elif fact.entity == "household":
-            column = population.household.get(name)
-            columns.append(None if column is None else column.tolist())
-        elif fact.yearly:
-            column = population.yearly.get(name, {}).get(years[rule]) if rule else None
-            columns.append(None if column is None else column.tolist())
-        else:
-            column = population.person.get(name)
-            columns.append(None if column is None else column.tolist())
-    roles = population.role.tolist()
     out = []
     for h in range(population.n_households):
         lo, hi = bounds[h], bounds[h + 1]
-        facts: list[Any] = []
-        for (name, _), column in zip(code.slots.facts, columns, strict=True):
-            household = registry[name].entity == "household" and name != "role"
+        facts = []
+        for (_, _, where), column in zip(layout[0], columns, strict=True):
+            household = where == _HOUSEHOLD
             if column is None:
                 facts.append(_NAN if household else [_NAN] * (hi - lo))
             else:
                 facts.append(column[h] if household else column[lo:hi])
         out.append(Frame(facts, values, day, as_of, roles[lo:hi]))
     return out
+
+
+_ROLE, _HOUSEHOLD, _YEARLY, _PERSON = range(4)
+_Layout = tuple[list[tuple[str, Any, int]], list[Any]]
+_LAYOUTS: dict[tuple[int, int], tuple[ScalarCode, _Layout]] = {}
+
+
+def _layout(code: ScalarCode) -> _Layout:
+    """The fact slots of ``code`` as (name, income-year rule, where the column is), and the
+    income-year rules they use, worked out once per set of slots."""
+    key = (id(code), len(code.slots.facts))
+    found = _LAYOUTS.get(key)
+    if found is None or found[0] is not code:
+        registry = code.catalog.facts
+        slots = []
+        for name, rule in code.slots.facts:
+            fact = registry[name]
+            if name == "role":
+                where = _ROLE
+            elif fact.entity == "household":
+                where = _HOUSEHOLD
+            else:
+                where = _YEARLY if fact.yearly else _PERSON
+            slots.append((name, rule, where))
+        rules = sorted({rule for _, rule in code.slots.facts if rule is not None})
+        if len(_LAYOUTS) > 16:
+            _LAYOUTS.clear()
+        found = _LAYOUTS[key] = (code, (slots, rules))
+    return found[1]

@@ -37,15 +37,17 @@ class BoundsEmitter(Emitter):
             return self.known_or(
                 ("var", rules.id, expr.value), ("var", rules.id, expr.value), target
             )
+        # a unit whose value is known has that value as its bounds (the interval operations
+        # on known operands give it too, after computing every one of them)
         if op == "def":
             inner = expr.args[0]
-            return self.unpack(
-                self.call_unit(self.node_key(inner), self.row_of(row, expr.scope, inner.scope))
-            )
+            key = self.node_key(inner)
+            return self.known_or(key, key, self.row_of(row, expr.scope, inner.scope))
         if op == "call" and expr.value in PROGRAM_READS:
             return self.program_pair(expr, row)
         if id(expr) in self.catalog.shared_nodes:
-            return self.unpack(self.call_unit(self.node_key(expr), row))
+            key = self.node_key(expr)
+            return self.known_or(key, key, row)
         return self.inline_pair(expr, row)
 
     def call_unit(self, key: UnitKey, row: str) -> str:

@@ -33,6 +33,7 @@ from engine.evaluation import scalar_ops
 __all__ = [
     "ARITH_OPS",
     "CMP_OPS",
+    "LOCALS",
     "OPS",
     "ROW_BITS",
     "Emitter",
@@ -72,6 +73,8 @@ class Slots:
         self.tables: dict[tuple[str, str], int] = {}
         self.dates: dict[str, int] = {name: i for i, name in enumerate(BUILTIN_DATES)}
         self.constants: dict[str, Any] = {}
+        #: stated facts by name, numbered for the missing-facts code (see ``missing_code``)
+        self.named: dict[str, int] = {}
 
     def fact(self, name: str, year_rule: Any) -> int:
         """The slot of a fact (``year_rule``: the program's income-year rule, or None)."""
@@ -85,6 +88,11 @@ class Slots:
         """The slot of a table parameter."""
         return self.tables.setdefault((owner, name), len(self.tables))
 
+    def missing_code(self, name: str) -> int:
+        """The number a missing fact is written as in generated code: ``code + row + 1`` for
+        a person's fact on ``row``, ``code`` for a household fact (``ROW_BITS`` for the row)."""
+        return self.named.setdefault(name, len(self.named)) << ROW_BITS
+
     def constant(self, value: Any) -> str:
         """A name bound to ``value`` in the generated module."""
         name = f"K{len(self.constants)}"
@@ -93,7 +101,7 @@ class Slots:
 
 
 #: what a unit's function binds at its start, by the name the code uses
-_LOCALS = {
+LOCALS = {
     "F": "c.f",
     "P": "c.p",
     "T": "c.t",
@@ -160,7 +168,7 @@ class Emitter:
         head += [f"    if c.base is not None and ({unit} not in c.{dirty} or "]
         head += [f"            (r != c.q and {unit} in {local})):"]
         head += [f"        return {name}(c.base, r)"]
-        head += [f"    {n} = {_LOCALS[n]}" for n in sorted(self.used)]
+        head += [f"    {n} = {LOCALS[n]}" for n in sorted(self.used)]
         tail = [f"    v = {result}", f"    c.{memo}[k] = v", "    return v"]
         return "\n".join([*head, *self.lines, *tail])
 
@@ -391,7 +399,9 @@ class Emitter:
             self.put(f"{out} = 0.0")
             self.put(f"for {person} in {self.local('R')}:")
             self.depth += 1
-            self.put(f"{out} += {self.value(expr.args[0], person)}")
+            a = self.value(expr.args[0], person)
+            self.each(expr, a)
+            self.put(f"{out} += {a}")
             self.depth -= 1
             return out
         stop, start = ("1.0", "0.0") if name == "any" else ("0.0", "1.0")
@@ -399,6 +409,7 @@ class Emitter:
         self.put(f"for {person} in {self.local('R')}:")
         self.depth += 1
         a = self.value(expr.args[0], person)
+        self.each(expr, a)
         self.put(f"if {a} == {stop}:")
         self.put(f"    {out} = {stop}")
         self.put("    break")
@@ -406,6 +417,10 @@ class Emitter:
         self.put(f"    {out} = NAN")
         self.depth -= 1
         return out
+
+    def each(self, expr: Expr, value: str) -> None:
+        """Called in an aggregate's loop once a member's value is written (a hook: the
+        missing-facts emitter collects each member's missing facts there)."""
 
     def member(self, expr: Expr, row: str) -> str:
         """The spouse's (of the household) or the partner's (of a person) value, NaN if none."""

@@ -28,7 +28,8 @@ from engine.catalog.tree import ALWAYS_KNOWN, PROGRAM_READS, Expr
 from engine.collector import paused
 from engine.evaluation import code_cache
 from engine.evaluation.scalar_bounds_code import BoundsEmitter
-from engine.evaluation.scalar_code import OPS, Emitter, Slots, UnitKey, part_units
+from engine.evaluation.scalar_code import OPS, ROW_BITS, Emitter, Slots, UnitKey, part_units
+from engine.evaluation.scalar_missing_code import MissingEmitter, one
 
 __all__ = ["ScalarCode"]
 
@@ -36,7 +37,8 @@ _LEAVES = ("const", "param", "date", "fact", "var", "def")
 
 
 class ScalarCode:
-    """A catalog's units compiled to Python functions ``u<i>`` (values) and ``b<i>`` (bounds)."""
+    """A catalog's units compiled to Python functions ``u<i>`` (values), ``b<i>`` (bounds) and
+    ``x<i>`` (the facts an unknown value misses, :mod:`scalar_missing_code`)."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -44,7 +46,13 @@ class ScalarCode:
         self.index: dict[UnitKey, int] = {}
         self.keys: list[UnitKey] = []
         self.nodes: dict[int, Expr] = {}
-        self.namespace: dict[str, Any] = {**OPS, "LU": frozenset(), "LB": frozenset()}
+        self.namespace: dict[str, Any] = {
+            **OPS,
+            "LU": frozenset(),
+            "LB": frozenset(),
+            "E": frozenset(),
+            "one": one,
+        }
         self._written: set[tuple[str, int]] = set()
         self._queue: list[tuple[str, int]] = []
         self._lock = threading.RLock()
@@ -88,7 +96,8 @@ class ScalarCode:
         return found
 
     def want(self, kind: str, key: UnitKey) -> int:
-        """The unit number of ``key``; its ``kind`` function ("u" or "b") is written later."""
+        """The unit number of ``key``; its ``kind`` function ("u", "b" or "x") is written
+        later."""
         if key[0] == "raw" and kind == "b":  # a part's bounds are its expression's
             key = ("part", *key[1:])
         unit = self._unit(key)
@@ -128,7 +137,7 @@ class ScalarCode:
         found = table.get(id(expr))
         if found is None:
             with self._lock:  # the whole subtree at once: explanations walk down it next
-                for node in expr.walk():
+                for node in expr.walk() if kind != "x" else ():
                     if node.op not in ALWAYS_KNOWN and node.kind != Kind.TABLE:
                         self.want(kind, self.node(node, program))
             found = table[id(expr)] = self.function(kind, self.node(expr, program))
@@ -252,10 +261,22 @@ class ScalarCode:
             code_cache.store(code, compiled)
         exec(compiled, namespace)
 
+    def missing_paths(self, codes: frozenset[int], member_id: Callable[[int], str]) -> set[str]:
+        """The contract's paths of missing facts written as numbers by the ``x`` functions
+        (``member_id``: a person's id by row)."""
+        names = list(self.slots.named)
+        out = set()
+        for code in codes:
+            name, row = names[code >> ROW_BITS], (code & ((1 << ROW_BITS) - 1)) - 1
+            out.add(f"household/{name}" if row < 0 else f"members/{member_id(row)}/{name}")
+        return out
+
     def _source(self, kind: str, unit: int) -> str:
         key = self.keys[unit]
         program_id = key[2] if key[0] == "node" else key[1]
         rules = self.catalog.programs[program_id] if program_id else None
+        if kind == "x":
+            return self._missing(unit, key, rules)
         if kind == "u":
             e = self._emitter(Emitter, rules)
             result = self._value(e, key, rules)
@@ -268,6 +289,26 @@ class ScalarCode:
         if e.row_local and self._scope(key, rules) == "person":
             self._row_local.add((kind, unit))
         return e.function(kind, unit, result)
+
+    def _missing(self, unit: int, key: UnitKey, rules: ProgramRules | None) -> str:
+        """A unit's missing-facts function (never read by a variant frame: no dependencies)."""
+        self.want("u", key)
+        e = MissingEmitter(
+            self.catalog,
+            self.slots,
+            lambda k: self.want("u", k),
+            lambda k: self.want("b", k),
+            rules,
+            lambda k: self.want("x", k),
+        )
+        e.nodes = self.nodes
+        expr = self._expr(key, rules)
+        if key[0] == "node" and expr.op not in _LEAVES and not _reads_program(expr):
+            result = e.root(expr)
+        else:
+            e.value(expr, "r")
+            result = e.last
+        return e.function("x", unit, result)
 
     def _scope(self, key: UnitKey, rules: ProgramRules | None) -> str:
         if key[0] == "node":
@@ -350,8 +391,10 @@ class ScalarCode:
         status = e.save(f"{e.ref('u', ('part', pid, STATUS))}(c, r)")
         if rules.program.in_kind:
             return e.save(f"0.0 if {status} == 1.0 or {status} == 0.0 else NAN")
-        amount = e.save(f"{e.ref('u', ('part', pid, AMOUNT))}(c, r)")
-        return e.save(f"{amount} if {status} == 1.0 else (0.0 if {status} == 0.0 else NAN)")
+        out = e.save(f"0.0 if {status} == 0.0 else NAN")
+        e.put(f"if {status} == 1.0:")  # the amount only counts for an eligible answer
+        e.put(f"    {out} = {e.ref('u', ('part', pid, AMOUNT))}(c, r)")
+        return out
 
     def _bounds(
         self, b: BoundsEmitter, key: UnitKey, rules: ProgramRules | None

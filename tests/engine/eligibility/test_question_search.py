@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kit import CATALOG, ENGINE, FACTS
 from test_laws import AS_OF, YEARS
 
-from engine.eligibility import evaluate, next_question
+from engine.eligibility import evaluate, members, next_question
 from engine.eligibility.next_question import Candidate, Depth, Outcomes
 from engine.kleene import Array
 
@@ -80,10 +80,19 @@ def test_the_search_finds_what_trying_everything_finds(data: dict[str, Any]) -> 
     fast = _asked(data)
     with (
         mock.patch.object(evaluate, "best_question", exhaustive),
-        mock.patch.object(next_question, "_twins", lambda population: set()),
+        mock.patch.object(next_question, "twins", lambda population: {}),
     ):
         slow = _asked(data)
     assert fast == slow
+
+
+@SETTINGS
+@given(with_twins())
+def test_a_twin_s_answers_are_the_first_one_s_with_the_ids_swapped(data: dict[str, Any]) -> None:
+    shared = ENGINE.check(data)
+    with mock.patch.object(members, "twins", lambda population: {}):
+        explained = ENGINE.check(data)  # every member explained on their own
+    assert shared == explained
 
 
 def test_a_household_of_identical_children_is_asked_about_one() -> None:
