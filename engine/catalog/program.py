@@ -282,6 +282,13 @@ class Catalog:
 
     def base_years(self, *days: dt.date) -> set[int]:
         """Every tax year whose income some program reads on one of ``days``."""
-        return {
-            r.program.income_year.base_year(day) for r in self.programs.values() for day in days
-        }
+        return {rule.base_year(day) for rule in self._income_years for day in days}
+
+    @cached_property
+    def _income_years(self) -> list[schema.IncomeYear]:
+        """The programs' income-year rules, each once."""
+        found: dict[tuple[str, int], schema.IncomeYear] = {}
+        for rules in self.programs.values():
+            rule = rules.program.income_year
+            found.setdefault((rule.starts, rule.lag), rule)
+        return list(found.values())

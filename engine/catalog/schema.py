@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -126,9 +127,15 @@ class IncomeYear(_Model):
             >>> IncomeYear(starts="07-01", lag=1).base_year(dt.date(2026, 7, 1))
             2025
         """
-        month, day = (int(part) for part in self.starts.split("-"))
-        started = as_of.year if (as_of.month, as_of.day) >= (month, day) else as_of.year - 1
-        return started - self.lag
+        return _base_year(self.starts, self.lag, as_of)
+
+
+@functools.lru_cache(maxsize=4096)
+def _base_year(starts: str, lag: int, as_of: dt.date) -> int:
+    """``IncomeYear.base_year``, worked out once per rule and day (a check asks it often)."""
+    month, day = (int(part) for part in starts.split("-"))
+    started = as_of.year if (as_of.month, as_of.day) >= (month, day) else as_of.year - 1
+    return started - lag
 
 
 Number = float | int

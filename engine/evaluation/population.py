@@ -9,9 +9,9 @@ facts and are never visible to the rules.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -150,17 +150,51 @@ def unknown_column(n: int) -> Array:
     return out
 
 
-def _encode(facts: FactRegistry, name: str, value: object) -> float:
+def _block(rows: list[list[float]], width: int) -> npt.NDArray[np.float64]:
+    """Rows of floats as one array (its rows are the columns of a population)."""
+    return np.array(rows, dtype=np.float64).reshape(len(rows), width)
+
+
+class _Layout(NamedTuple):
+    """A registry's stated facts as a profile gives them: each with its encoder."""
+
+    person: list[tuple[str, Callable[[object], float]]]
+    yearly: list[str]
+    household: list[tuple[str, Callable[[object], float]]]
+
+
+#: layouts by registry (at most a few registries live at once)
+_LAYOUTS: dict[int, tuple[FactRegistry, _Layout]] = {}
+
+
+def _layout(facts: FactRegistry) -> _Layout:
+    held = _LAYOUTS.get(id(facts))
+    if held is None or held[0] is not facts:
+        if len(_LAYOUTS) > 8:
+            _LAYOUTS.clear()
+        person = [
+            (f.name, _encoder(facts, f.name))
+            for f in facts.stated
+            if f.entity == "person" and f.name != "role" and not f.yearly
+        ]
+        yearly = [f.name for f in facts.stated if f.entity == "person" and f.yearly]
+        household = [
+            (f.name, _encoder(facts, f.name)) for f in facts.stated if f.entity == "household"
+        ]
+        held = _LAYOUTS[id(facts)] = (facts, _Layout(person, yearly, household))
+    return held[1]
+
+
+def _encoder(facts: FactRegistry, name: str) -> Callable[[object], float]:
+    """A fact's value as the float a column holds (NaN: unknown)."""
     fact = facts[name]
-    if value is None:
-        return np.nan
     if fact.kind == Kind.ENUM:
-        return float(fact.code(str(value)))
+        return lambda v: np.nan if v is None else float(fact.code(str(v)))
     if fact.kind == Kind.DATE:
-        return to_days(value)  # type: ignore[arg-type]
+        return lambda v: np.nan if v is None else to_days(v)  # type: ignore[arg-type]
     if fact.kind == Kind.BOOL:
-        return 1.0 if value else 0.0
-    return float(value)  # type: ignore[arg-type]
+        return lambda v: np.nan if v is None else (1.0 if v else 0.0)
+    return lambda v: np.nan if v is None else float(v)  # type: ignore[arg-type]
 
 
 def _income(value: object, year: int) -> float:
@@ -197,21 +231,27 @@ def from_profiles(
         n_households=len(profiles),
         member_ids=[m.id for _, m in members],
     )
-    for fact in facts.stated:
-        if fact.entity != "person" or fact.name == "role":
-            continue
-        values = [getattr(m, fact.name, None) for _, m in members]
-        if fact.yearly:
-            population.yearly[fact.name] = {
-                year: np.array([_income(v, year) for v in values]) for year in years
-            }
-        else:
-            population.person[fact.name] = np.array([_encode(facts, fact.name, v) for v in values])
-    for fact in facts.stated:
-        if fact.entity == "household":
-            population.household[fact.name] = np.array(
-                [_encode(facts, fact.name, getattr(p.household, fact.name, None)) for p in profiles]
-            )
+    layout = _layout(facts)
+    people = [m for _, m in members]
+    rows = [[encode(getattr(m, name, None)) for m in people] for name, encode in layout.person]
+    block = _block(rows, len(people))  # one array, a row per fact: a check has many facts
+    population.person = {name: block[i] for i, (name, _) in enumerate(layout.person)}
+    rows = [
+        [_income(v, year) for v in [getattr(m, name, None) for m in people]]
+        for name in layout.yearly
+        for year in years
+    ]
+    block = _block(rows, len(people))
+    population.yearly = {
+        name: {year: block[i * len(years) + j] for j, year in enumerate(years)}
+        for i, name in enumerate(layout.yearly)
+    }
+    rows = [
+        [encode(getattr(p.household, name, None)) for p in profiles]
+        for name, encode in layout.household
+    ]
+    block = _block(rows, len(profiles))
+    population.household = {name: block[i] for i, (name, _) in enumerate(layout.household)}
     _groups(population, [m for _, m in members])
     return population
 

@@ -28,6 +28,8 @@ from engine.kleene import Array
 __all__ = ["Answered", "DayVariants", "ScalarContext", "ScalarRun"]
 
 Bounds = tuple[Array, Array]
+#: at most this many (fact, program) hints kept (see ``DayVariants.decided``)
+_HINTS = 16384
 
 
 class ScalarRun:
@@ -231,10 +233,24 @@ class DayVariants:
             if math.isnan(status(self.base, row)):
                 return None
             return np.full(len(candidate.samples), benefit(self.base, row))
+        # the answer that left the program undetermined last time is tried first: most pairs
+        # are not decided, and one undetermined answer is enough to know it (the same result
+        # whatever the order: each answer is a frame of its own)
+        hints = self.run.code.hints
+        hint = hints.get((candidate.fact, program))
+        if (
+            hint is not None
+            and hint < len(candidate.samples)
+            and math.isnan(status(self._variant(index, candidate, hint), row))
+        ):
+            return None
         out = []
         for sample in range(len(candidate.samples)):
             frame = self._variant(index, candidate, sample)
             if math.isnan(status(frame, row)):
+                if len(hints) >= _HINTS:
+                    hints.clear()
+                hints[(candidate.fact, program)] = sample
                 return None
             out.append(benefit(frame, row))
         return np.array(out, dtype=np.float64)

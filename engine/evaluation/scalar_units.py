@@ -75,6 +75,9 @@ class ScalarCode:
         ] = (-1, {}, {})
         self.lines = 0
         self.sources: list[str] = []
+        #: per (fact, program): the answer of the fact that left the program undetermined last
+        #: (the next question tries it first; a hint, never an answer)
+        self.hints: dict[tuple[str, str], int] = {}
         with self._lock, paused():
             for pid, rules in catalog.programs.items():
                 for part in part_units(rules):
