@@ -104,7 +104,7 @@ def check_dates(
             for path in entry["missing_facts"]
         }
         names = {path.rsplit("/", 1)[-1] for path in missing}
-        found = [c for c in candidates(base, names, catalog.facts) if c.path in missing]
+        found = candidates(base, names, catalog.facts, missing)
     variants: Any = run  # a scalar run makes its variants itself, as outcomes ask for them
     if found and not isinstance(run, ScalarRun):
         variants = simulate(compiled, with_variants(base, found, catalog.facts))

@@ -108,20 +108,29 @@ def twins(population: Population) -> dict[int, int]:
     return found
 
 
-def candidates(population: Population, names: set[str], facts: FactRegistry) -> list[Candidate]:
+def candidates(
+    population: Population,
+    names: set[str],
+    facts: FactRegistry,
+    paths: Collection[str] | None = None,
+) -> list[Candidate]:
     """Unknown facts of household 0 that some program reads (for members with the same role
-    and facts, only the first one's: see :func:`twins`)."""
+    and facts, only the first one's: see :func:`twins`); with ``paths``, only those."""
     out: list[Candidate] = []
     twin_of = twins(population)
     for name in sorted(names):
         fact = facts[name]
         if fact.entity == "household":
+            if paths is not None and f"household/{name}" not in paths:
+                continue
             if np.isnan(population.household[name][0]):
                 tried = _places_here(fact, samples(fact, population.as_of), population, facts)
                 out.append(Candidate(f"household/{name}", name, None, tried))
             continue
         for person in range(population.n_persons):
             if person in twin_of:
+                continue
+            if paths is not None and f"members/{population.member_id(person)}/{name}" not in paths:
                 continue
             if fact.yearly:
                 unknown = any(np.isnan(v[person]) for v in population.yearly[name].values())
