@@ -89,7 +89,7 @@ class Explainer:
         vectorized run, a walk down the tree that follows the same definition."""
         code = getattr(self.run, "code", None)
         if code is not None:
-            functions = code.node_functions("x", self.rules)
+            functions = code.part_missing(self.rules)  # the parts: what is asked of a check
             codes: frozenset[int] = frozenset()
             for expr in exprs:
                 fn = functions.get(id(expr)) or code.node_function("x", expr, self.rules)

@@ -58,6 +58,7 @@ class ScalarCode:
         self._lock = threading.RLock()
         self._node_keys: dict[tuple[int, str | None], UnitKey] = {}
         self._functions: dict[tuple[str, UnitKey], Callable[[Any, int], Any]] = {}
+        self._part_missing: dict[str, dict[int, Callable[[Any, int], Any]]] = {}
         #: node functions by kind and program, then by ``id(node)``
         self._node_functions: dict[
             tuple[str, str | None], dict[int, Callable[[Any, int], Any]]
@@ -82,6 +83,9 @@ class ScalarCode:
             for pid, rules in catalog.programs.items():
                 for part in part_units(rules):
                     self.want("u", ("part", pid, part))
+                # the facts each part misses: an explanation asks for them in every check
+                for part, _ in rules.parts():
+                    self.want("x", ("raw", pid, part))
                 # explanation texts too, so every fact and parameter has its slot before any
                 # frame is built (a frame's slots are fixed when it is made)
                 for expr in rules.texts.values():
@@ -144,6 +148,17 @@ class ScalarCode:
                     if node.op not in ALWAYS_KNOWN and node.kind != Kind.TABLE:
                         self.want(kind, self.node(node, program))
             found = table[id(expr)] = self.function(kind, self.node(expr, program))
+        return found
+
+    def part_missing(self, program: ProgramRules) -> dict[int, Callable[[Any, int], Any]]:
+        """The missing-facts functions of a program's parts, by ``id`` of the part's
+        expression (written with the catalog's code)."""
+        found = self._part_missing.get(program.id)
+        if found is None:
+            found = self._part_missing[program.id] = {
+                id(expr): self.function("x", ("raw", program.id, part))
+                for part, expr in program.parts()
+            }
         return found
 
     def unit_of(self, key: UnitKey) -> int:
