@@ -26,11 +26,12 @@ into the contract's paths.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from engine.catalog.facts import Kind
-from engine.catalog.program import Catalog, ProgramRules, program_read
+from engine.catalog.program import program_read
 from engine.catalog.tree import AGGREGATES, ALWAYS_KNOWN, PROGRAM_READS, Expr
-from engine.evaluation.scalar_code import LOCALS, ROW_BITS, Emitter, Slots, UnitKey
+from engine.evaluation.scalar_code import LOCALS, ROW_BITS, Emitter, UnitKey
 
 __all__ = ["EMPTY", "MissingEmitter", "one"]
 
@@ -42,16 +43,10 @@ class MissingEmitter(Emitter):
     """Writes a unit's value statements and, after each node, the facts it misses (a local
     holding a set, or ``E``)."""
 
-    def __init__(
-        self,
-        catalog: Catalog,
-        slots: Slots,
-        values: Callable[[UnitKey], int],
-        bounds: Callable[[UnitKey], int],
-        program: ProgramRules | None,
-        misses: Callable[[UnitKey], int],
-    ) -> None:
-        super().__init__(catalog, slots, values, bounds, program)
+    def __init__(self, *args: Any, misses: Callable[[UnitKey], int]) -> None:
+        """``Emitter``'s arguments, and ``misses``: the number of a unit whose missing-facts
+        function the code calls (written later)."""
+        super().__init__(*args)
         self.misses = misses
         self._collected: dict[int, str] = {}  # by id(aggregate): its members' missing facts
         self._aggregated: dict[int, str] = {}  # by id(aggregate): what it misses, just written

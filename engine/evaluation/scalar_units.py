@@ -317,7 +317,7 @@ class ScalarCode:
             lambda k: self.want("u", k),
             lambda k: self.want("b", k),
             rules,
-            lambda k: self.want("x", k),
+            misses=lambda k: self.want("x", k),
         )
         e.nodes = self.nodes
         expr = self._expr(key, rules)

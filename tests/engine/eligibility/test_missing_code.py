@@ -9,30 +9,21 @@ every row of its entity, for random households with unknowns on several days.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from typing import Any
 
 import strategies
-from hypothesis import HealthCheck, given, settings
-from kit import CATALOG, ENGINE, FACTS
+from hypothesis import given
+from kit import CATALOG, ENGINE, FACTS, household, person
+from test_laws import AS_OF, SETTINGS, YEARS
 
 from engine.eligibility.explain import Explanations
 from engine.evaluation.population import from_profiles
 from engine.evaluation.scalar_run import ScalarRun
 from engine.evaluation.simulate import household_run, simulate
 
-AS_OF = (dt.date(2024, 7, 1), dt.date(2026, 1, 15), dt.date(2026, 11, 24))
-YEARS = tuple(sorted(CATALOG.base_years(*AS_OF)))
-SETTINGS = settings(
-    max_examples=int(os.environ.get("LAWS_EXAMPLES", "40")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-
 
 @SETTINGS
-@given(strategies.profiles(FACTS, AS_OF, YEARS))
+@given(strategies.profiles(FACTS, tuple(AS_OF), YEARS))
 def test_the_generated_missing_facts_are_the_walks(data: dict[str, Any]) -> None:
     profile = ENGINE.parse(data)
     population = from_profiles([profile], CATALOG.base_years(profile.as_of), FACTS)
@@ -56,23 +47,8 @@ def test_the_generated_missing_facts_are_the_walks(data: dict[str, Any]) -> None
 def test_a_known_date_of_birth_is_not_missing_when_the_age_is_unknown() -> None:
     # ca_cpp_survivor reads the age at the spouse's death: with that date unknown, the age is
     # unknown, but the survivor's own date of birth is known and no answer needs it again
-    profile = ENGINE.parse(
-        {
-            "as_of": "2026-01-15",
-            "household": {
-                "province": "ON",
-                "members": [
-                    {
-                        "id": "ana",
-                        "role": "applicant",
-                        "date_of_birth": "1970-03-01",
-                        "residency_status": "citizen",
-                        "marital_status": "widowed",
-                    }
-                ],
-            },
-        }
-    )
+    ana = person("ana", "applicant", "1970-03-01", residency_status="citizen")
+    profile = ENGINE.parse(household("ON", {**ana, "marital_status": "widowed"}))
     result = next(r for r in ENGINE.check(profile).results if r.program == "ca_cpp_survivor")
     assert result.status == "undetermined"
     assert "members/ana/date_of_birth" not in result.missing_facts
