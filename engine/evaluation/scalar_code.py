@@ -160,14 +160,16 @@ class Emitter:
     def function(self, kind: str, unit: int, result: str) -> str:
         """The unit's source: memo lookup, the statements, memo store. In a variant frame (one
         fact answered differently, see ``Frame.variant``) a unit that does not depend on that
-        fact is the base frame's, computed once there."""
+        fact is the base frame's, computed once there: the function goes on in the base frame
+        (no lookup in the variant's memo, no second call)."""
         memo, dirty, local = ("m", "du", "LU") if kind == "u" else ("b", "db", "LB")
         name = f"{kind}{unit}"
-        head = [f"def {name}(c, r):", f"    k = {unit << ROW_BITS} + r", f"    v = c.{memo}.get(k)"]
-        head += ["    if v is not None:", "        return v"]
+        head = [f"def {name}(c, r):"]
         head += [f"    if c.base is not None and ({unit} not in c.{dirty} or "]
         head += [f"            (r != c.q and {unit} in {local})):"]
-        head += [f"        return {name}(c.base, r)"]
+        head += ["        c = c.base"]
+        head += [f"    k = {unit << ROW_BITS} + r", f"    v = c.{memo}.get(k)"]
+        head += ["    if v is not None:", "        return v"]
         head += [f"    {n} = {LOCALS[n]}" for n in sorted(self.used)]
         tail = [f"    v = {result}", f"    c.{memo}[k] = v", "    return v"]
         return "\n".join([*head, *self.lines, *tail])
