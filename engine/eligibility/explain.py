@@ -11,6 +11,7 @@ from engine.catalog.facts import Entity, Kind
 from engine.catalog.program import Part, ProgramRules
 from engine.catalog.tree import AGGREGATES, ALWAYS_KNOWN, Expr
 from engine.eligibility.formatting import Placeholder
+from engine.evaluation.scalar_run import ScalarRun
 from engine.evaluation.simulate import HouseholdRun as Run
 
 __all__ = ["Explainer", "Explanations"]
@@ -87,8 +88,8 @@ class Explainer:
         """The unknown stated facts that leave any of ``exprs`` unknown for ``row``: on a run
         of the generated code, its missing-facts functions (:mod:`scalar_missing_code`); on a
         vectorized run, a walk down the tree that follows the same definition."""
-        code = getattr(self.run, "code", None)
-        if code is not None:
+        if isinstance(self.run, ScalarRun):
+            code = self.run.code
             functions = code.part_missing(self.rules)  # the parts: what is asked of a check
             codes: frozenset[int] = frozenset()
             for expr in exprs:
