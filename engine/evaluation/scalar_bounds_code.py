@@ -240,14 +240,7 @@ class BoundsEmitter(Emitter):
     def member_pair(self, expr: Expr, row: str) -> Pair:
         """One member's bounds; no such member: anything (a boolean's 0 to 1)."""
         floor, ceiling = ("0.0", "1.0") if expr.kind == Kind.BOOL else ("(-INF)", "INF")
-        name = expr.value
-        if name == "applicant":
-            who = self.local("A")
-        elif name == "spouse":
-            who = self.local("S")
-        else:
-            who = f"{self.local('PT')}[{row}]"
-        index = self.save(who)
+        index = self.save(self.member_row(expr.value, row))
         lo, hi = self.names()
         self.put(f"{lo}, {hi} = {floor}, {ceiling}")
         self.put(f"if {index} >= 0:")

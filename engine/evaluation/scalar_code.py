@@ -424,9 +424,16 @@ class Emitter:
         """Called in an aggregate's loop once a member's value is written (a hook: the
         missing-facts emitter collects each member's missing facts there)."""
 
+    def member_row(self, name: str, row: str) -> str:
+        """Where the ``applicant``, the ``spouse`` (of the household) or the ``partner`` (of
+        the person on ``row``) is: their row, negative when there is none."""
+        if name == "applicant":
+            return self.local("A")
+        return self.local("S") if name == "spouse" else f"{self.local('PT')}[{row}]"
+
     def member(self, expr: Expr, row: str) -> str:
         """The spouse's (of the household) or the partner's (of a person) value, NaN if none."""
-        who = self.local("S") if expr.value == "spouse" else f"{self.local('PT')}[{row}]"
+        who = self.member_row(expr.value, row)
         index, out = self.tmp(), self.tmp()
         self.put(f"{index} = {who}")
         self.put(f"{out} = NAN")

@@ -147,11 +147,7 @@ class MissingEmitter(Emitter):
                 ]
             )
         if op == "call" and expr.value in ("spouse", "partner", "applicant"):
-            if expr.value == "applicant":
-                who = self.local("A")
-            else:
-                who = self.local("S") if expr.value == "spouse" else f"{self.local('PT')}[{row}]"
-            return f"({args[0]} if {who} >= 0 else {EMPTY})"
+            return f"({args[0]} if {self.member_row(expr.value, row)} >= 0 else {EMPTY})"
         if op == "call" and expr.value == "age_on":
             birth = self.slots.fact("date_of_birth", None)
             person = self.row_of(row, expr.scope, "person")

@@ -244,13 +244,14 @@ class ScalarCode:
 
     # ------------------------------------------------------------ writing
 
-    def _emitter(self, cls: type[Emitter], program: ProgramRules | None) -> Emitter:
+    def _emitter(self, cls: type[Emitter], program: ProgramRules | None, **extra: Any) -> Emitter:
         emitter = cls(
             self.catalog,
             self.slots,
             lambda key: self.want("u", key),
             lambda key: self.want("b", key),
             program,
+            **extra,
         )
         emitter.nodes = self.nodes
         return emitter
@@ -311,17 +312,10 @@ class ScalarCode:
     def _missing(self, unit: int, key: UnitKey, rules: ProgramRules | None) -> str:
         """A unit's missing-facts function (never read by a variant frame: no dependencies)."""
         self.want("u", key)
-        e = MissingEmitter(
-            self.catalog,
-            self.slots,
-            lambda k: self.want("u", k),
-            lambda k: self.want("b", k),
-            rules,
-            misses=lambda k: self.want("x", k),
-        )
-        e.nodes = self.nodes
+        e = self._emitter(MissingEmitter, rules, misses=lambda k: self.want("x", k))
+        assert isinstance(e, MissingEmitter)
         expr = self._expr(key, rules)
-        if key[0] == "node" and expr.op not in _LEAVES and not _reads_program(expr):
+        if _inline_root(key, expr):
             result = e.root(expr)
         else:
             e.value(expr, "r")
@@ -359,7 +353,7 @@ class ScalarCode:
             e.put(f"        {raw} = lo")
             return raw
         expr = self._expr(key, rules)
-        if what == "node" and expr.op not in _LEAVES and not _reads_program(expr):
+        if _inline_root(key, expr):
             return e.inline(expr, "r")
         return e.value(expr, "r")
 
@@ -425,7 +419,7 @@ class ScalarCode:
                 else self._benefit_bounds(b, rules)
             )
         expr = self._expr(key, rules)
-        if key[0] == "node" and expr.op not in _LEAVES and not _reads_program(expr):
+        if _inline_root(key, expr):
             return b.inline_pair(expr, "r")
         return b.pair(expr, "r")
 
@@ -465,5 +459,11 @@ class ScalarCode:
         return lo, hi
 
 
-def _reads_program(expr: Expr) -> bool:
-    return expr.op == "call" and expr.value in PROGRAM_READS
+def _inline_root(key: UnitKey, expr: Expr) -> bool:
+    """A node unit whose own operation is written in its function (a leaf, or a read of
+    another program, is written as the value it reads)."""
+    return (
+        key[0] == "node"
+        and expr.op not in _LEAVES
+        and not (expr.op == "call" and expr.value in PROGRAM_READS)
+    )
