@@ -44,7 +44,7 @@ from engine.errors import InputError
 from engine.evaluation.compiler import CompiledSystem, compile_catalog
 from engine.evaluation.population import Population, from_profiles
 from engine.evaluation.simulate import Run, simulate
-from engine.events.apply import apply_event
+from engine.events.apply import apply_event, changed_facts
 from engine.events.cases import run_event_cases
 from engine.events.facts import PersonFact, event_fact
 from engine.events.patterns import PatternMatcher
@@ -172,7 +172,7 @@ class Engine:
         if spec.compare_with == "nothing":  # e.g. an arrival: nothing applied before it
             before_result = CheckResult(as_of=parsed.as_of, results=[], next_question=None)
         else:  # the household before the event: only compared, never shown or asked
-            before_result = check(self.compiled, before_profile, ask=False, texts=False)
+            before_result = self._before(before_profile, household, after, after_result)
         history = [*parsed.history, parsed.event]
         alerts = self.patterns.alerts(
             [event_fact(e, events.get(e.type)) for e in history],
@@ -185,6 +185,25 @@ class Engine:
         return event_result(
             self.catalog, spec, parsed.event.date, after, before_result, after_result, alerts
         )
+
+    def _before(
+        self,
+        profile: Profile,
+        household: Mapping[str, Any],
+        after: Mapping[str, Any],
+        after_result: CheckResult,
+    ) -> CheckResult:
+        """The answers for a life event's household before it: a program that reads none of
+        the facts the event changed (and no member joined, left or changed role) answers as
+        after the event, so only the others are evaluated again."""
+        changed = changed_facts(household, after)
+        if changed is None:
+            return check(self.compiled, profile, ask=False, texts=False)
+        reads = self.catalog.facts_read
+        only = {pid for pid in self.catalog.programs if reads[pid] & changed}
+        before = check(self.compiled, profile, ask=False, texts=False, only=only)
+        before.results.extend(r for r in after_result.results if r.program not in only)
+        return before
 
     @functools.cached_property
     def _event_model(self) -> type[LifeEvent]:

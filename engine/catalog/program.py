@@ -242,6 +242,31 @@ class Catalog:
         }
 
     @cached_property
+    def facts_read(self) -> dict[str, frozenset[str]]:
+        """For each program, every stated fact its answer can depend on: those its expressions
+        name (the date of birth for ``age_on``) and those of every program it reads, through
+        them. With the members and their roles, these are all a program's answer reads."""
+        out: dict[str, frozenset[str]] = {}
+
+        def read(pid: str) -> frozenset[str]:
+            found = out.get(pid)
+            if found is None:  # the loader refuses cycles
+                rules = self.programs[pid]
+                names: set[str] = set()
+                for expr in rules.expressions():
+                    names |= expr.names("fact")
+                    if "age_on" in expr.names("call"):
+                        names.add("date_of_birth")
+                for other in rules.depends_on() & self.programs.keys():
+                    names |= read(other)
+                found = out[pid] = frozenset(names)
+            return found
+
+        for pid in self.programs:
+            read(pid)
+        return out
+
+    @cached_property
     def exclusive_pairs(self) -> frozenset[frozenset[str]]:
         """Every pair of programs that exclude each other (declared in either file)."""
         return frozenset(

@@ -57,18 +57,24 @@ __all__ = ["PopulationResult", "ProgramTotal", "check", "check_dates", "evaluate
 
 
 def check(
-    compiled: CompiledSystem, profile: Profile, *, ask: bool = True, texts: bool = True
+    compiled: CompiledSystem,
+    profile: Profile,
+    *,
+    ask: bool = True,
+    texts: bool = True,
+    only: Collection[str] | None = None,
 ) -> out.CheckResult:
     """Evaluate every program that applies to the household on ``profile.as_of``; without
     ``ask``, the answers are the same but no representative answer of an unknown fact is tried
     (``next_question`` then falls back to the most frequent missing fact); without ``texts``,
-    the criteria are not read out (empty lists, no scope texts). Both for a life event's
-    household before the event, which is only compared with the household after it.
+    the criteria are not read out (empty lists, no scope texts); with ``only``, only those
+    programs are answered. All three for a life event's household before the event, which is
+    only compared with the household after it, where the event may have changed an answer.
 
     Raises:
         ParameterValueMissing: a program has no parameter value on ``profile.as_of``.
     """
-    return check_dates(compiled, profile, [profile.as_of], ask=ask, texts=texts)[0]
+    return check_dates(compiled, profile, [profile.as_of], ask=ask, texts=texts, only=only)[0]
 
 
 def check_dates(
@@ -78,6 +84,7 @@ def check_dates(
     *,
     ask: bool = True,
     texts: bool = True,
+    only: Collection[str] | None = None,
 ) -> list[out.CheckResult]:
     """The household's answer on each of ``days``, from one simulation (a timeline, a life
     event's follow-ups): every value is computed per day and never leaks into another day.
@@ -90,7 +97,7 @@ def check_dates(
         catalog.check_parameters(day)
     base = from_profiles([profile], catalog.base_years(*days), catalog.facts)
     run = household_run(compiled, base)
-    programs = _applicable(compiled, run)
+    programs = _applicable(compiled, run, only)
     static = {r.id: static_part(r) for r in programs}
     answers = [_results(run, programs, static, day, texts) for day in days]
     found: list[Any] = []
@@ -130,12 +137,15 @@ def check_dates(
     return checked
 
 
-def _applicable(compiled: CompiledSystem, run: HouseholdRun) -> list[ProgramRules]:
-    """The programs whose jurisdiction may cover the household (an unknown province may)."""
+def _applicable(
+    compiled: CompiledSystem, run: HouseholdRun, only: Collection[str] | None = None
+) -> list[ProgramRules]:
+    """The programs (of ``only``) whose jurisdiction may cover the household (an unknown
+    province may)."""
     return [
         rules
         for pid, rules in compiled.catalog.programs.items()
-        if run.first(pid, JURISDICTION) != 0.0
+        if (only is None or pid in only) and run.first(pid, JURISDICTION) != 0.0
     ]
 
 
@@ -160,6 +170,9 @@ def _results(
             entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year)
         results.append(result)
     apply_exclusions(results, run.compiled.catalog.exclusive_pairs)
+    for result in results:  # given, not defaulted: pydantic deep-copies a list default
+        result.setdefault("exclusive_with", [])
+        result.setdefault("excluded_by", [])
     explanations.release()
     return results
 

@@ -26,7 +26,7 @@ from engine.catalog.facts import Fact, FactRegistry, Kind
 from engine.catalog.life_events import EVENT_DATE, DataField, LifeEventFile, SetFact
 from engine.errors import InputError
 
-__all__ = ["apply_event", "check_data"]
+__all__ = ["apply_event", "changed_facts", "check_data"]
 
 _RECENT_YEARS = 3  # a plain income stands for the years before the change (see _set_yearly)
 
@@ -218,3 +218,27 @@ def apply_event(
         elif change.set is not None:
             _set(change.set, after, data, day, facts[change.set.fact])
     return after
+
+
+def changed_facts(before: Mapping[str, Any], after: Mapping[str, Any]) -> set[str] | None:
+    """The facts that differ between two households in the profile's JSON shape (the
+    household's and any member's), or None when the members differ (one joined or left, or a
+    role or the order changed): then any answer may change.
+
+    Examples:
+        >>> old = {"province": "ON", "members": [{"id": "a", "role": "applicant", "net_income": 1}]}
+        >>> changed_facts(old, {**old, "province": "BC"})
+        {'province'}
+        >>> changed_facts(old, {**old, "members": []}) is None
+        True
+    """
+    was, now = list(before.get("members") or []), list(after.get("members") or [])
+    if [(m.get("id"), m.get("role")) for m in was] != [(m.get("id"), m.get("role")) for m in now]:
+        return None
+    pairs = [(before, after), *zip(was, now, strict=True)]
+    return {
+        name
+        for old, new in pairs
+        for name in old.keys() | new.keys()
+        if name not in ("id", "members") and old.get(name) != new.get(name)
+    }
