@@ -165,3 +165,22 @@ def completions(
         if places:
             household["municipality"] = draw(st.sampled_from(places))
     return {"as_of": data["as_of"], "household": {**household, "members": members}}
+
+
+@st.composite
+def twinned(
+    draw: st.DrawFn, facts: FactRegistry, days: tuple[dt.date, ...], years: tuple[int, ...] = ()
+) -> dict[str, Any]:
+    """A household (see :func:`profiles`) with twins: copies of a child (same role and facts,
+    another id), and maybe dependants of whom nothing is known."""
+    data = draw(profiles(facts, days, years, max_children=2))
+    members = data["household"]["members"]
+    children = [m for m in members if m["role"] == "child"]
+    source = children[0] if children else {"id": "child0", "role": "child"}
+    if not children:
+        members.append(dict(source))
+    for index in range(draw(st.integers(1, 3))):
+        members.append({**source, "id": f"twin{index}"})
+    for index in range(draw(st.integers(0, 2))):
+        members.append({"id": f"dependant{index}", "role": "dependant"})
+    return data

@@ -131,6 +131,11 @@ class ProgramRules:
         """The program id (read thousands of times a check: kept)."""
         return self.program.id
 
+    @cached_property
+    def criterion_parts(self) -> tuple[tuple[schema.Criterion, Part], ...]:
+        """Each criterion of the file, in order, with the part that holds it."""
+        return tuple((c, Part.criterion(c.id)) for c in self.program.eligibility)
+
     @property
     def file(self) -> Path:
         """The rule file."""

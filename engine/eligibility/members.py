@@ -38,17 +38,20 @@ def by_member(
     )[0].tolist()
     if explanations.twins is None:
         explanations.twins = twins(run.population)
-    twin_of = explanations.twins
-    statuses = run.calculate_at(rules.id, STATUS, persons, on)  # the adults' only
+    # a twin's answer is the first one's (an adult too, earlier in the list)
+    twin_of = {p: first for p, first in explanations.twins.items() if first in persons}
+    own = [p for p in persons if p not in twin_of]
+    statuses = dict(zip(own, run.calculate_at(rules.id, STATUS, own, on), strict=True))
     out: list[dict[str, Any]] = []
     done: dict[int, dict[str, Any]] = {}
-    for person, status in zip(persons, statuses, strict=True):
+    for person in persons:
         if person == run.members.applicant[0]:
             result = applicant
-        elif person in twin_of and twin_of[person] in done:
+        elif person in twin_of:
             first = twin_of[person]
             result = _swapped(done[first], run.population.member_id(first), person, run)
         else:
+            status = statuses[person]
             result = program_result(explanations, rules, status, {}, on, person, texts=texts)
         done[person] = result
         out.append({key: result[key] for key in _KEPT})

@@ -25,7 +25,6 @@ from engine.catalog.program import (
     WEEKLY,
     WEEKS,
     Catalog,
-    Part,
     ProgramRules,
 )
 from engine.catalog.schema import InForce, Text
@@ -194,8 +193,8 @@ def program_result(
         if texts:
             criteria.append(_in_force(program.in_force, in_force, on or run.population.as_of))
         ruled_out = not in_force
-    for criterion in program.eligibility:
-        name = kleene.status_name(explainer.part(row, Part.criterion(criterion.id)))
+    for criterion, part in rules.criterion_parts:
+        name = kleene.status_name(explainer.part(row, part))
         template = criterion.explain
         if name != "true" and ruled_out:
             template = _NOT_REACHED

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from openfisca_core.errors import ParameterNotFoundError
@@ -79,8 +80,8 @@ class Frame:
     """One household on one day, for the generated code (attribute names are the code's)."""
 
     __slots__ = (
-        "a", "b", "base", "d", "db", "du", "f", "m", "n", "p", "pt", "q", "rows", "s", "t", "x",
-        "z",
+        "a", "b", "base", "d", "db", "du", "f", "m", "n", "p", "pt", "q", "rows", "s", "t", "w",
+        "x", "z",
     )  # fmt: skip
 
     def __init__(
@@ -90,6 +91,7 @@ class Frame:
         day: dt.date,
         as_of_days: float,
         roles: list[int],
+        twins: list[int] | None = None,
     ) -> None:
         self.f = facts
         self.p, self.t = values
@@ -97,6 +99,9 @@ class Frame:
         self.z = as_of_days
         self.n = len(roles)
         self.rows = range(self.n)
+        #: per person, the row of the first member with the same role and facts (what an
+        #: aggregate's loop reads: see ``Emitter.members``)
+        self.w: Sequence[int] = twins if twins is not None else self.rows
         applicant, spouse = ROLE_CODES["applicant"], ROLE_CODES["spouse"]
         self.a = roles.index(applicant) if applicant in roles else -1
         self.s = roles.index(spouse) if spouse in roles else -1
@@ -123,6 +128,8 @@ class Frame:
         one is this frame's (computed once, here)."""
         copy = Frame.__new__(Frame)
         copy.a, copy.s, copy.pt, copy.n, copy.rows = self.a, self.s, self.pt, self.n, self.rows
+        # the answered person is nobody's twin any more
+        copy.w = self.w if person is None else _untwinned(self.w, person)
         copy.p, copy.t, copy.d, copy.z = self.p, self.t, self.d, self.z
         facts = list(self.f)
         for slot in slots:
@@ -176,7 +183,40 @@ def frames(code: ScalarCode, days: DayValues, population: Population, day: dt.da
                 facts.append(_NAN if household else [_NAN] * (hi - lo))
             else:
                 facts.append(column[h] if household else column[lo:hi])
-        out.append(Frame(facts, values, day, as_of, roles[lo:hi]))
+        members = roles[lo:hi]
+        out.append(Frame(facts, values, day, as_of, members, _twins(layout[0], facts, members)))
+    return out
+
+
+def _twins(
+    layout: list[tuple[str, Any, int]], facts: list[Any], roles: list[int]
+) -> list[int] | None:
+    """Per person of one household, the first person with the same role and facts (None when
+    every role is a different one: nobody has a twin)."""
+    if len(set(roles)) == len(roles):
+        return None
+    people = [
+        roles,
+        *(c for (_, _, where), c in zip(layout, facts, strict=True) if where != _HOUSEHOLD),
+    ]
+    seen: dict[tuple[Any, ...], int] = {}
+    return [
+        seen.setdefault(tuple(None if v != v else v for v in (c[p] for c in people)), p)
+        for p in range(len(roles))
+    ]
+
+
+def _untwinned(twins: Sequence[int], person: int) -> Sequence[int]:
+    """``twins`` once ``person`` has answered a fact: nobody's twin any more, and the members
+    whose first twin they were now have the next of them as their first."""
+    first = twins[person]
+    others = [r for r, f in enumerate(twins) if f == first and r != person]
+    if not others:
+        return twins  # had no twin
+    out = list(twins)
+    for r in others:
+        out[r] = others[0]
+    out[person] = person
     return out
 
 

@@ -218,7 +218,7 @@ class BoundsEmitter(Emitter):
         person = f"q{self.depth}"
         start = "0.0" if name in ("count", "sum", "any") else "1.0"
         self.put(f"{lo} = {hi} = {start}")
-        self.put(f"for {person} in {self.local('R')}:")
+        self.put(f"for {person} in {self.members()}:")
         self.depth += 1
         a0, a1 = self.pair(expr.args[0], person)
         if name in ("count", "sum"):

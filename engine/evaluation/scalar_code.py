@@ -110,6 +110,7 @@ LOCALS = {
     "S": "c.s",
     "PT": "c.pt",
     "R": "c.rows",
+    "W": "c.w",
 }
 
 
@@ -399,7 +400,7 @@ class Emitter:
         person = f"q{self.depth}"
         if name in ("count", "sum"):
             self.put(f"{out} = 0.0")
-            self.put(f"for {person} in {self.local('R')}:")
+            self.put(f"for {person} in {self.members()}:")
             self.depth += 1
             a = self.value(expr.args[0], person)
             self.each(expr, a)
@@ -408,7 +409,7 @@ class Emitter:
             return out
         stop, start = ("1.0", "0.0") if name == "any" else ("0.0", "1.0")
         self.put(f"{out} = {start}")
-        self.put(f"for {person} in {self.local('R')}:")
+        self.put(f"for {person} in {self.members()}:")
         self.depth += 1
         a = self.value(expr.args[0], person)
         self.each(expr, a)
@@ -419,6 +420,13 @@ class Emitter:
         self.put(f"    {out} = NAN")
         self.depth -= 1
         return out
+
+    def members(self) -> str:
+        """What an aggregate's loop goes over: each member's row, or rather the row of the
+        member's first twin (``Frame.w``: the same role and facts, so the same values, which
+        nothing in the rule language tells apart): a household of twenty children of whom
+        nothing is known computes each child's values once, and sums them in the same order."""
+        return self.local("W")
 
     def each(self, expr: Expr, value: str) -> None:
         """Called in an aggregate's loop once a member's value is written (a hook: the

@@ -82,6 +82,10 @@ class MissingEmitter(Emitter):
             self.last = missing
         return value
 
+    def members(self) -> str:
+        """Every member's own row: a fact a member misses is that member's, twin or not."""
+        return self.local("R")
+
     def each(self, expr: Expr, value: str) -> None:
         """In an aggregate's loop: add the member's missing facts."""
         collected = self._collected[id(expr)]

@@ -43,6 +43,19 @@ def _parts(pid: str) -> list[Part]:
 @SETTINGS
 @given(strategies.profiles(FACTS, AS_OF, YEARS))
 def test_every_part_and_its_bounds_equal_the_vectorized_ones(data: dict[str, Any]) -> None:
+    _compare(data)
+
+
+@SETTINGS
+@given(strategies.twinned(FACTS, AS_OF, YEARS))
+def test_members_who_are_twins_are_read_through_the_first_one(data: dict[str, Any]) -> None:
+    # an aggregate's loop reads a twin's values on the first twin's row (Frame.w)
+    frame = _compare(data)
+    assert list(frame.w) != list(frame.rows)
+
+
+def _compare(data: dict[str, Any]) -> Any:
+    """Every part and its bounds, generated code against vectorized; the household's frame."""
     profile = ENGINE.parse(data)
     population = from_profiles([profile], CATALOG.base_years(profile.as_of), FACTS)
     run = simulate(ENGINE.compiled, population)
@@ -65,3 +78,4 @@ def test_every_part_and_its_bounds_equal_the_vectorized_ones(data: dict[str, Any
                         (pid, part, row, (want, lo[row], hi[row]), (got, got_lo, got_hi))
                     )
     assert not mismatches, mismatches[:5]
+    return frame
