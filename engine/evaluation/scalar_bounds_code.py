@@ -215,12 +215,9 @@ class BoundsEmitter(Emitter):
     def aggregate_pair(self, expr: Expr, row: str) -> Pair:
         name = expr.value
         lo, hi = self.names()
-        person = f"q{self.depth}"
         start = "0.0" if name in ("count", "sum", "any") else "1.0"
         self.put(f"{lo} = {hi} = {start}")
-        self.put(f"for {person} in {self.members()}:")
-        self.depth += 1
-        a0, a1 = self.pair(expr.args[0], person)
+        a0, a1 = self.pair(expr.args[0], self.loop(expr))
         if name in ("count", "sum"):
             self.put(f"{lo} += {a0}")
             self.put(f"{hi} += {a1}")

@@ -397,21 +397,16 @@ class Emitter:
         """count/sum over the members (NaN if any is), any/all in Kleene logic."""
         name = expr.value
         out = self.tmp()
-        person = f"q{self.depth}"
         if name in ("count", "sum"):
             self.put(f"{out} = 0.0")
-            self.put(f"for {person} in {self.members()}:")
-            self.depth += 1
-            a = self.value(expr.args[0], person)
+            a = self.value(expr.args[0], self.loop(expr))
             self.each(expr, a)
             self.put(f"{out} += {a}")
             self.depth -= 1
             return out
         stop, start = ("1.0", "0.0") if name == "any" else ("0.0", "1.0")
         self.put(f"{out} = {start}")
-        self.put(f"for {person} in {self.members()}:")
-        self.depth += 1
-        a = self.value(expr.args[0], person)
+        a = self.value(expr.args[0], self.loop(expr))
         self.each(expr, a)
         self.put(f"if {a} == {stop}:")
         self.put(f"    {out} = {stop}")
@@ -421,12 +416,16 @@ class Emitter:
         self.depth -= 1
         return out
 
-    def members(self) -> str:
-        """What an aggregate's loop goes over: each member's row, or rather the row of the
-        member's first twin (``Frame.w``: the same role and facts, so the same values, which
-        nothing in the rule language tells apart): a household of twenty children of whom
-        nothing is known computes each child's values once, and sums them in the same order."""
-        return self.local("W")
+    def loop(self, expr: Expr) -> str:
+        """Write the head of an aggregate's loop over the members, one level deeper, and return
+        the row its body reads: not each member's own but their first twin's (``Frame.w``: the
+        same role and facts, so the same values, which nothing in the rule language tells
+        apart), so a household of twenty children of whom nothing is known computes each
+        child's values once, and sums them in the same order."""
+        person = f"q{self.depth}"
+        self.put(f"for {person} in {self.local('W')}:")
+        self.depth += 1
+        return person
 
     def each(self, expr: Expr, value: str) -> None:
         """Called in an aggregate's loop once a member's value is written (a hook: the

@@ -38,10 +38,10 @@ def test_the_engine_calls_eval_exec_or_compile_only_where_audited() -> None:
     assert len(offenders) == 2  # exec(compile(...)): one statement
 
 
-_NAMES = re.compile(r"^(?:[ubxtqK]\d+|[FPTDASRE]|PT|LU|LB|c|r|k|v|lo|hi|NAN|INF|abs|one)$")
+_NAMES = re.compile(r"^(?:[ubxtqK]\d+|[FPTDASREW]|PT|LU|LB|c|r|k|v|lo|hi|NAN|INF|abs|one)$")
 _ATTRIBUTES = {
     *("m", "b", "x", "du", "db", "base", "get", "f", "p", "t", "d", "a", "s", "pt", "q", "rows"),
-    "z",
+    *("w", "z"),
 }
 _NODES = (
     ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.AugAssign, ast.Return,
