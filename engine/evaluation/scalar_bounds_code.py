@@ -218,6 +218,7 @@ class BoundsEmitter(Emitter):
         start = "0.0" if name in ("count", "sum", "any") else "1.0"
         self.put(f"{lo} = {hi} = {start}")
         a0, a1 = self.pair(expr.args[0], self.loop(expr))
+        self.member_done()
         if name in ("count", "sum"):
             self.put(f"{lo} += {a0}")
             self.put(f"{hi} += {a1}")

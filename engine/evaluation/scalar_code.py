@@ -400,6 +400,7 @@ class Emitter:
         if name in ("count", "sum"):
             self.put(f"{out} = 0.0")
             a = self.value(expr.args[0], self.loop(expr))
+            self.member_done()
             self.each(expr, a)
             self.put(f"{out} += {a}")
             self.depth -= 1
@@ -407,6 +408,7 @@ class Emitter:
         stop, start = ("1.0", "0.0") if name == "any" else ("0.0", "1.0")
         self.put(f"{out} = {start}")
         a = self.value(expr.args[0], self.loop(expr))
+        self.member_done()
         self.each(expr, a)
         self.put(f"if {a} == {stop}:")
         self.put(f"    {out} = {stop}")
@@ -417,15 +419,24 @@ class Emitter:
         return out
 
     def loop(self, expr: Expr) -> str:
-        """Write the head of an aggregate's loop over the members, one level deeper, and return
-        the row its body reads: not each member's own but their first twin's (``Frame.w``: the
-        same role and facts, so the same values, which nothing in the rule language tells
-        apart), so a household of twenty children of whom nothing is known computes each
-        child's values once, and sums them in the same order."""
-        person = f"q{self.depth}"
+        """Write the head of an aggregate's loop over the members and return the row the
+        member's value is written for: not each member's own but their first twin's
+        (``Frame.w``: the same role and facts, so the same values, which nothing in the rule
+        language tells apart), and only when it is not the row just written (the value just
+        computed is kept): a household of twenty children of whom nothing is known computes
+        one child's values, and sums the same values in the same order.
+        :meth:`member_done` ends the member's value."""
+        person, last = f"q{self.depth}", self.tmp()
+        self.put(f"{last} = -1")
         self.put(f"for {person} in {self.local('W')}:")
-        self.depth += 1
+        self.put(f"    if {person} != {last}:")
+        self.put(f"        {last} = {person}")
+        self.depth += 2
         return person
+
+    def member_done(self) -> None:
+        """Back in an aggregate's loop once the member's value is written (see :meth:`loop`)."""
+        self.depth -= 1
 
     def each(self, expr: Expr, value: str) -> None:
         """Called in an aggregate's loop once a member's value is written (a hook: the

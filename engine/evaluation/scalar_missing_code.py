@@ -90,6 +90,9 @@ class MissingEmitter(Emitter):
         self.depth += 1
         return person
 
+    def member_done(self) -> None:
+        """Nothing to end: every member's value is written (see :meth:`loop`)."""
+
     def each(self, expr: Expr, value: str) -> None:
         """In an aggregate's loop: add the member's missing facts."""
         collected = self._collected[id(expr)]
