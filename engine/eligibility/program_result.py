@@ -65,16 +65,34 @@ def _fixed(en: str, fr: str) -> LocalizedText | None:
     return LocalizedText(en=en, fr=fr)
 
 
+@functools.lru_cache(maxsize=8192)
+def _names(en: str, fr: str) -> tuple[str, ...]:
+    """The placeholders a template's two texts name."""
+    return tuple(sorted({name for text in (en, fr) for name, _ in placeholders(text)}))
+
+
+#: texts already read out, by template, registry and the values of its placeholders: the same
+#: thresholds, rates and amounts fill the same templates in check after check (at most
+#: _TEXTS_KEPT kept; the registry is kept with each text, so its id is never another's)
+_TEXTS: dict[tuple[str, str, int, tuple[Any, ...]], tuple[Mapping[str, Fact], LocalizedText]] = {}
+_TEXTS_KEPT = 16384
+
+
 def _text(
     template: Text, values: Mapping[str, Placeholder], facts: Mapping[str, Fact]
-) -> dict[str, str] | LocalizedText:
-    fixed = _fixed(template.en, template.fr)
+) -> LocalizedText:
+    en, fr = template.en, template.fr
+    fixed = _fixed(en, fr)
     if fixed is not None:
         return fixed
-    return {
-        "en": render(template.en, values, "en", facts),
-        "fr": render(template.fr, values, "fr", facts),
-    }
+    key = (en, fr, id(facts), tuple(values.get(name) for name in _names(en, fr)))
+    found = _TEXTS.get(key)
+    if found is None or found[0] is not facts:
+        if len(_TEXTS) >= _TEXTS_KEPT:
+            _TEXTS.clear()
+        text = LocalizedText(en=render(en, values, "en", facts), fr=render(fr, values, "fr", facts))
+        found = _TEXTS[key] = (facts, text)
+    return found[1]
 
 
 def _in_force(window: InForce, in_force: bool, on: dt.date) -> dict[str, Any]:

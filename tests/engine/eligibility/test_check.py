@@ -190,3 +190,19 @@ def test_a_check_that_asks_nothing_answers_every_program_the_same(data: dict[str
         ]
 
     assert answers(bare) == answers(asked)
+
+
+def test_a_text_read_out_again_is_the_one_for_these_values(
+    example_profile: dict[str, Any],
+) -> None:
+    # texts are kept by template and placeholder values, so a household with other values
+    # gets its own words and the same values the same words
+    def ccb_income_text(net_income: float) -> str:
+        data = copy.deepcopy(example_profile)
+        data["household"]["members"][0]["net_income"] = net_income
+        ccb = _program(_run(data), "ca_ccb")
+        return next(c.explain.en for c in ccb.criteria if c.id == "has_benefit_after_income_test")
+
+    first, other, again = ccb_income_text(35000), ccb_income_text(41000), ccb_income_text(35000)
+    assert "$35,000" in first and "$41,000" in other and "$35,000" not in other
+    assert again == first
