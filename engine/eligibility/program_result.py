@@ -71,28 +71,33 @@ def _names(en: str, fr: str) -> tuple[str, ...]:
     return tuple(sorted({name for text in (en, fr) for name, _ in placeholders(text)}))
 
 
-#: texts already read out, by template, registry and the values of its placeholders: the same
-#: thresholds, rates and amounts fill the same templates in check after check (at most
-#: _TEXTS_KEPT kept; the registry is kept with each text, so its id is never another's)
-_TEXTS: dict[tuple[str, str, int, tuple[Any, ...]], tuple[Mapping[str, Fact], LocalizedText]] = {}
+#: texts already read out, by template and the values of its placeholders: the same
+#: thresholds, rates and amounts fill the same templates in check after check. Only strings and
+#: numbers are kept (the collector does not track them, so a full collection does not scan
+#: them: finished models here made its pauses three times longer), for one fact registry at a
+#: time, at most _TEXTS_KEPT of them.
+_TEXTS: dict[tuple[str, str, tuple[Any, ...]], tuple[str, str]] = {}
+_TEXTS_FOR: list[Mapping[str, Fact]] = []
 _TEXTS_KEPT = 16384
 
 
 def _text(
     template: Text, values: Mapping[str, Placeholder], facts: Mapping[str, Fact]
-) -> LocalizedText:
+) -> dict[str, str] | LocalizedText:
     en, fr = template.en, template.fr
     fixed = _fixed(en, fr)
     if fixed is not None:
         return fixed
-    key = (en, fr, id(facts), tuple(values.get(name) for name in _names(en, fr)))
+    if not _TEXTS_FOR or _TEXTS_FOR[0] is not facts:
+        _TEXTS.clear()
+        _TEXTS_FOR[:] = [facts]
+    key = (en, fr, tuple(values.get(name) for name in _names(en, fr)))
     found = _TEXTS.get(key)
-    if found is None or found[0] is not facts:
+    if found is None:
         if len(_TEXTS) >= _TEXTS_KEPT:
             _TEXTS.clear()
-        text = LocalizedText(en=render(en, values, "en", facts), fr=render(fr, values, "fr", facts))
-        found = _TEXTS[key] = (facts, text)
-    return found[1]
+        found = _TEXTS[key] = (render(en, values, "en", facts), render(fr, values, "fr", facts))
+    return {"en": found[0], "fr": found[1]}
 
 
 def _in_force(window: InForce, in_force: bool, on: dt.date) -> dict[str, Any]:
