@@ -286,9 +286,16 @@ class Catalog:
         the event."""
         spec = self.life_events.get(event_id)
         named = set(spec.programs) if spec is not None else set()
-        return named | {
-            pid for pid, r in self.programs.items() if event_id in r.program.life_events
-        }
+        return named | self._listing.get(event_id, set())
+
+    @cached_property
+    def _listing(self) -> dict[str, set[str]]:
+        """The programs whose files list each life event (asked at every event)."""
+        out: dict[str, set[str]] = {}
+        for pid, rules in self.programs.items():
+            for event_id in rules.program.life_events:
+                out.setdefault(event_id, set()).add(pid)
+        return out
 
     def unverified_in_force(self, program_id: str, day: dt.date) -> list[tuple[str, str]]:
         """The parameters a program reads whose value in force on ``day`` is marked
