@@ -100,7 +100,7 @@ class Frame:
         self.n = len(roles)
         self.rows = range(self.n)
         #: per person, the row of the first member with the same role and facts (what an
-        #: aggregate's loop reads: see ``Emitter.members``)
+        #: aggregate's loop reads: see ``Emitter.loop``)
         self.w: Sequence[int] = twins if twins is not None else self.rows
         applicant, spouse = ROLE_CODES["applicant"], ROLE_CODES["spouse"]
         self.a = roles.index(applicant) if applicant in roles else -1
