@@ -74,9 +74,10 @@ def _names(en: str, fr: str) -> tuple[str, ...]:
 #: texts already read out, by template and the values of its placeholders: the same
 #: thresholds, rates and amounts fill the same templates in check after check. Only strings and
 #: numbers are kept (the collector does not track them, so a full collection does not scan
-#: them: finished models here made its pauses three times longer), for one fact registry at a
-#: time, at most _TEXTS_KEPT of them.
-_TEXTS: dict[tuple[str, str, tuple[Any, ...]], tuple[str, str]] = {}
+#: them: finished models here made its pauses three times longer), at most _TEXTS_KEPT of
+#: them. The fact registry (enum labels) is in the key; the last one used is kept, so its id is
+#: never another's, and a new one starts afresh (threads of two engines never mix texts).
+_TEXTS: dict[tuple[str, str, int, tuple[Any, ...]], tuple[str, str]] = {}
 _TEXTS_FOR: list[Mapping[str, Fact]] = []
 _TEXTS_KEPT = 16384
 
@@ -91,7 +92,7 @@ def _text(
     if not _TEXTS_FOR or _TEXTS_FOR[0] is not facts:
         _TEXTS.clear()
         _TEXTS_FOR[:] = [facts]
-    key = (en, fr, tuple(values.get(name) for name in _names(en, fr)))
+    key = (en, fr, id(facts), tuple(values.get(name) for name in _names(en, fr)))
     found = _TEXTS.get(key)
     if found is None:
         if len(_TEXTS) >= _TEXTS_KEPT:
