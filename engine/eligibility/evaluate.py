@@ -99,7 +99,8 @@ def check_dates(
     run = household_run(compiled, base)
     programs = _applicable(compiled, run, only)
     static = {r.id: static_part(r) for r in programs}
-    answers = [_results(run, programs, static, day, texts) for day in days]
+    twin_of = base.twins()  # by member and for the next question's candidates
+    answers = [_results(run, programs, static, day, texts, twin_of) for day in days]
     found: list[Any] = []
     if ask:  # only a fact an undetermined answer is missing can decide it
         missing = {
@@ -111,7 +112,7 @@ def check_dates(
             for path in entry["missing_facts"]
         }
         names = {path.rsplit("/", 1)[-1] for path in missing}
-        found = candidates(base, names, catalog.facts, missing)
+        found = candidates(base, names, catalog.facts, missing, twin_of)
     variants: Any = run  # a scalar run makes its variants itself, as outcomes ask for them
     if found and not isinstance(run, ScalarRun):
         variants = simulate(compiled, with_variants(base, found, catalog.facts))
@@ -155,10 +156,12 @@ def _results(
     static: dict[str, dict[str, Any]],
     day: dt.date,
     texts: bool = True,
+    twin_of: dict[int, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every program's answer for household 0 of ``run`` on ``day``, with what it misses."""
+    """Every program's answer for household 0 of ``run`` on ``day``, with what it misses
+    (``twin_of``: the household's twins, when the caller has them)."""
     facts = run.compiled.catalog.facts
-    explanations = Explanations(run)
+    explanations = Explanations(run, twin_of)
     results = []
     for rules in programs:
         status = run.first(rules.id, STATUS, day)

@@ -26,11 +26,11 @@ class Explanations:
     values, the facts a node misses) serves every later explanation of the run: each member of
     a person program, and the programs another one reads."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run, twins: dict[int, int] | None = None) -> None:
         self.run = run
         self._explainers: dict[tuple[str, dt.date | None], Explainer] = {}
-        #: the household's twins (see ``next_question.twins``), once a person program asks
-        self.twins: dict[int, int] | None = None
+        #: the household's twins (``Population.twins``): given, or once a person program asks
+        self.twins = twins
         # what a shared definition misses on some rows and day: the same for every program
         # (a definition reads facts and other definitions, never a program's own variables)
         self.definitions: dict[tuple[int, tuple[int, ...], dt.date | None], frozenset[str]] = {}

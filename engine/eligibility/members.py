@@ -10,7 +10,6 @@ import numpy as np
 from engine.catalog.facts import ROLE_CODES
 from engine.catalog.program import STATUS, ProgramRules
 from engine.eligibility.explain import Explanations
-from engine.eligibility.next_question import twins
 from engine.eligibility.program_result import program_result
 
 __all__ = ["by_member"]
@@ -37,7 +36,7 @@ def by_member(
         (run.members.household_of == 0) & (run.members.role != ROLE_CODES["child"])
     )[0].tolist()
     if explanations.twins is None:
-        explanations.twins = twins(run.population)
+        explanations.twins = run.population.twins()
     # a twin's answer is the first one's (an adult too, earlier in the list)
     twin_of = {p: first for p, first in explanations.twins.items() if first in persons}
     own = [p for p in persons if p not in twin_of]

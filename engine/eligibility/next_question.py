@@ -36,7 +36,6 @@ __all__ = [
     "fact_depths",
     "question_depth",
     "samples",
-    "twins",
     "winner",
     "with_variants",
 ]
@@ -81,43 +80,19 @@ def _places_here(
     return tuple(code for code in tried if provinces.get(int(code)) in (None, here))
 
 
-def twins(population: Population) -> dict[int, int]:
-    """The persons of household 0 with the same role and the same facts as an earlier one,
-    each with the first such person.
-
-    Nothing in the rule language tells such members apart (it reads roles and facts, never an
-    id or an order), so answering a fact for one of them changes every answer exactly as
-    answering it for the earlier one does: their candidates would only tie with the earlier
-    one's, which wins ties by coming first. A household of twenty children of whom nothing is
-    known yet asks about one child, not twenty; and a twin's own answers are the first one's,
-    the two ids swapped.
-    """
-    seen: dict[tuple[object, ...], int] = {}
-    found: dict[int, int] = {}
-    roles = population.role.tolist()
-    shared = [p for p, role in enumerate(roles) if roles.count(role) > 1]
-    if not shared:  # every member has a role of their own: no twins
-        return found
-    columns = [population.role, *population.person.values()]
-    columns += [v for by in population.yearly.values() for v in by.values()]
-    for person in shared:
-        key = tuple(None if v != v else v for v in (float(c[person]) for c in columns))
-        first = seen.setdefault(key, person)
-        if first != person:
-            found[person] = first
-    return found
-
-
 def candidates(
     population: Population,
     names: set[str],
     facts: FactRegistry,
     paths: Collection[str] | None = None,
+    twin_of: Mapping[int, int] | None = None,
 ) -> list[Candidate]:
     """Unknown facts of household 0 that some program reads (for members with the same role
-    and facts, only the first one's: see :func:`twins`); with ``paths``, only those."""
+    and facts, only the first one's: see ``Population.twins``, or ``twin_of`` when the caller
+    has them); with ``paths``, only those."""
     out: list[Candidate] = []
-    twin_of = twins(population)
+    if twin_of is None:
+        twin_of = population.twins()
     for name in sorted(names):
         fact = facts[name]
         if fact.entity == "household":

@@ -89,6 +89,33 @@ class Population:
             weight=self.weight[start:stop],
         )
 
+    def twins(self, household: int = 0) -> dict[int, int]:
+        """The persons of ``household`` with the same role and the same facts as an earlier
+        one of it, each with the first such person (person indices).
+
+        Nothing in the rule language tells such members apart (it reads roles and facts, never
+        an id or an order), so they have the same values, and answering a fact for one of them
+        changes every answer exactly as answering it for the earlier one does: a household of
+        twenty children of whom nothing is known yet is asked about one child, not twenty, and
+        a twin's own answers are the first one's, the two ids swapped.
+
+        Persons must be ordered by household, as every constructor here lays them out.
+        """
+        first_row, stop = np.searchsorted(self.household_of, [household, household + 1])
+        roles = self.role[first_row:stop].tolist()
+        found: dict[int, int] = {}
+        if len(set(roles)) == len(roles):  # every member has a role of their own: no twins
+            return found
+        columns = [self.role, *self.person.values()]
+        columns += [v for by in self.yearly.values() for v in by.values()]
+        seen: dict[tuple[object, ...], int] = {}
+        for person in range(int(first_row), int(stop)):
+            key = tuple(None if v != v else v for v in (float(c[person]) for c in columns))
+            first = seen.setdefault(key, person)
+            if first != person:
+                found[person] = first
+        return found
+
     def person_rows(self, households: IntArray) -> IntArray:
         """The rows of the persons of ``households`` (ascending household indices), in order.
 

@@ -183,27 +183,10 @@ def frames(code: ScalarCode, days: DayValues, population: Population, day: dt.da
                 facts.append(_NAN if household else [_NAN] * (hi - lo))
             else:
                 facts.append(column[h] if household else column[lo:hi])
-        members = roles[lo:hi]
-        out.append(Frame(facts, values, day, as_of, members, _twins(layout[0], facts, members)))
+        twin_of = population.twins(h)
+        first_twins = [twin_of.get(p, p) - lo for p in range(lo, hi)] if twin_of else None
+        out.append(Frame(facts, values, day, as_of, roles[lo:hi], first_twins))
     return out
-
-
-def _twins(
-    layout: list[tuple[str, Any, int]], facts: list[Any], roles: list[int]
-) -> list[int] | None:
-    """Per person of one household, the first person with the same role and facts (None when
-    every role is a different one: nobody has a twin)."""
-    if len(set(roles)) == len(roles):
-        return None
-    people = [
-        roles,
-        *(c for (_, _, where), c in zip(layout, facts, strict=True) if where != _HOUSEHOLD),
-    ]
-    seen: dict[tuple[Any, ...], int] = {}
-    return [
-        seen.setdefault(tuple(None if v != v else v for v in (c[p] for c in people)), p)
-        for p in range(len(roles))
-    ]
 
 
 def _untwinned(twins: Sequence[int], person: int) -> Sequence[int]:

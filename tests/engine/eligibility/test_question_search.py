@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from kit import CATALOG, ENGINE, FACTS
 from test_laws import AS_OF, YEARS
 
-from engine.eligibility import evaluate, members, next_question
+from engine.eligibility import evaluate, next_question
 from engine.eligibility.next_question import Candidate, Depth, Outcomes
+from engine.evaluation.population import Population
 from engine.kleene import Array
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -74,13 +75,17 @@ def _asked(data: dict[str, Any]) -> tuple[str, list[str]] | None:
     return None if question is None else (question.fact, list(question.would_decide))
 
 
+def _no_twins(population: Population, household: int = 0) -> dict[int, int]:
+    return {}
+
+
 @SETTINGS
 @given(with_twins())
 def test_the_search_finds_what_trying_everything_finds(data: dict[str, Any]) -> None:
     fast = _asked(data)
     with (
         mock.patch.object(evaluate, "best_question", exhaustive),
-        mock.patch.object(next_question, "twins", lambda population: {}),
+        mock.patch.object(Population, "twins", _no_twins),
     ):
         slow = _asked(data)
     assert fast == slow
@@ -90,7 +95,7 @@ def test_the_search_finds_what_trying_everything_finds(data: dict[str, Any]) -> 
 @given(with_twins())
 def test_a_twin_s_answers_are_the_first_one_s_with_the_ids_swapped(data: dict[str, Any]) -> None:
     shared = ENGINE.check(data)
-    with mock.patch.object(members, "twins", lambda population: {}):
+    with mock.patch.object(Population, "twins", _no_twins):
         explained = ENGINE.check(data)  # every member explained on their own
     assert shared == explained
 
