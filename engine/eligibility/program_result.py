@@ -212,12 +212,14 @@ def program_result(
     criteria: list[dict[str, Any]] = []
     unknown: list[Expr] = []
     ruled_out = False  # an earlier criterion fails: later ones are not read out as reasons
-    if program.in_force is not None:
+    # the criteria's statuses serve their texts, and an undetermined answer's missing facts
+    read_criteria = texts or status == "undetermined"
+    if program.in_force is not None and read_criteria:
         in_force = explainer.part(row, IN_FORCE) == 1.0
         if texts:
             criteria.append(_in_force(program.in_force, in_force, on or run.population.as_of))
         ruled_out = not in_force
-    for criterion, part in rules.criterion_parts:
+    for criterion, part in rules.criterion_parts if read_criteria else ():
         name = kleene.status_name(explainer.part(row, part))
         template = criterion.explain
         if name != "true" and ruled_out:
