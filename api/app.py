@@ -18,7 +18,7 @@ from sqlalchemy import Engine as Store
 
 from api import problems
 from api.auth import principal_of
-from api.metrics import Metrics
+from api.metrics import Metrics, MetricsMiddleware
 from api.routes import agencies, analyses, catalog, clients, consents, health, screening
 from api.services import Services
 from api.settings import Settings
@@ -79,7 +79,7 @@ def create_app(
     )
     app.state.services = services
     problems.install(app)
-    app.middleware("http")(services.metrics.middleware)
+    app.add_middleware(MetricsMiddleware, metrics=services.metrics)
     for module in (catalog, screening, clients, consents, agencies, analyses, health):
         app.include_router(module.router)
     install_web(app)  # the caseworker page at / (not in the OpenAPI document)

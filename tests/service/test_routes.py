@@ -237,6 +237,17 @@ def test_health_and_metrics(client: TestClient) -> None:
     assert "lifeevents_request_seconds_bucket" in text
 
 
+def test_metrics_count_errors_under_the_route_template_never_the_raw_path(
+    client: TestClient,
+) -> None:
+    assert client.get("/v1/programs/not_a_program_xyz").status_code == 404
+    assert client.post("/v1/eligibility", content=b"{").status_code == 400
+    text = client.get("/metrics").text
+    assert 'route="/v1/programs/{program_id}",status="404"' in text
+    assert 'route="/v1/eligibility",status="400"' in text
+    assert "not_a_program_xyz" not in text
+
+
 def test_the_openapi_document_has_an_example_for_every_body(client: TestClient) -> None:
     document = client.get("/openapi.json").json()
     for path, operations in document["paths"].items():
