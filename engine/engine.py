@@ -212,7 +212,8 @@ class Engine:
 
     @functools.cached_property
     def patterns(self) -> PatternMatcher:
-        """The patterns over time of this catalog's life events (stateless, thread-safe)."""
+        """The patterns over time of this catalog's life events, on durable-rules (one owner,
+        one lock: threads share it)."""
         return PatternMatcher(self.catalog.life_events)
 
     def population(self, profiles: Sequence[Profile], *days: dt.date) -> Population:
