@@ -72,8 +72,11 @@ def _choices(fact: Fact, lang: str, yes_no: tuple[str, str]) -> list[tuple[str, 
         return [("true", yes_no[0]), ("false", yes_no[1])]
     labels = fact.value_labels
     if fact.name == "municipality" and fact.value_provinces:
-        where = fact.value_provinces
-        return [(v, f"{labels[v][lang]} ({where[v]})") for v in fact.values]
+        where, rest = fact.value_provinces, set(fact.rest_of_province.values())
+        return [
+            (v, labels[v][lang] if v in rest else f"{labels[v][lang]} ({where[v]})")
+            for v in fact.values
+        ]
     return [(v, labels[v][lang]) for v in fact.values]
 
 

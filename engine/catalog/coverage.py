@@ -163,7 +163,9 @@ def coverage_from(
                     f"{landed.level} {landed.code}; move the entry or correct the id",
                 )
             entries.append(NotModelled(entry.id, entry.name, place.level, place.code, entry.url))
-    missing = [c for c in ("CA", *provinces, *municipalities) if c not in seen]
+    rest = set(facts["municipality"].rest_of_province.values())  # no municipal program there
+    places = ("CA", *provinces, *(m for m in municipalities if m not in rest))
+    missing = [c for c in places if c not in seen]
     if missing:
         raise RuleSchemaError(
             doc.file,

@@ -55,11 +55,14 @@ class _Model(BaseModel):
 
 
 class FactValue(_Model):
-    """One value of an enumerated fact: its explicit code (never reused) and its label."""
+    """One value of an enumerated fact: its explicit code (never reused) and its label; for a
+    place, the ``province`` it lies in, and ``elsewhere`` for the rest of that province (none of
+    the registry's places in it)."""
 
     code: Annotated[int, Field(ge=1)]
     label: Text
     province: str | None = None
+    elsewhere: bool = False
 
 
 class Domain(_Model):
@@ -126,7 +129,9 @@ class Fact:
     ``yearly`` facts are stated per tax year (incomes): a program reads them for its base year.
     ``derived`` facts carry an ``expression`` and cannot be stated in a profile. For enums,
     ``codes`` maps each value to its explicit code (the number carried in arrays), and
-    ``value_provinces`` a place to the province or territory it lies in (municipalities).
+    ``value_provinces`` a place to the province or territory it lies in (municipalities), and
+    ``rest_of_province`` each province to its value for the rest of it (no place of the
+    registry: no municipal program applies there).
     """
 
     name: str
@@ -139,6 +144,7 @@ class Fact:
     codes: Mapping[str, int] = field(default_factory=dict)
     value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     value_provinces: Mapping[str, str] = field(default_factory=dict)
+    rest_of_province: Mapping[str, str] = field(default_factory=dict)
     yearly: bool = False
     derived: bool = False
     required: bool = False
@@ -220,6 +226,9 @@ class FactRegistry(Mapping[str, Fact]):
                 codes={v: c.code for v, c in values.items()},
                 value_labels={v: _text(c.label) for v, c in values.items()},
                 value_provinces={v: c.province for v, c in values.items() if c.province},
+                rest_of_province={
+                    c.province: v for v, c in values.items() if c.elsewhere and c.province
+                },
                 required=stated.required,
                 domain=stated.domain,
                 samples=tuple(stated.samples or ()),

@@ -83,13 +83,29 @@ def _registry(doc: LocatedDocument) -> FactRegistry:
         if name not in spec.facts or spec.facts[name].type != "enum":
             raise RuleSchemaError(file, 0, f"the household enum fact {name!r} is required")
     provinces = set(spec.facts["province"].values or {})
+    rest: dict[str, str] = {}
     for value, entry in (spec.facts["municipality"].values or {}).items():
+        where = doc.line_of(("facts", "municipality", "values", value))
         if entry.province not in provinces:
             raise RuleSchemaError(
-                file,
-                doc.line_of(("facts", "municipality", "values", value)),
-                f"municipality {value!r} needs 'province:' one of the province codes",
+                file, where, f"municipality {value!r} needs 'province:' one of the province codes"
             )
+        if entry.elsewhere and entry.province in rest:
+            raise RuleSchemaError(
+                file,
+                where,
+                f"{value!r} and {rest[entry.province]!r} are both the rest of {entry.province}",
+            )
+        if entry.elsewhere:
+            rest[entry.province] = value
+    for name, fact in spec.facts.items():
+        for value, entry in (fact.values or {}).items() if name != "municipality" else ():
+            if entry.elsewhere:
+                raise RuleSchemaError(
+                    file,
+                    doc.line_of(("facts", name, "values", value)),
+                    "'elsewhere' is for municipality values only",
+                )
     for name, fact in spec.facts.items():
         _check_question(doc, name, fact)
     return FactRegistry.from_file(spec)

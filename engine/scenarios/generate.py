@@ -286,6 +286,10 @@ def _municipalities(
         chosen = here & (draw >= floor) & (draw < floor + share)
         out[chosen] = float(facts["municipality"].code(city))
         floor = np.where(here, floor + share, floor)
+    # a household in none of the cities lives in the rest of its province, where the registry
+    # has a value for it (its city programs are then not eligible, rather than undetermined)
+    for where, rest in facts["municipality"].rest_of_province.items():
+        out[np.isnan(out) & (province == where)] = float(facts["municipality"].code(rest))
     return out
 
 

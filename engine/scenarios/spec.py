@@ -243,8 +243,13 @@ class PopulationSpec(_Model):
 
 
 def city_provinces(facts: FactRegistry) -> dict[str, str]:
-    """The province of each municipality the rules know."""
-    return dict(facts["municipality"].value_provinces) if "municipality" in facts else {}
+    """The province of each municipality the rules know (not the rest of a province: what
+    no city's share covers is there)."""
+    if "municipality" not in facts:
+        return {}
+    fact = facts["municipality"]
+    rest = set(fact.rest_of_province.values())
+    return {city: where for city, where in fact.value_provinces.items() if city not in rest}
 
 
 def load_spec(file: Path, facts: FactRegistry) -> PopulationSpec:

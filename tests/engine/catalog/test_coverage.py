@@ -18,7 +18,8 @@ from engine.catalog.loader import validate_catalog
 from engine.catalog.paths import default_rules_dir
 
 PROVINCES = FACTS["province"].values
-MUNICIPALITIES = FACTS["municipality"].values
+REST = set(FACTS["municipality"].rest_of_province.values())  # no municipal program there
+MUNICIPALITIES = tuple(m for m in FACTS["municipality"].values if m not in REST)
 TERRITORIES = ("NT", "NU", "YT")
 
 

@@ -159,3 +159,19 @@ def test_an_unknown_enum_value_is_refused_when_read(tmp_path: Path) -> None:
         PopulationFile(bad, FACTS).read(0)
     assert caught.value.path == "province"
     assert "unknown value 'Ontaryo'" in caught.value.reason
+
+
+def test_a_drawn_population_puts_every_household_outside_the_cities_in_its_provinces_rest() -> None:
+    population = small(4_000, seed=7)
+    fact = FACTS["municipality"]
+    place = population.household["municipality"]
+    province = population.household["province"]
+    assert not np.isnan(place[~np.isnan(province)]).any()
+    codes = {fact.codes[v]: v for v in fact.values}
+    for where, city in zip(province.tolist(), place.tolist(), strict=True):
+        name = FACTS["province"].value_of(where)
+        assert fact.value_provinces[codes[int(city)]] == name
+    rest = {fact.codes[v] for v in FACTS["municipality"].rest_of_province.values()}
+    assert (
+        0.3 < np.isin(place, list(rest)).mean() < 0.9
+    )  # most Canadians live outside the 20 cities
