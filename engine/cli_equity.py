@@ -17,11 +17,14 @@ from engine.cli_common import (
     RulesOption,
     answer_or_exit,
     app,
+    check_lang,
     date_option,
     fail,
     progress_bar,
+    say,
     stdout,
 )
+from engine.eligibility.formatting import number
 from engine.errors import InputError
 
 __all__ = ["equity", "parse_reference"]
@@ -48,14 +51,19 @@ def parse_reference(text: str | None) -> dict[str, str]:
             continue
         attribute, sep, level = part.partition("=")
         if not sep or not attribute.strip() or not level.strip():
-            raise InputError("reference", f"expected group=level, not {part.strip()!r}")
+            raise InputError(
+                "reference",
+                f"expected group=level, not {part.strip()!r}",
+                fr=f"groupe=niveau attendu, et non {part.strip()!r}",
+            )
         out[attribute.strip()] = level.strip()
     return out
 
 
-def _option(exc: InputError) -> str:
+def _option(exc: InputError, lang: str) -> str:
     """An option's error as the command line names it (``--reference: …``)."""
-    return f"--{exc.path.split('/')[0]}: {exc.reason}"
+    reason = exc.reason_fr if lang == "fr" and exc.reason_fr else exc.reason
+    return f"--{exc.path.split('/')[0]}: {reason}"
 
 
 @app.command("equity")
@@ -86,6 +94,7 @@ def equity(
         str | None, typer.Option("--on", help="Day to evaluate (default: the file's as_of).")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes here.")] = 2,
+    lang: Annotated[str, typer.Option("--lang", help="en or fr")] = "en",
     rules: RulesOption = None,
 ) -> None:
     """Eligibility rates, amounts and gaps by group (and intersections), small cells
@@ -98,25 +107,26 @@ def equity(
     from engine.equity.suppress import Policy
     from engine.scenarios.reforms import load_reform
 
+    check_lang(lang)
     started = time.perf_counter()
-    day = date_option("--on", on)
+    day = date_option("--on", on, lang)
     attributes = tuple(a.strip() for a in by.split(",") if a.strip())
     try:
         policy = Policy.named(preset, threshold, seed)
         chosen = parse_reference(reference)
     except InputError as exc:
-        fail(_option(exc), 2)
+        fail(_option(exc, lang), 2)
     if reform is not None:
-        answer_or_exit(str(reform), "en", lambda: load_reform(reform))
+        answer_or_exit(str(reform), lang, lambda: load_reform(reform))
     the_plan = answer_or_exit(
         str(population),
-        "en",
+        lang,
         lambda: plan_equity(population, attributes, reform=reform, rules=rules, on=day),
     )
     try:
         check_options(the_plan.layout, intersections, chosen)
     except InputError as exc:
-        fail(_option(exc), 2)
+        fail(_option(exc, lang), 2)
     with progress_bar("row groups") as bar:
         task = bar.add_task("run", total=the_plan.row_groups)
         counts = run_equity(the_plan, workers=workers, progress=lambda n: bar.advance(task, n))
@@ -131,8 +141,17 @@ def equity(
     names = program_names(*engines(rules, reform))
     analysis = analyse(counts, policy, intersections=intersections, reference=chosen)
     written = write_report(document(analysis, about=about, names=names, reference=chosen), out)
+    evaluation = number(evaluated - started, lang, 1)
+    rest, files = (
+        number(time.perf_counter() - evaluated, lang, 1),
+        ", ".join(p.name for p in written),
+    )
     stdout.print(
-        f"{population.name}: evaluated in {evaluated - started:.1f} s, equity in "
-        f"{time.perf_counter() - evaluated:.1f} s; wrote {', '.join(p.name for p in written)} "
-        f"to {out}"
+        say(
+            lang,
+            f"{population.name}: evaluated in {evaluation} s, equity in {rest} s; wrote {files} "
+            f"to {out}",
+            f"{population.name} : évaluée en {evaluation} s, équité en {rest} s ; écrit "
+            f"{files} dans {out}",
+        )
     )

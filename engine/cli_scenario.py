@@ -16,10 +16,13 @@ from engine.cli_common import (
     RulesOption,
     answer_or_exit,
     app,
+    check_lang,
     date_option,
     progress_bar,
+    say,
     stdout,
 )
+from engine.eligibility.formatting import number
 from engine.engine import Engine
 
 __all__ = ["scenario_app"]
@@ -38,6 +41,7 @@ def scenario_generate(
         int | None, typer.Option("--size", min=1, help="Persons (default: the spec's).")
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed (default: the spec's).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="en or fr")] = "en",
     rules: RulesOption = None,
 ) -> None:
     """Draw a synthetic population from a spec and write it as Parquet (with weights)."""
@@ -46,18 +50,26 @@ def scenario_generate(
     from engine.scenarios.parquet import write_population
     from engine.scenarios.spec import load_spec
 
+    check_lang(lang)
     started = time.perf_counter()
-    engine = answer_or_exit(str(spec), "en", lambda: Engine.load(rules))
+    engine = answer_or_exit(str(spec), lang, lambda: Engine.load(rules))
     facts = engine.catalog.facts
-    parsed = answer_or_exit(str(spec), "en", lambda: load_spec(spec, facts))
+    parsed = answer_or_exit(str(spec), lang, lambda: load_spec(spec, facts))
     population = generate(parsed, facts, size=size, seed=seed)
     partial = out.with_name(out.name + ".partial")
-    answer_or_exit(str(out), "en", lambda: write_population(population, facts, partial))
+    answer_or_exit(str(out), lang, lambda: write_population(population, facts, partial))
     partial.replace(out)  # a reader never sees half a file
+    persons, households = number(population.n_persons, lang), number(population.n_households, lang)
+    weighted = number(int(population.weight[population.household_of].sum()), lang)
+    seconds = number(time.perf_counter() - started, lang, 1)
     stdout.print(
-        f"{out}: {population.n_persons:,} persons in {population.n_households:,} households "
-        f"standing for {int(population.weight[population.household_of].sum()):,} persons "
-        f"({time.perf_counter() - started:.1f} s)"
+        say(
+            lang,
+            f"{out}: {persons} persons in {households} households standing for {weighted} "
+            f"persons ({seconds} s)",
+            f"{out} : {persons} personnes dans {households} ménages, représentant {weighted} "
+            f"personnes ({seconds} s)",
+        )
     )
 
 
@@ -81,6 +93,7 @@ def scenario_run(
             "--workers", min=1, help="Processes here, or workers of the local Dask cluster."
         ),
     ] = 2,
+    lang: Annotated[str, typer.Option("--lang", help="en or fr")] = "en",
     rules: RulesOption = None,
 ) -> None:
     """Baseline (and reform) on a population: cost and caseload by program and province,
@@ -90,15 +103,16 @@ def scenario_run(
     from engine.scenarios.report import report, write_report
     from engine.scenarios.run import plan, run
 
+    check_lang(lang)
     started = time.perf_counter()
-    day = date_option("--on", on)
+    day = date_option("--on", on, lang)
     reform_name = (
-        answer_or_exit(str(reform), "en", lambda: load_reform(reform)).name
+        answer_or_exit(str(reform), lang, lambda: load_reform(reform)).name
         if reform is not None
         else None
     )
     the_plan = answer_or_exit(
-        str(population), "en", lambda: plan(population, reform=reform, rules=rules, on=day)
+        str(population), lang, lambda: plan(population, reform=reform, rules=rules, on=day)
     )
     client: Any = None
     cluster: Any = None
@@ -128,8 +142,21 @@ def scenario_run(
             cluster.close()
     engine = Engine.load(rules)
     written = write_report(report(tally, the_plan, engine, reform_name), out)
+    persons, weighted = (
+        number(int(tally.population[3]), lang),
+        number(int(tally.population[1]), lang),
+    )
+    seconds, files = (
+        number(time.perf_counter() - started, lang, 1),
+        ", ".join(p.name for p in written),
+    )
+    name = the_plan.population.name
     stdout.print(
-        f"{the_plan.population.name}: {int(tally.population[3]):,} persons "
-        f"({int(tally.population[1]):,} weighted) in {time.perf_counter() - started:.1f} s; "
-        f"wrote {', '.join(p.name for p in written)} to {out}"
+        say(
+            lang,
+            f"{name}: {persons} persons ({weighted} weighted) in {seconds} s; wrote {files} "
+            f"to {out}",
+            f"{name} : {persons} personnes ({weighted} pondérées) en {seconds} s ; écrit "
+            f"{files} dans {out}",
+        )
     )

@@ -10,7 +10,15 @@ from engine.catalog.facts import Fact, Kind
 from engine.catalog.tree import PLACEHOLDER
 from engine.kleene import from_days
 
-__all__ = ["Placeholder", "money", "render", "render_range", "render_value", "round_cents"]
+__all__ = [
+    "Placeholder",
+    "money",
+    "number",
+    "render",
+    "render_range",
+    "render_value",
+    "round_cents",
+]
 
 _UNKNOWN = {"en": "unknown", "fr": "inconnu"}
 
@@ -20,6 +28,17 @@ def _number(value: float, lang: str, decimals: int) -> str:
     if lang == "fr":
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text
+
+
+def number(value: float, lang: str, decimals: int = 0) -> str:
+    """A number with the language's separators: ``1,234.5`` in English, ``1 234,5`` in French
+    (a non-breaking space).
+
+    Examples:
+        >>> number(41651419, "en"), number(41651419, "fr"), number(5.25, "fr", 1)
+        ('41,651,419', '41\xa0651\xa0419', '5,2')
+    """
+    return _number(value, lang, decimals)
 
 
 def money(value: float, lang: str, decimals: int = 2) -> str:

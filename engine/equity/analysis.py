@@ -164,17 +164,24 @@ def check_options(layout: Layout, intersections: int, reference: Mapping[str, st
             have (the option and the reason).
     """
     if not 1 <= intersections <= 3:
-        raise InputError("intersections", f"1, 2 or 3, not {intersections}")
+        raise InputError(
+            "intersections",
+            f"1, 2 or 3, not {intersections}",
+            fr=f"1, 2 ou 3, et non {intersections}",
+        )
     for attribute, level in reference.items():
         if attribute not in layout.attributes:
             raise InputError(
-                f"reference/{attribute}", f"'{attribute}' is not among the groups asked for"
+                f"reference/{attribute}",
+                f"'{attribute}' is not among the groups asked for",
+                fr=f"'{attribute}' ne fait pas partie des groupes demandés",
             )
         levels = layout.levels[layout.attributes.index(attribute)]
         if level not in levels:
             raise InputError(
                 f"reference/{attribute}",
                 f"'{attribute}' has no level '{level}' (it has: {', '.join(levels)})",
+                fr=f"'{attribute}' n'a pas de niveau '{level}' (il a : {', '.join(levels)})",
             )
 
 

@@ -62,8 +62,11 @@ class Policy:
             InputError: an unknown preset, or a threshold under the preset's.
         """
         if name not in PRESETS:
+            known = ", ".join(sorted(PRESETS))
             raise InputError(
-                "preset", f"unknown preset {name!r} (known: {', '.join(sorted(PRESETS))})"
+                "preset",
+                f"unknown preset {name!r} (known: {known})",
+                fr=f"préréglage inconnu {name!r} (connus : {known})",
             )
         preset = PRESETS[name]
         if threshold is None:
@@ -74,6 +77,7 @@ class Policy:
             raise InputError(
                 "threshold",
                 f"at least {preset.threshold} with the {name} preset, not {threshold}",
+                fr=f"au moins {preset.threshold} avec le préréglage {name}, et non {threshold}",
             )
         return Policy(
             preset.name, threshold, max(threshold, preset.amount_threshold), preset.rounding, seed

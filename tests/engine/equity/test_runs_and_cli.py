@@ -145,3 +145,35 @@ def test_a_file_that_is_not_a_population_exits_2(tmp_path: Path) -> None:
     done = _cli("equity", str(bogus), "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and "pop.parquet" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--by", "gender", "--reference", "gender=robot"], "n'a pas de niveau 'robot'"),
+        (["--by", "gender", "--reference", "gender"], "groupe=niveau attendu"),
+        (["--intersections", "4"], "1, 2 ou 3, et non 4"),
+        (["--preset", "strict"], "préréglage inconnu 'strict'"),
+        (["--on", "2026-13-01"], "pas une date"),
+        (["--lang", "de"], "--lang: must be en or fr"),
+    ],
+)
+def test_in_french_a_bad_option_is_refused_in_french(
+    population_file: Path, tmp_path: Path, args: list[str], said: str
+) -> None:
+    out = tmp_path / "out"
+    done = _cli("equity", str(population_file), "--out", str(out), "--lang", "fr", *args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert said in " ".join(done.stderr.split()), done.stderr
+    assert not out.exists()
+
+
+def test_in_french_the_command_says_what_it_wrote_in_french(
+    population_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    done = _cli("equity", str(population_file), "--by", "gender", "--out", str(out),
+                "--lang", "fr")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert "évaluée en" in said and "équité en" in said and "écrit report.json" in said

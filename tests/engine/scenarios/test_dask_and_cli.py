@@ -87,3 +87,19 @@ def test_bad_input_exits_2_naming_it_and_writes_nothing(tmp_path: Path) -> None:
     refused = _cli("scenario", "generate", str(spec), "--out", str(tmp_path / "p.parquet"))
     assert refused.returncode == 2 and "shares sum to" in refused.stderr
     assert not (tmp_path / "p.parquet").exists()
+
+
+def test_in_french_generate_and_run_say_what_they_did_in_french(tmp_path: Path) -> None:
+    pop, out = tmp_path / "pop.parquet", tmp_path / "out"
+    made = _cli("scenario", "generate", str(CANADA), "--out", str(pop), "--size", "800",
+                "--lang", "fr")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    said = " ".join(made.stdout.split())
+    assert "personnes dans" in said and "ménages, représentant" in said
+    ran = _cli("scenario", "run", str(pop), "--out", str(out), "--lang", "fr")
+    assert ran.returncode == 0, ran.stderr
+    assert "pondérées" in ran.stdout and "écrit summary.json" in " ".join(ran.stdout.split())
+    late = _cli(
+        "scenario", "run", str(pop), "--out", str(out), "--lang", "fr", "--on", "2026-13-01"
+    )
+    assert late.returncode == 2 and "pas une date" in late.stderr
