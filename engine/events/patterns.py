@@ -58,6 +58,7 @@ from durable import engine as durable_engine
 from durable import lang
 
 from engine.catalog.life_events import LifeEventFile, Pattern
+from engine.errors import EvaluationError
 from engine.events.dates import add_months
 from engine.events.facts import Alert, EventFact, PersonFact
 
@@ -69,8 +70,9 @@ _NAMES = itertools.count()
 _LAST_DAY = dt.date.max.toordinal()
 
 
-class PatternError(RuntimeError):
-    """A pattern's action or durable-rules itself failed on a question (never swallowed)."""
+class PatternError(EvaluationError):
+    """A pattern's action or durable-rules itself failed on a question (never swallowed): an
+    engine failure, as the command line and the service report one."""
 
 
 class _Host(durable_engine.Host):  # type: ignore[misc]
@@ -240,9 +242,9 @@ class PatternMatcher:
                 if self._kept >= _KEPT_SESSIONS:
                     self._define()
         if failure is not None:
-            raise PatternError(f"durable-rules failed: {failure!r}") from failure
+            raise PatternError("patterns", f"durable-rules failed: {failure!r}") from failure
         if not session.done:
-            raise PatternError("durable-rules did not finish the question")
+            raise PatternError("patterns", "durable-rules did not finish the question")
         return session
 
     def alerts(
@@ -259,7 +261,7 @@ class PatternMatcher:
             session = self._ask(self._facts(sid, history, persons, day), sid)
         if session.errors:
             error = session.errors[0]
-            raise PatternError(f"a pattern's action failed: {error!r}") from error
+            raise PatternError("patterns", f"a pattern's action failed: {error!r}") from error
         unique: dict[tuple[str, str | None, dt.date | None], Alert] = {}
         for index, kind, at, due in session.found:
             event_id, pattern = self._patterns[index]

@@ -260,3 +260,22 @@ def test_a_fresh_process_whose_first_question_half_matches_a_rule_does_not_crash
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
         assert (done.returncode, done.stdout.strip()) == (0, "1"), done.stderr[-2000:]
+
+
+class _Unfinished(PatternMatcher):
+    def _sentinel(self, context: Any) -> None:
+        """Never marks a question finished: each session is kept, never deleted."""
+
+
+def test_sessions_that_cannot_be_deleted_are_kept_then_the_ruleset_is_made_again() -> None:
+    # durable-rules holds at most 1,024 live sessions: kept ones are dropped with their
+    # ruleset well before that
+    matcher = _Unfinished(ENGINE.catalog.life_events)
+    lost = [EventFact("job_loss", D(2026, 5, 1), "sam")]
+    names = set()
+    for _ in range(600):
+        with pytest.raises(PatternError, match="did not finish"):
+            matcher.alerts(lost, [], D(2026, 5, 8))
+        names.add(matcher._name)
+    assert len(names) == 3  # made again after 256 and 512 kept sessions
+    assert PATTERNS.alerts(lost, [], D(2026, 5, 8))  # another matcher is not disturbed
