@@ -81,7 +81,7 @@ def serve(
             soft_wrap=True,
         )
     if application is not None:
-        freeze_loaded()
+        freeze_loaded(application.state.services.engine)
         uvicorn.run(application, host=host, port=port, log_level="info")
         return
     store.dispose()

@@ -262,3 +262,32 @@ def test_the_openapi_document_has_an_example_for_every_body(client: TestClient) 
                     ref, {}).get("properties", {}).values())  # fmt: skip
                 assert has, (method, path)
     assert {"Profile", "LifeEvent", "RecordedEvent"} <= set(document["components"]["schemas"])
+
+
+class _Refusing:
+    """An engine whose rules the examples do not fit (or that is broken)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        self.asked: list[str] = []
+
+    def check(self, data: Any) -> None:
+        self.asked.append("check")
+        raise self.error
+
+    def event(self, data: Any) -> None:
+        self.asked.append("event")
+        raise self.error
+
+
+def test_warming_up_answers_the_examples_and_skips_rules_they_do_not_fit() -> None:
+    from api.app import warm_up
+    from engine.errors import InputError, ParameterValueMissing
+
+    warm_up(ENGINE)  # the bundled catalog: both examples answer
+    for error in (InputError("household", "no"), ParameterValueMissing("rules", 0, "none")):
+        refusing = _Refusing(error)
+        warm_up(refusing)  # type: ignore[arg-type]
+        assert refusing.asked == ["check", "event"]
+    with pytest.raises(RuntimeError):  # a bug is not hidden by the warm-up
+        warm_up(_Refusing(RuntimeError("bug")))  # type: ignore[arg-type]
