@@ -24,7 +24,7 @@ from engine.events.result import EventResult
 from engine.tellusonce import export, profile
 from engine.tellusonce.clients import agency_clients, client_agency
 from engine.tellusonce.facts import history
-from engine.tellusonce.recording import record_event, register
+from engine.tellusonce.recording import evaluate_ahead, record_event, register
 
 __all__ = ["authorize", "router"]
 
@@ -202,11 +202,18 @@ async def record(client_id: str, request: Request, caller: Person, svc: Svc) -> 
         raise Problem(422, "as_of: not a date", errors=[("/as_of", "not a date")]) from None
 
     def work() -> Response:
-        with svc.store.begin() as connection:
+        def allowed(connection: Connection) -> None:
             authorize(connection, caller, client_id)
+
+        ahead = evaluate_ahead(
+            svc.store, svc.engine, client_id, data["event"], as_of=as_of, allowed=allowed
+        )
+        with svc.store.begin() as connection:
+            allowed(connection)
             done = record_event(
                 connection, svc.engine, client_id, data["event"], as_of=as_of,
                 source=f"{caller.role}:{caller.subject}", actor=caller.subject, role=caller.role,
+                ahead=ahead,
             )  # fmt: skip
         svc.metrics.events.labels("true").inc()
         return json_response(

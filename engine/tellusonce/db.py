@@ -5,8 +5,9 @@ survives the process being killed; a power loss can undo the last commits, which
 production store, PostgreSQL with synchronous commits, guarantees against); production:
 PostgreSQL through ``DATABASE_URL`` (psycopg 3: ``postgresql+psycopg://…``). Statement
 parameters (personal data) are never logged nor put in error messages, and result rows are
-never logged. SQLite write transactions begin ``IMMEDIATE``, so two writers queue instead of one
-failing after both read the audit chain's end.
+never logged. SQLite transactions begin ``IMMEDIATE``, so two writers queue instead of one
+failing after both read the audit chain's end; a connection with the ``READ_ONLY`` execution
+option begins a plain one (a snapshot that only reads).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy import Engine, create_engine, event, text
 __all__ = [
     "DEFAULT_URL",
     "LOCAL_POSTGRES",
+    "READ_ONLY",
     "connect",
     "database_url",
     "downgrade",
@@ -82,8 +84,14 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
     cursor.close()
 
 
+#: execution option of a connection that only reads: on SQLite it begins a plain (deferred)
+#: transaction, a snapshot that neither waits for nor blocks the writer
+READ_ONLY = "lifeevents_read_only"
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get(READ_ONLY)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _migrate(engine: Engine, step: Any, revision: str) -> None:

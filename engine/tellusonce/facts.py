@@ -25,7 +25,7 @@ from engine.tellusonce import audit
 from engine.tellusonce.clients import client_exists
 from engine.tellusonce.schema import facts, members
 
-__all__ = ["FactIn", "fact_rows", "history", "profile", "record_facts"]
+__all__ = ["FactIn", "fact_rows", "history", "household_on", "profile", "record_facts"]
 
 
 @dataclass(frozen=True)
@@ -131,18 +131,13 @@ def record_facts(
     return len(new)
 
 
-def profile(
-    connection: Connection,
-    client_id: str,
-    *,
-    on: dt.date,
-    known_at: dt.datetime | None = None,
-    actor: str,
-    role: str,
-    purpose: str,
+def household_on(
+    connection: Connection, client_id: str, *, on: dt.date, known_at: dt.datetime | None = None
 ) -> dict[str, Any]:
     """The household as it stood on ``on``, as recorded up to ``known_at`` (default: now), in
-    the profile contract's shape (``as_of`` is ``on``).
+    the profile contract's shape, *not audited*: for :func:`profile` (which is) and for a
+    read whose result is used only if an audited read gives the same
+    (:func:`engine.tellusonce.recording.evaluate_ahead`).
 
     Raises:
         InputError: an unknown client.
@@ -163,6 +158,26 @@ def profile(
         for member in roles
     ]  # a role fact (the survivor who now answers for the household) replaces the registered one
     household["members"] = sorted(people, key=lambda p: (p["role"] != "applicant", p["id"]))
+    return household
+
+
+def profile(
+    connection: Connection,
+    client_id: str,
+    *,
+    on: dt.date,
+    known_at: dt.datetime | None = None,
+    actor: str,
+    role: str,
+    purpose: str,
+) -> dict[str, Any]:
+    """The household as it stood on ``on``, as recorded up to ``known_at`` (default: now), in
+    the profile contract's shape (``as_of`` is ``on``); the read is audited.
+
+    Raises:
+        InputError: an unknown client.
+    """
+    household = household_on(connection, client_id, on=on, known_at=known_at)
     audit.append(
         connection,
         actor=actor,

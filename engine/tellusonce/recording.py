@@ -11,22 +11,27 @@ when the event is refused.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Engine as Store
 
 from engine.engine import Engine
-from engine.errors import InputError
+from engine.errors import InputError, LifeEventsError
 from engine.events.result import EventResult
 from engine.tellusonce import audit
 from engine.tellusonce.clients import add_member, create_client, member_left
-from engine.tellusonce.facts import FactIn, profile, record_facts
+from engine.tellusonce.db import READ_ONLY
+from engine.tellusonce.facts import FactIn, household_on, profile, record_facts
 from engine.tellusonce.outbox import Change, record_change
 from engine.tellusonce.schema import events
 
-__all__ = ["Recorded", "changed_facts", "correct_household", "record_event", "register"]
+__all__ = [
+    "Ahead", "Recorded", "changed_facts", "correct_household", "evaluate_ahead", "record_event",
+    "register",
+]  # fmt: skip
 
 
 def _facts(household: Mapping[str, Any], on: dt.date) -> Iterator[FactIn]:
@@ -115,6 +120,78 @@ def _history(connection: Connection, client_id: str, until: dt.date) -> list[dic
     return [{"type": t, "date": d.isoformat(), "data": data} for t, d, data in rows]
 
 
+def _day(event: Mapping[str, Any]) -> dt.date:
+    if not isinstance(event, Mapping) or not isinstance(event.get("date"), str):
+        raise InputError("event/date", "required (YYYY-MM-DD)")
+    try:
+        return dt.date.fromisoformat(event["date"])
+    except ValueError:
+        raise InputError("event/date", "not a date (expected YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A life event evaluated before its recording's transaction: the engine's input (read
+    without an audit row) and its answer, used only if the recording's audited read gives
+    the same input."""
+
+    question: dict[str, Any]
+    result: EventResult
+
+
+def evaluate_ahead(
+    store: Store,
+    engine: Engine,
+    client_id: str,
+    event: Mapping[str, Any],
+    *,
+    as_of: dt.date,
+    allowed: Callable[[Connection], None] | None = None,
+) -> Ahead | None:
+    """On SQLite, the event's answer on the client's record as it stands, evaluated outside
+    the recording's transaction (None elsewhere, or when it cannot be: the recording then
+    evaluates it, and raises what it raises). ``allowed`` checks, before anything is read,
+    that the caller may record for this client (it raises if not).
+
+    SQLite lets one writer at a time hold the file, for its whole transaction: evaluating the
+    event inside it (some milliseconds) made the service's other requests wait, and SQLite's
+    own busy handler polls with sleeps of up to 100 ms, so a few waited seconds. With the
+    answer computed ahead, the transaction holds the file for its reads and writes only. Its
+    audited read then decides: the same household and history, the same answer (the engine
+    is a function of them); anything else, evaluated again inside. Nothing read ahead leaves
+    the process unless that audited read gives exactly the same.
+    """
+    if store.dialect.name != "sqlite":  # PostgreSQL locks rows, not the database
+        return None
+    try:
+        day = _day(event)
+        reader = store.connect().execution_options(**{READ_ONLY: True})
+        with reader as connection, connection.begin():  # reads only: waits for no writer
+            if allowed is not None:
+                allowed(connection)
+            household = household_on(connection, client_id, on=as_of)
+            history = _history(connection, client_id, day)
+        question = _question(as_of, household, event, history)
+        return Ahead(question, engine.event(question))
+    except LifeEventsError:
+        return None
+
+
+def _question(
+    as_of: dt.date,
+    household: dict[str, Any],
+    event: Mapping[str, Any],
+    history: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The life event contract the engine answers."""
+    return {
+        "as_of": as_of.isoformat(),
+        "household": household,
+        "event": dict(event),
+        "history": history,
+    }
+
+
 def record_event(
     connection: Connection,
     engine: Engine,
@@ -125,32 +202,28 @@ def record_event(
     source: str,
     actor: str,
     role: str,
+    ahead: Ahead | None = None,
 ) -> Recorded:
     """Record a life event (``{"type", "date", "data"}``) told on ``as_of``: the engine's
     suggestions for the household after it, with the changed facts, the event and the outbox
-    rows written in the caller's transaction.
+    rows written in the caller's transaction (``ahead``: its answer computed before it, see
+    :func:`evaluate_ahead`).
 
     Raises:
         InputError: an unknown client, or an event the engine refuses (``event/...``).
     """
-    if not isinstance(event, Mapping) or not isinstance(event.get("date"), str):
-        raise InputError("event/date", "required (YYYY-MM-DD)")
-    try:
-        day = dt.date.fromisoformat(event["date"])
-    except ValueError:
-        raise InputError("event/date", "not a date (expected YYYY-MM-DD)") from None
+    day = _day(event)
     with audit.batch(connection):  # one lock of the audit chain, at the end
         current = profile(
             connection, client_id, on=as_of, actor=actor, role=role, purpose="life event"
         )
-        result = engine.event(
-            {
-                "as_of": as_of.isoformat(),
-                "household": current["household"],
-                "event": dict(event),
-                "history": _history(connection, client_id, day),
-            }
+        question = _question(
+            as_of, current["household"], event, _history(connection, client_id, day)
         )
+        if ahead is not None and ahead.question == question:
+            result = ahead.result
+        else:
+            result = engine.event(question)
         facts, joined, left = changed_facts(current["household"], result.household, day)
         for member_id, member_role in joined:
             add_member(connection, client_id, member_id, member_role, day)
