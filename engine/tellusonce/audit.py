@@ -65,7 +65,9 @@ _PENDING = "lifeevents.audit.pending"
 
 
 def _write(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Chain ``rows`` after the head (locked) and move the head: three statements in all."""
+    """Chain ``rows`` after the head (locked) and move the head: on PostgreSQL two statements
+    (the head moves in a data-modifying CTE of the rows' insert: one round trip less), three
+    elsewhere."""
     head = connection.execute(_HEAD).one()
     previous, seq = head.hash, head.seq
     for row in rows:
@@ -73,6 +75,10 @@ def _write(connection: Connection, rows: list[dict[str, Any]]) -> None:
         row["seq"] = seq
         row["prev_hash"] = previous
         row["hash"] = previous = _digest(previous, row)
+    if connection.dialect.name == "postgresql":
+        moved = _MOVE_HEAD.values(seq=seq, hash=previous).returning(audit_head.c.id)
+        connection.execute(insert(audit).values(rows).add_cte(moved.cte("moved")))
+        return
     connection.execute(_INSERT, rows)
     connection.execute(_MOVE_HEAD, {"seq": seq, "hash": previous})
 
