@@ -44,7 +44,7 @@ from engine.errors import InputError
 from engine.evaluation.compiler import CompiledSystem, compile_catalog
 from engine.evaluation.population import Population, from_profiles
 from engine.evaluation.simulate import Run, simulate
-from engine.events.apply import apply_event, changed_facts
+from engine.events.apply import apply_event, changed_facts, member_changes
 from engine.events.cases import run_event_cases
 from engine.events.facts import PersonFact, event_fact
 from engine.events.patterns import PatternMatcher
@@ -194,13 +194,27 @@ class Engine:
         after_result: CheckResult,
     ) -> CheckResult:
         """The answers for a life event's household before it: a program that reads none of
-        the facts the event changed (and no member joined, left or changed role) answers as
-        after the event, so only the others are evaluated again."""
+        the facts the event changed answers as after the event, so only the others are
+        evaluated again. When members joined or left (those who stay keep their roles), so do
+        the programs that read no member (only a person's own facts) if only children came or
+        went: children have no answer of a person program."""
         changed = changed_facts(household, after)
-        if changed is None:
-            return check(self.compiled, profile, ask=False, texts=False)
         reads = self.catalog.facts_read
-        only = {pid for pid in self.catalog.programs if reads[pid] & changed}
+        if changed is not None:
+            only = {pid for pid in self.catalog.programs if reads[pid] & changed}
+        else:  # members joined or left: a program that reads no member but a person's own
+            moved = member_changes(household, after)  # facts answers the same for those who
+            if moved is None:  # stay, and children have no answer of a person program
+                return check(self.compiled, profile, ask=False, texts=False)
+            changed, roles = moved
+            members = self.catalog.reads_members
+            only = {
+                pid
+                for pid, rules in self.catalog.programs.items()
+                if reads[pid] & changed
+                or members[pid]
+                or (roles - {"child"} and rules.program.entity == "person")
+            }
         before = check(self.compiled, profile, ask=False, texts=False, only=only)
         before.results.extend(r for r in after_result.results if r.program not in only)
         return before

@@ -23,7 +23,7 @@ from engine.catalog.coverage import Coverage
 from engine.catalog.facts import FactRegistry
 from engine.catalog.life_events import LifeEventFile
 from engine.catalog.profile import Profile, profile_model
-from engine.catalog.tree import Expr
+from engine.catalog.tree import AGGREGATES, MEMBERS, Expr
 from engine.errors import ParameterValueMissing
 
 __all__ = [
@@ -265,6 +265,31 @@ class Catalog:
                 for other in rules.depends_on() & self.programs.keys():
                     names |= read(other)
                 found = out[pid] = frozenset(names)
+            return found
+
+        for pid in self.programs:
+            read(pid)
+        return out
+
+    @cached_property
+    def reads_members(self) -> dict[str, bool]:
+        """For each program, whether its answer can depend on who the household's members are
+        (an aggregate over them, the applicant's, the spouse's or the partner's value, a role),
+        itself or through a program it reads. A program that does not answers the same for a
+        household and for one with a member more or less, save for that member's own answer
+        (a person program's, for a member who is not a child)."""
+        out: dict[str, bool] = {}
+        over_members = {*AGGREGATES, *MEMBERS, "partner"}
+
+        def read(pid: str) -> bool:
+            found = out.get(pid)
+            if found is None:  # the loader refuses cycles
+                rules = self.programs[pid]
+                found = any(
+                    expr.names("call") & over_members or "role" in expr.names("fact")
+                    for expr in rules.expressions()
+                ) or any(read(other) for other in rules.depends_on() & self.programs.keys())
+                out[pid] = found
             return found
 
         for pid in self.programs:

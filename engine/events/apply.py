@@ -26,7 +26,7 @@ from engine.catalog.facts import Fact, FactRegistry, Kind
 from engine.catalog.life_events import EVENT_DATE, DataField, LifeEventFile, SetFact
 from engine.errors import InputError
 
-__all__ = ["apply_event", "changed_facts", "check_data"]
+__all__ = ["apply_event", "changed_facts", "check_data", "member_changes"]
 
 _RECENT_YEARS = 3  # a plain income stands for the years before the change (see _set_yearly)
 
@@ -242,3 +242,32 @@ def changed_facts(before: Mapping[str, Any], after: Mapping[str, Any]) -> set[st
         for name in old.keys() | new.keys()
         if name not in ("id", "members") and old.get(name) != new.get(name)
     }
+
+
+def member_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[set[str], set[str]] | None:
+    """When members joined or left but those who stay keep their roles, in the same order:
+    the facts that differ (the household's and those who stay) and the roles of the members
+    who joined or left; None when a member who stays changed role or place.
+
+    Examples:
+        >>> ana = {"id": "ana", "role": "applicant", "net_income": 1}
+        >>> member_changes({"members": [ana]}, {"members": [ana, {"id": "b", "role": "child"}]})
+        (set(), {'child'})
+        >>> member_changes({"members": [ana]}, {"members": [{**ana, "role": "spouse"}]}) is None
+        True
+    """
+    was, now = list(before.get("members") or []), list(after.get("members") or [])
+    ids_now = {m.get("id") for m in now}
+    ids_was = {m.get("id") for m in was}
+    stay_was = [m for m in was if m.get("id") in ids_now]
+    stay_now = [m for m in now if m.get("id") in ids_was]
+    if [(m.get("id"), m.get("role")) for m in stay_was] != [
+        (m.get("id"), m.get("role")) for m in stay_now
+    ]:
+        return None
+    moved = {m.get("role") for m in [*was, *now] if m.get("id") not in ids_now & ids_was}
+    changed = changed_facts({**before, "members": stay_was}, {**after, "members": stay_now})
+    assert changed is not None  # the members who stay are the same, in the same order
+    return changed, {str(role) for role in moved}

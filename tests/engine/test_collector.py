@@ -15,7 +15,7 @@ def test_serving_freezes_what_is_loaded_and_collects_young_objects_less_often() 
         serving()
         assert gc.get_freeze_count() >= len(kept)
         assert gc.get_threshold() == (SERVING_YOUNG, before[1], before[2])
-        assert SERVING_YOUNG > before[0]
+        assert before[0] < SERVING_YOUNG
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)

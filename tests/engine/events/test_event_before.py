@@ -13,12 +13,12 @@ from kit import CATALOG, ENGINE, FACTS
 
 from engine.eligibility.evaluate import check
 from engine.errors import InputError
-from engine.events.apply import changed_facts
+from engine.events.apply import changed_facts, member_changes
 
 DAYS = (dt.date(2025, 1, 15), dt.date(2026, 1, 15))
 YEARS = tuple(sorted(CATALOG.base_years(*DAYS)))
 
-#: events that change facts only (the restriction applies), and two that change the members
+#: events that change facts only, and events that change the members (children or adults)
 EVENTS: dict[str, dict[str, Any]] = {
     "job_loss": {"member": "applicant0", "without_fault": True},
     "new_job": {"member": "applicant0", "employment_income": 48000},
@@ -30,6 +30,10 @@ EVENTS: dict[str, dict[str, Any]] = {
     "approaching_pension_age": {"member": "applicant0"},
     "move": {"province": "BC", "municipality": "vancouver"},
     "birth": {"child": {"id": "new", "custody": "full"}, "birth_parent": "applicant0"},
+    "adoption": {"child": {"id": "new", "date_of_birth": "2020-02-01", "custody": "full"}},
+    "death_of_child_or_parent": {"deceased": "child0"},
+    "union": {"partner": {"id": "sam", "net_income": 40000}, "kind": "common_law"},
+    "death_of_spouse": {"deceased": "spouse0", "contributed_to_cpp": True},
     "separation": {"spouse": "spouse0"},
 }
 
@@ -38,7 +42,7 @@ def _every_program_before(profile: Any, *_: Any) -> Any:
     return check(ENGINE.compiled, profile, ask=False, texts=False)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=strategies.profiles(FACTS, DAYS, YEARS, max_children=2),
     kind=st.sampled_from(sorted(EVENTS)),
@@ -81,3 +85,19 @@ def test_a_program_reads_the_facts_of_the_programs_it_reads() -> None:
             assert reads[other] <= reads[pid], (pid, other)
     # the CCB asks the child's age through age_on: the date of birth is read
     assert {"date_of_birth", "net_income", "custody"} <= reads["ca_ccb"]
+
+
+def test_the_members_who_came_or_went_and_what_changed_for_those_who_stay() -> None:
+    ana = {"id": "ana", "role": "applicant", "net_income": 30000.0}
+    leo = {"id": "leo", "role": "child"}
+    ben = {"id": "ben", "role": "spouse"}
+    before = {"province": "ON", "members": [ana, ben]}
+    assert member_changes(before, {**before, "members": [ana, ben, leo]}) == (set(), {"child"})
+    assert member_changes(before, {**before, "members": [ana]}) == (set(), {"spouse"})
+    poorer = {**ana, "net_income": 0.0}
+    assert member_changes(before, {"province": "BC", "members": [poorer, leo]}) == (
+        {"province", "net_income"},
+        {"spouse", "child"},
+    )
+    assert member_changes(before, {**before, "members": [ben, ana]}) is None  # order
+    assert member_changes(before, {**before, "members": [{**ana, "role": "spouse"}]}) is None
