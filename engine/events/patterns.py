@@ -67,6 +67,8 @@ __all__ = ["PatternError", "PatternMatcher"]
 #: sessions kept (their sentinel did not run) before the ruleset is made again
 _KEPT_SESSIONS = 256
 _NAMES = itertools.count()
+#: durable.lang keeps the ruleset being defined on module-global stacks: one definition at a time
+_DEFINING = threading.Lock()
 _LAST_DAY = dt.date.max.toordinal()
 
 
@@ -130,15 +132,17 @@ class PatternMatcher:
     def _define(self) -> None:
         """Compile the patterns into a new ruleset, owned by a new host."""
         self._name = f"lifeevents_patterns_{next(_NAMES)}"
-        ruleset = lang.ruleset(self._name)
-        with ruleset:
-            for index, (event_id, pattern) in enumerate(self._patterns):
-                lang.when_all(*self._conditions(event_id, pattern))(self._action(index, pattern))
-            lang.when_all(lang.m.kind == "done")(self._sentinel)
-        try:
-            definition = ruleset.define()
-        finally:
-            lang._rulesets.pop(self._name, None)  # compiled once: not kept by the module
+        with _DEFINING:  # durable.lang builds rulesets on module-global stacks
+            ruleset = lang.ruleset(self._name)
+            with ruleset:
+                for index, (event_id, pattern) in enumerate(self._patterns):
+                    conditions = self._conditions(event_id, pattern)
+                    lang.when_all(*conditions)(self._action(index, pattern))
+                lang.when_all(lang.m.kind == "done")(self._sentinel)
+            try:
+                definition = ruleset.define()
+            finally:
+                lang._rulesets.pop(self._name, None)  # compiled once: not kept by the module
         self._host = _Host()
         self._host.register_rulesets(dict([definition]))
         self._kept = 0

@@ -279,3 +279,19 @@ def test_sessions_that_cannot_be_deleted_are_kept_then_the_ruleset_is_made_again
         names.add(matcher._name)
     assert len(names) == 3  # made again after 256 and 512 kept sessions
     assert PATTERNS.alerts(lost, [], D(2026, 5, 8))  # another matcher is not disturbed
+
+
+def test_matchers_defined_in_several_threads_at_once_answer_alike() -> None:
+    # durable.lang builds a ruleset on module-global stacks: definitions take turns
+    lost = [EventFact("job_loss", D(2026, 5, 1), "sam")]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often: definitions would interleave
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            matchers = list(
+                pool.map(lambda _: PatternMatcher(ENGINE.catalog.life_events), range(8))
+            )
+    finally:
+        sys.setswitchinterval(interval)
+    expected = PATTERNS.alerts(lost, [], D(2026, 5, 8))
+    assert expected and all(m.alerts(lost, [], D(2026, 5, 8)) == expected for m in matchers)
