@@ -30,10 +30,11 @@ found with valgrind and gdb on its sources (``src/rules/``; docs/events.md has t
 - Facts carry no string that a rule or an action reads back (strings of stored facts point into
   the caller's JSON): events and persons are referred to by their index.
 
-One owner (the host, without timer threads), one lock, a short-lived session per question,
-deleted afterwards: threads share a matcher. Measured by the study behind these rules: no crash,
-wrong answer or memory growth over 1,000,000 questions from four threads, nor in 50 fresh
-processes whose first question half-matched a rule (the earlier use crashed each of those).
+One owner (the host, without timer threads), one lock for the process, a short-lived session
+per question, deleted afterwards: threads share a matcher. Measured by the study behind these
+rules: no crash, wrong answer or memory growth over 1,000,000 questions from four threads, nor
+in 50 fresh processes whose first question half-matched a rule (the earlier use crashed each of
+those).
 
 Examples:
     >>> from engine.engine import Engine
@@ -67,8 +68,9 @@ __all__ = ["PatternError", "PatternMatcher"]
 #: sessions kept (their sentinel did not run) before the ruleset is made again
 _KEPT_SESSIONS = 256
 _NAMES = itertools.count()
-#: durable.lang keeps the ruleset being defined on module-global stacks: one definition at a time
-_DEFINING = threading.Lock()
+#: one lock for every use of durable-rules in the process: its ``lang`` keeps the ruleset being
+#: defined on module-global stacks, and its C engine's state is shared by every ruleset
+_DURABLE = threading.RLock()
 _LAST_DAY = dt.date.max.toordinal()
 
 
@@ -119,7 +121,6 @@ class PatternMatcher:
         self._patterns = [(e, p) for e, spec in events.items() for p in spec.patterns]
         self._years = sorted({p.years for _, p in self._patterns if p.years})
         self._ages = sorted({p.age for _, p in self._patterns if p.age is not None})
-        self._lock = threading.Lock()
         self._questions = itertools.count()
         self._sessions: dict[str, _Session] = {}
         self._kept = 0
@@ -132,7 +133,7 @@ class PatternMatcher:
     def _define(self) -> None:
         """Compile the patterns into a new ruleset, owned by a new host."""
         self._name = f"lifeevents_patterns_{next(_NAMES)}"
-        with _DEFINING:  # durable.lang builds rulesets on module-global stacks
+        with _DURABLE:  # a ruleset made again in a question holds it already (re-entrant)
             ruleset = lang.ruleset(self._name)
             with ruleset:
                 for index, (event_id, pattern) in enumerate(self._patterns):
@@ -260,7 +261,7 @@ class PatternMatcher:
         Raises:
             PatternError: an action failed, or durable-rules did.
         """
-        with self._lock:
+        with _DURABLE:
             sid = f"q{next(self._questions)}"
             session = self._ask(self._facts(sid, history, persons, day), sid)
         if session.errors:
