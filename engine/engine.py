@@ -44,7 +44,7 @@ from engine.errors import InputError
 from engine.evaluation.compiler import CompiledSystem, compile_catalog
 from engine.evaluation.population import Population, from_profiles
 from engine.evaluation.simulate import Run, simulate
-from engine.events.apply import apply_event, changed_facts, member_changes
+from engine.events.apply import apply_event, member_changes
 from engine.events.cases import run_event_cases
 from engine.events.facts import PersonFact, event_fact
 from engine.events.patterns import PatternMatcher
@@ -198,23 +198,19 @@ class Engine:
         evaluated again. When members joined or left (those who stay keep their roles), so do
         the programs that read no member (only a person's own facts) if only children came or
         went: children have no answer of a person program."""
-        changed = changed_facts(household, after)
-        reads = self.catalog.facts_read
-        if changed is not None:
-            only = {pid for pid in self.catalog.programs if reads[pid] & changed}
-        else:  # members joined or left: a program that reads no member but a person's own
-            moved = member_changes(household, after)  # facts answers the same for those who
-            if moved is None:  # stay, and children have no answer of a person program
-                return check(self.compiled, profile, ask=False, texts=False)
-            changed, roles = moved
-            members = self.catalog.reads_members
-            only = {
-                pid
-                for pid, rules in self.catalog.programs.items()
-                if reads[pid] & changed
-                or members[pid]
-                or (roles - {"child"} and rules.program.entity == "person")
-            }
+        moved = member_changes(household, after)
+        if moved is None:  # a member who stays changed role or place: any answer may change
+            return check(self.compiled, profile, ask=False, texts=False)
+        changed, roles = moved
+        reads, members = self.catalog.facts_read, self.catalog.reads_members
+        only = {
+            pid
+            for pid, rules in self.catalog.programs.items()
+            if reads[pid] & changed
+            or (
+                roles and (members[pid] or (roles - {"child"} and rules.program.entity == "person"))
+            )
+        }
         before = check(self.compiled, profile, ask=False, texts=False, only=only)
         before.results.extend(r for r in after_result.results if r.program not in only)
         return before

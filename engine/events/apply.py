@@ -263,11 +263,8 @@ def member_changes(
     ids_was = {m.get("id") for m in was}
     stay_was = [m for m in was if m.get("id") in ids_now]
     stay_now = [m for m in now if m.get("id") in ids_was]
-    if [(m.get("id"), m.get("role")) for m in stay_was] != [
-        (m.get("id"), m.get("role")) for m in stay_now
-    ]:
+    changed = changed_facts({**before, "members": stay_was}, {**after, "members": stay_now})
+    if changed is None:  # a member who stays changed role or place
         return None
     moved = {m.get("role") for m in [*was, *now] if m.get("id") not in ids_now & ids_was}
-    changed = changed_facts({**before, "members": stay_was}, {**after, "members": stay_now})
-    assert changed is not None  # the members who stay are the same, in the same order
     return changed, {str(role) for role in moved}
