@@ -246,22 +246,16 @@ class Catalog:
             for pid, rules in self.programs.items()
         }
 
-    @cached_property
-    def facts_read(self) -> dict[str, frozenset[str]]:
-        """For each program, every stated fact its answer can depend on: those its expressions
-        name (the date of birth for ``age_on``) and those of every program it reads, through
-        them. With the members and their roles, these are all a program's answer reads."""
+    def _through_reads(self, op: str) -> dict[str, frozenset[str]]:
+        """For each program, the names of nodes of type ``op`` (fact, call…) in its
+        expressions and in those of every program it reads, through them."""
         out: dict[str, frozenset[str]] = {}
 
         def read(pid: str) -> frozenset[str]:
             found = out.get(pid)
             if found is None:  # the loader refuses cycles
                 rules = self.programs[pid]
-                names: set[str] = set()
-                for expr in rules.expressions():
-                    names |= expr.names("fact")
-                    if "age_on" in expr.names("call"):
-                        names.add("date_of_birth")
+                names = set().union(*(expr.names(op) for expr in rules.expressions()))
                 for other in rules.depends_on() & self.programs.keys():
                     names |= read(other)
                 found = out[pid] = frozenset(names)
@@ -272,29 +266,33 @@ class Catalog:
         return out
 
     @cached_property
+    def _calls(self) -> dict[str, frozenset[str]]:
+        """Each program's function calls, through the programs it reads."""
+        return self._through_reads("call")
+
+    @cached_property
+    def facts_read(self) -> dict[str, frozenset[str]]:
+        """For each program, every stated fact its answer can depend on: those its expressions
+        name (the date of birth for ``age_on``) and those of every program it reads, through
+        them. With the members and their roles, these are all a program's answer reads."""
+        named = self._through_reads("fact")
+        return {
+            pid: names | {"date_of_birth"} if "age_on" in self._calls[pid] else names
+            for pid, names in named.items()
+        }
+
+    @cached_property
     def reads_members(self) -> dict[str, bool]:
         """For each program, whether its answer can depend on who the household's members are
         (an aggregate over them, the applicant's, the spouse's or the partner's value, a role),
         itself or through a program it reads. A program that does not answers the same for a
         household and for one with a member more or less, save for that member's own answer
         (a person program's, for a member who is not a child)."""
-        out: dict[str, bool] = {}
         over_members = {*AGGREGATES, *MEMBERS, "partner"}
-
-        def read(pid: str) -> bool:
-            found = out.get(pid)
-            if found is None:  # the loader refuses cycles
-                rules = self.programs[pid]
-                found = any(
-                    expr.names("call") & over_members or "role" in expr.names("fact")
-                    for expr in rules.expressions()
-                ) or any(read(other) for other in rules.depends_on() & self.programs.keys())
-                out[pid] = found
-            return found
-
-        for pid in self.programs:
-            read(pid)
-        return out
+        return {
+            pid: bool(calls & over_members) or "role" in self.facts_read[pid]
+            for pid, calls in self._calls.items()
+        }
 
     @cached_property
     def exclusive_pairs(self) -> frozenset[frozenset[str]]:
