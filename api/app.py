@@ -120,13 +120,12 @@ def warm_up(engine: Engine) -> None:
             continue
 
 
-def freeze_loaded(engine: Engine | None = None) -> None:
+def freeze_loaded(engine: Engine) -> None:
     """Warm ``engine`` up (:func:`warm_up`), then freeze what start-up loaded (the rules, the
     generated code) out of the garbage collector's scans, never scanned again, and collect
     young objects less often (no collector spikes while serving, less time in the
     collector): :func:`engine.collector.serving`."""
-    if engine is not None:
-        warm_up(engine)
+    warm_up(engine)
     serving()
 
 
