@@ -32,12 +32,8 @@ from engine.catalog.profile import Profile, input_error, parse_profile
 from engine.catalog.program import Catalog
 from engine.catalog.reform import Reform, apply_reform
 from engine.collector import paused
-from engine.eligibility.evaluate import (
-    PopulationResult,
-    check,
-    check_dates,
-    evaluate_population,
-)
+from engine.eligibility.evaluate import check, check_dates, check_json
+from engine.eligibility.populations import PopulationResult, evaluate_population
 from engine.eligibility.result import CheckResult
 from engine.eligibility.rule_tests import CaseOutcome, run_rule_tests
 from engine.errors import InputError
@@ -115,6 +111,16 @@ class Engine:
             ParameterValueMissing: ``as_of`` is before the catalog's figures.
         """
         return check(self.compiled, self._profile(profile))
+
+    def check_json(self, profile: Profile | Mapping[str, Any]) -> bytes:
+        """:meth:`check`'s answer as the JSON its model writes, byte for byte, without
+        building the models (what a service sends).
+
+        Raises:
+            InputError: the profile is invalid.
+            ParameterValueMissing: ``as_of`` is before the catalog's figures.
+        """
+        return check_json(self.compiled, self._profile(profile))
 
     def check_dates(
         self, profile: Profile | Mapping[str, Any], days: Sequence[dt.date]

@@ -16,7 +16,7 @@ from api.body import read_json
 from api.problems import Problem
 from api.routes.common import ERRORS, body, json_response, off_loop
 from api.routes.examples import EVENT, HOUSEHOLD
-from api.routes.screening import checked
+from api.routes.screening import checked_json
 from api.services import Services, services
 from engine.eligibility.result import CheckResult
 from engine.errors import InputError
@@ -180,7 +180,7 @@ def suggestions(
             connection, client_id, on=on or svc.engine.clock(), actor=caller.subject,
             role=caller.role, purpose=why,
         )  # fmt: skip
-    return json_response(checked(svc, held))
+    return checked_json(svc, held)
 
 
 @router.post(

@@ -1,12 +1,7 @@
 """Answers: three-valued results per program, explanations, missing facts, the next question."""
 
-from engine.eligibility.evaluate import (
-    PopulationResult,
-    ProgramTotal,
-    check,
-    check_dates,
-    evaluate_population,
-)
+from engine.eligibility.evaluate import check, check_dates, check_json
+from engine.eligibility.populations import PopulationResult, ProgramTotal, evaluate_population
 from engine.eligibility.result import CheckResult, MemberResult, ProgramResult
 from engine.eligibility.rule_tests import CaseOutcome, load_rule_tests, run_case, run_rule_tests
 
@@ -19,6 +14,7 @@ __all__ = [
     "ProgramTotal",
     "check",
     "check_dates",
+    "check_json",
     "evaluate_population",
     "load_rule_tests",
     "run_case",

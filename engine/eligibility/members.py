@@ -10,7 +10,7 @@ import numpy as np
 from engine.catalog.facts import ROLE_CODES
 from engine.catalog.program import STATUS, ProgramRules
 from engine.eligibility.explain import Explanations
-from engine.eligibility.program_result import program_result
+from engine.eligibility.program_result import program_result, static_part
 
 __all__ = ["by_member"]
 
@@ -43,6 +43,7 @@ def by_member(
     statuses = dict(zip(own, run.calculate_at(rules.id, STATUS, own, on), strict=True))
     out: list[dict[str, Any]] = []
     done: dict[int, dict[str, Any]] = {}
+    static = static_part(rules)
     for person in persons:
         if person == run.members.applicant[0]:
             result = applicant
@@ -51,7 +52,7 @@ def by_member(
             result = _swapped(done[first], run.population.member_id(first), person, run)
         else:
             status = statuses[person]
-            result = program_result(explanations, rules, status, {}, on, person, texts=texts)
+            result = program_result(explanations, rules, status, static, on, person, texts=texts)
         done[person] = result
         out.append({key: result[key] for key in _KEPT})
     return out

@@ -37,7 +37,7 @@ __all__ = [
     "scatter",
 ]
 
-#: one chunk's results, as :func:`engine.eligibility.evaluate._evaluate_chunk` returns them
+#: one chunk's results, as :func:`engine.eligibility.populations._evaluate_chunk` returns them
 Chunk = dict[str, dict[str, Array]]
 #: households (ascending indices into the population) and the programs to evaluate there
 Task = tuple[npt.NDArray[np.int64], dict[str, Entity]]

@@ -16,6 +16,9 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+from pydantic import BaseModel
+
 from engine import kleene
 from engine.catalog.facts import Fact
 from engine.catalog.program import (
@@ -34,7 +37,7 @@ from engine.eligibility.formatting import Placeholder, render, round_cents
 from engine.eligibility.result import DeliveryOut, JurisdictionOut, LocalizedText, ReferenceOut
 from engine.evaluation.simulate import HouseholdRun as Run
 
-__all__ = ["program_result", "rule_status", "static_part"]
+__all__ = ["program_result", "rule_status", "static_json", "static_part"]
 
 _POSITIVE = Text(
     en="The benefit works out to {amount:money} a year.",
@@ -136,6 +139,30 @@ def static_part(rules: ProgramRules) -> dict[str, Any]:
     if found is None:
         found = _STATIC[rules] = _static_part(rules)
     return found
+
+
+#: the same, as finished JSON (see :func:`static_json`)
+_STATIC_JSON: weakref.WeakKeyDictionary[ProgramRules, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def static_json(rules: ProgramRules) -> dict[str, Any]:
+    """:func:`static_part` with each model (and the references) as the JSON its validated model
+    writes, an ``orjson.Fragment``: an answer serialized without validation (answer_json)
+    copies those bytes instead of walking the same models in every check."""
+    found = _STATIC_JSON.get(rules)
+    if found is None:
+        found = _STATIC_JSON[rules] = {
+            key: _fragment(value) for key, value in static_part(rules).items()
+        }
+    return found
+
+
+def _fragment(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return orjson.Fragment(value.model_dump_json())
+    if isinstance(value, tuple):
+        return orjson.Fragment(b"[" + b",".join(m.model_dump_json().encode() for m in value) + b"]")
+    return value
 
 
 def _static_part(rules: ProgramRules) -> dict[str, Any]:
@@ -281,30 +308,54 @@ def program_result(
     # an amount from rates the file says do not apply (outside its scope) is never shown
     shown = not program.in_kind and status != "ineligible" and inside == 1.0
     if shown and not math.isnan(amount_value):
-        amount = {
-            "annual": round_cents(amount_value),
-            "currency": "CAD",
-            # undetermined eligibility, or figures that may have changed since the file's review
-            "estimate": status == "undetermined" or outdated,
-        }
+        # undetermined eligibility, or figures that may have changed since the file's review
+        amount = _amount(round_cents(amount_value), status == "undetermined" or outdated, None)
     elif shown and minimum > 0.0:
         at_least = round_cents(minimum)
-        amount = {"annual": at_least, "currency": "CAD", "estimate": True, "minimum": at_least}
+        amount = _amount(at_least, True, at_least)
     if amount is not None and rules.weekly is not None:
         amount.update(_weeks(explainer, row))
     member = None
     if program.entity == "person":
         member = run.population.member_id(row)
+    # every field, in the order of ProgramResult's: the answer's JSON (answer_json) is these
+    # dicts as they are, byte for byte what the validated model writes
     return {
-        **static,
+        "program": static["program"],
+        "name": static["name"],
+        "jurisdiction": static["jurisdiction"],
+        "agency": static["agency"],
+        "agency_name": static["agency_name"],
         "status": status,
         "amount": amount,
+        "in_kind": static["in_kind"],
         "criteria": criteria,
         "missing_facts": sorted(missing),
+        "references": static["references"],
+        "delivery": static["delivery"],
         "member": member,
         "scope": scope_text,
         "income_year": program.income_year.base_year(as_of),
         "valid_through": program.valid_through,
         "rates_may_be_outdated": outdated,
         "rule_status": rule_status(run, rules, on),
+        "by_member": None,
+        "missing": [],
+        "exclusive_with": [],
+        "excluded_by": [],
+    }
+
+
+def _amount(annual: float, estimate: bool, minimum: float | None) -> dict[str, Any]:
+    """An amount with every field of :class:`~engine.eligibility.result.Amount`, in its order
+    (``monthly`` is its computed field)."""
+    return {
+        "annual": annual,
+        "currency": "CAD",
+        "estimate": estimate,
+        "minimum": minimum,
+        "weekly": None,
+        "weeks": None,
+        "total": None,
+        "monthly": round_cents(annual / 12),
     }

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from engine.eligibility.evaluate import PopulationResult
+from engine.eligibility.populations import PopulationResult
 from engine.equity.layout import Layout, Provinces
 from engine.evaluation.population import Population
 from engine.kleene import Array

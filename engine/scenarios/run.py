@@ -22,7 +22,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import pyarrow.parquet as pq
 
-from engine.eligibility.evaluate import PopulationResult
+from engine.eligibility.populations import PopulationResult
 from engine.engine import Engine
 from engine.errors import InputError
 from engine.evaluation.population import Population

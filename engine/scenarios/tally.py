@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from engine.eligibility.evaluate import PopulationResult
+from engine.eligibility.populations import PopulationResult
 from engine.evaluation.population import Population
 from engine.kleene import Array
 

@@ -157,11 +157,11 @@ def test_evaluating_some_programs_gives_their_answers_in_the_whole_catalog(copie
 def test_a_population_evaluated_in_chunks_gives_what_one_run_gives(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from engine.eligibility import evaluate
+    from engine.eligibility import populations
 
     profiles = [ENGINE.parse(_household(province=p)) for p in ("ON", "BC", "QC", "ON", "AB")]
     whole = ENGINE.evaluate(ENGINE.population(profiles))
-    monkeypatch.setattr(evaluate, "CHUNK_HOUSEHOLDS", 2)
+    monkeypatch.setattr(populations, "CHUNK_HOUSEHOLDS", 2)
     chunked = ENGINE.evaluate(ENGINE.population(profiles))
     for program in ENGINE.catalog.programs:
         np.testing.assert_array_equal(whole.status[program], chunked.status[program])

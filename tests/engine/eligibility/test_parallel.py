@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from kit import CATALOG, ENGINE
 
-from engine.eligibility.evaluate import _evaluate_chunk, _read_results
 from engine.eligibility.jurisdictions import blocks, tasks
 from engine.eligibility.parallel import Chunk, evaluate_in_parallel
+from engine.eligibility.populations import _evaluate_chunk, _read_results
 from engine.evaluation.population import Population
 from engine.evaluation.simulate import Run
 
@@ -64,10 +64,10 @@ def test_jurisdiction_blocks_give_the_answers_of_every_program_everywhere(
 ) -> None:
     """By blocks (default chunks: the small blocks of a small population are merged), and in
     chunks of 120 households (large blocks split, small ones merged into mixed tasks)."""
-    from engine.eligibility import evaluate
+    from engine.eligibility import populations
 
     if chunk is not None:
-        monkeypatch.setattr(evaluate, "CHUNK_HOUSEHOLDS", chunk)
+        monkeypatch.setattr(populations, "CHUNK_HOUSEHOLDS", chunk)
     population = _placed(seed)
     result = ENGINE.evaluate(population)
     found = {

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from kit import ENGINE
 
-from engine.eligibility.evaluate import PopulationResult
+from engine.eligibility.populations import PopulationResult
 
 
 def _family(net_income: float | None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.eligibility.evaluate import PopulationResult
+from engine.eligibility.populations import PopulationResult
 from engine.equity import GroupCounts, Layout, Policy, analyse, rows
 from engine.equity.analysis import Analysis
 from engine.evaluation.population import Population
