@@ -10,7 +10,6 @@ once per program: the validation of the answer keeps them as they are.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import weakref
 from collections.abc import Mapping
@@ -59,19 +58,23 @@ def _status_name(value: float) -> str:
     return "eligible" if value == 1.0 else "ineligible"
 
 
-@functools.lru_cache(maxsize=8192)
-def _fixed(en: str, fr: str) -> LocalizedText | None:
-    """A template without placeholders as its finished text, made once (most criteria texts
-    are: the answer's validation keeps a finished model as it is); None for the others."""
-    if placeholders(en) or placeholders(fr):
-        return None
-    return LocalizedText(en=en, fr=fr)
+#: per template (by id; the template is kept, so its id is never another's): its finished text
+#: when neither language has a placeholder (most criteria texts: the answer's validation keeps a
+#: finished model as it is), else the placeholders its two texts name. At most _TEXTS_KEPT.
+_PLANS: dict[int, tuple[Text, LocalizedText | None, tuple[str, ...]]] = {}
 
 
-@functools.lru_cache(maxsize=8192)
-def _names(en: str, fr: str) -> tuple[str, ...]:
-    """The placeholders a template's two texts name."""
-    return tuple(sorted({name for text in (en, fr) for name, _ in placeholders(text)}))
+def _plan(template: Text) -> tuple[Text, LocalizedText | None, tuple[str, ...]]:
+    found = _PLANS.get(id(template))
+    if found is None or found[0] is not template:
+        if len(_PLANS) >= _TEXTS_KEPT:
+            _PLANS.clear()
+            _TEXTS.clear()  # its keys hold the ids of the templates kept here
+        en, fr = template.en, template.fr
+        names = tuple(sorted({name for text in (en, fr) for name, _ in placeholders(text)}))
+        fixed = None if names else LocalizedText(en=en, fr=fr)
+        found = _PLANS[id(template)] = (template, fixed, names)
+    return found
 
 
 #: texts already read out, by template and the values of its placeholders: the same
@@ -80,7 +83,7 @@ def _names(en: str, fr: str) -> tuple[str, ...]:
 #: them: finished models here made its pauses three times longer), at most _TEXTS_KEPT of
 #: them. The fact registry (enum labels) is in the key; the last one used is kept, so its id is
 #: never another's, and a new one starts afresh (threads of two engines never mix texts).
-_TEXTS: dict[tuple[str, str, int, tuple[Any, ...]], tuple[str, str]] = {}
+_TEXTS: dict[tuple[int, int, tuple[Any, ...]], tuple[str, str]] = {}
 _TEXTS_FOR: list[Mapping[str, Fact]] = []
 _TEXTS_KEPT = 16384
 
@@ -88,19 +91,20 @@ _TEXTS_KEPT = 16384
 def _text(
     template: Text, values: Mapping[str, Placeholder], facts: Mapping[str, Fact]
 ) -> dict[str, str] | LocalizedText:
-    en, fr = template.en, template.fr
-    fixed = _fixed(en, fr)
+    _, fixed, names = _plan(template)
     if fixed is not None:
         return fixed
     if not _TEXTS_FOR or _TEXTS_FOR[0] is not facts:
         _TEXTS.clear()
         _TEXTS_FOR[:] = [facts]
-    key = (en, fr, id(facts), tuple(values.get(name) for name in _names(en, fr)))
+    # the template's id: it is kept in _PLANS while its texts are here (both are cleared)
+    key = (id(template), id(facts), tuple([values.get(name) for name in names]))
     found = _TEXTS.get(key)
     if found is None:
         if len(_TEXTS) >= _TEXTS_KEPT:
             _TEXTS.clear()
-        found = _TEXTS[key] = (render(en, values, "en", facts), render(fr, values, "fr", facts))
+        en = render(template.en, values, "en", facts)
+        found = _TEXTS[key] = (en, render(template.fr, values, "fr", facts))
     return {"en": found[0], "fr": found[1]}
 
 
