@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from api.problems import PROBLEM, ProblemBody
+from engine.eligibility.answer_json import model_json
 
 __all__ = ["ERRORS", "body", "json_response", "off_loop"]
 
@@ -54,6 +55,7 @@ async def off_loop(work: Callable[[], T]) -> T:
 
 
 def json_response(model: BaseModel, status: int = 200) -> Response:
-    """``model`` serialized once by pydantic: the route's ``response_model`` documents it, and
-    FastAPI does not validate again what the engine built."""
-    return Response(model.model_dump_json(), status, media_type="application/json")
+    """``model`` serialized once, as pydantic writes it (a check's answer inside it from the
+    engine's dicts: ``model_json``): the route's ``response_model`` documents it, and FastAPI
+    does not validate again what the engine built."""
+    return Response(model_json(model), status, media_type="application/json")

@@ -10,12 +10,18 @@ the models again took about ten times what serializing the dicts does. The bytes
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import orjson
 from pydantic import BaseModel
 
-__all__ = ["answer_json"]
+__all__ = ["answer_json", "keep_source", "model_json"]
+
+#: the engine's dicts a validated answer was made from, by the answer's id (an entry goes when
+#: its answer does): a service writing an answer it holds as a model (a life event's check after
+#: the event, inside its EventResult) writes them instead of the model
+_SOURCES: dict[int, tuple[weakref.ref[BaseModel], dict[str, Any]]] = {}
 
 
 def answer_json(answer: dict[str, Any]) -> bytes:
@@ -39,3 +45,37 @@ def _fields(value: Any) -> Any:
         _PLAIN.add(kind)
         return value.__dict__
     raise TypeError(f"not JSON: {kind.__name__}")
+
+
+def keep_source(model: BaseModel, answer: dict[str, Any]) -> None:
+    """Remember that ``model`` was validated from the engine's ``answer`` (not changed since:
+    the engine's dicts are not touched once validated), for :func:`model_json`."""
+    key = id(model)
+    _SOURCES[key] = (weakref.ref(model, lambda _: _SOURCES.pop(key, None)), answer)
+
+
+def model_json(model: BaseModel) -> bytes:
+    """``model.model_dump_json()``, byte for byte; an answer inside it (at any depth of model
+    fields) that the engine's dicts are kept for (:func:`keep_source`) is written from them."""
+    found = _SOURCES.get(id(model))
+    if found is not None and found[0]() is model:
+        return answer_json(found[1])
+    nested = {k: v for k, v in model.__dict__.items() if isinstance(v, BaseModel) and _holds(v)}
+    if not nested:
+        return model.model_dump_json().encode()
+    rest = model.model_dump(mode="json", exclude=set(nested))
+    kind = type(model)
+    fields = {
+        name: orjson.Fragment(model_json(nested[name])) if name in nested else rest[name]
+        for name in kind.model_fields
+    }
+    fields.update((name, rest[name]) for name in kind.model_computed_fields)
+    return orjson.dumps(fields)
+
+
+def _holds(model: BaseModel) -> bool:
+    """Whether ``model`` or a model in its fields has its engine's dicts kept."""
+    found = _SOURCES.get(id(model))
+    if found is not None and found[0]() is model:
+        return True
+    return any(isinstance(v, BaseModel) and _holds(v) for v in model.__dict__.values())

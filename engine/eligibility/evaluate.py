@@ -23,7 +23,7 @@ from typing import Any
 from engine.catalog.profile import Profile
 from engine.catalog.program import BENEFIT, JURISDICTION, STATUS, ProgramRules
 from engine.eligibility import result as out
-from engine.eligibility.answer_json import answer_json
+from engine.eligibility.answer_json import answer_json, keep_source
 from engine.eligibility.exclusions import apply_exclusions
 from engine.eligibility.explain import Explanations
 from engine.eligibility.members import by_member
@@ -81,8 +81,12 @@ def check_dates(
     Raises:
         ParameterValueMissing: a program has no parameter value on one of the days.
     """
-    answers = _answers(compiled, profile, days, ask=ask, texts=texts, only=only)
-    return [out.CheckResult.model_validate(answer) for answer in answers]
+    checked = []
+    for answer in _answers(compiled, profile, days, ask=ask, texts=texts, only=only):
+        model = out.CheckResult.model_validate(answer)
+        keep_source(model, answer)  # a service writes the dicts, not the model (model_json)
+        checked.append(model)
+    return checked
 
 
 def check_json(compiled: CompiledSystem, profile: Profile) -> bytes:
