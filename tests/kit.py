@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from typing import Any
+
+from hypothesis import HealthCheck, assume, settings
 
 from engine import Engine
 from engine.catalog.expressions import Namespace
+from engine.errors import InputError
+from engine.events.result import EventResult
 
 #: the bundled rules, loaded once for the suite (engines hold no global state: tests that
 #: change rules build their own)
 ENGINE = Engine.load(clock=lambda: dt.date(2026, 1, 15))
 CATALOG = ENGINE.catalog
 FACTS = CATALOG.facts
+
+
+#: the property tests' settings: LAWS_EXAMPLES=500 explores further than the suite's default
+LAWS = settings(
+    max_examples=int(os.environ.get("LAWS_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def event_or_skip(body: Mapping[str, Any]) -> EventResult:
+    """The engine's answer to a drawn life event; a property test skips (hypothesis ``assume``)
+    an event the drawn household cannot have (no spouse to separate from…)."""
+    try:
+        return ENGINE.event(body)
+    except InputError:
+        assume(False)
+        raise  # not reached: assume(False) raises
 
 
 def namespace(**kw: Any) -> Namespace:

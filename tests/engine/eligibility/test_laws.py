@@ -11,14 +11,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import numpy as np
 import strategies
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from kit import CATALOG, ENGINE, FACTS
+from kit import CATALOG, ENGINE, FACTS, LAWS
 
 from engine import Engine
 from engine.catalog.facts import Fact, Kind
@@ -39,12 +38,7 @@ INCOME_TESTED = [
     for income in _income_types(r.program.income_tested)
 ]
 AS_OF = [dt.date(2024, 7, 1), dt.date(2025, 1, 15), dt.date(2026, 1, 15), dt.date(2026, 11, 24)]
-# LAWS_EXAMPLES=500 explores further than the suite's default
-SETTINGS = settings(
-    max_examples=int(os.environ.get("LAWS_EXAMPLES", "40")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+SETTINGS = LAWS
 
 
 YEARS = tuple(sorted(CATALOG.base_years(*AS_OF)))

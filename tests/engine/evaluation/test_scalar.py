@@ -7,13 +7,12 @@ part's bounds, on random households with unknowns, on several days.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import numpy as np
 import strategies
-from hypothesis import HealthCheck, given, settings
-from kit import CATALOG, ENGINE, FACTS
+from hypothesis import given
+from kit import CATALOG, ENGINE, FACTS, LAWS
 
 from engine.catalog.program import BENEFIT, STATUS, Part
 from engine.evaluation.population import from_profiles
@@ -23,11 +22,7 @@ from engine.evaluation.simulate import simulate
 
 AS_OF = (dt.date(2024, 7, 1), dt.date(2025, 1, 15), dt.date(2026, 1, 15), dt.date(2026, 11, 24))
 YEARS = tuple(sorted(CATALOG.base_years(*AS_OF)))
-SETTINGS = settings(
-    max_examples=int(os.environ.get("LAWS_EXAMPLES", "40")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+SETTINGS = LAWS
 CODE = ScalarCode(CATALOG)
 DAYS = DayValues(ENGINE.compiled.system, CODE)
 
