@@ -60,14 +60,19 @@ def model_json(model: BaseModel) -> bytes:
     found = _SOURCES.get(id(model))
     if found is not None and found[0]() is model:
         return answer_json(found[1])
-    nested = {k: v for k, v in model.__dict__.items() if isinstance(v, BaseModel) and _holds(v)}
-    if not nested:
+    kind, fields_of = type(model), type(model).model_fields
+    nested = {
+        k: v
+        for k, v in model.__dict__.items()
+        if isinstance(v, BaseModel) and k in fields_of and not fields_of[k].exclude and _holds(v)
+    }
+    if not nested or model.__pydantic_extra__:  # extra fields: pydantic's own order
         return model.model_dump_json().encode()
     rest = model.model_dump(mode="json", exclude=set(nested))
-    kind = type(model)
     fields = {
         name: orjson.Fragment(model_json(nested[name])) if name in nested else rest[name]
-        for name in kind.model_fields
+        for name in fields_of
+        if name in nested or name in rest  # a field excluded from dumps stays out
     }
     fields.update((name, rest[name]) for name in kind.model_computed_fields)
     return orjson.dumps(fields)

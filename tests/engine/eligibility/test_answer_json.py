@@ -16,7 +16,7 @@ import strategies
 from hypothesis import given
 from hypothesis import strategies as st
 from kit import CATALOG, ENGINE, FACTS, LAWS, event_or_skip
-from pydantic import BaseModel, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from engine.eligibility.answer_json import model_json
 from engine.eligibility.result import CheckResult
@@ -126,3 +126,20 @@ def test_a_life_event_s_answer_and_a_model_around_it(data: dict[str, Any], kind:
 def test_a_model_without_a_kept_answer_is_pydantic_s_own() -> None:
     answer = CheckResult(as_of=dt.date(2026, 6, 15), results=[], next_question=None)
     assert model_json(answer) == answer.model_dump_json().encode()
+
+
+class _Loose(BaseModel):
+    """Extra fields allowed, and an answer excluded from dumps."""
+
+    model_config = ConfigDict(extra="allow")
+    shown: CheckResult
+    hidden: CheckResult | None = Field(default=None, exclude=True)
+
+
+def test_extra_and_excluded_fields_write_as_pydantic_writes_them() -> None:
+    answer = ENGINE.check(json.loads((ROOT / "examples" / "household.json").read_text()))
+    for model in (
+        _Loose(shown=answer, hidden=answer),
+        _Loose(shown=answer, hidden=answer, note="an extra field"),  # type: ignore[call-arg]
+    ):
+        assert model_json(model) == model.model_dump_json().encode()
