@@ -358,28 +358,47 @@ class ScalarCode:
         return e.value(expr, "r")
 
     def _status(self, e: Emitter, rules: ProgramRules) -> str:
-        """``compiler._status_formula``: gates and criteria in Kleene and, then bounds."""
+        """``compiler._status_formula``: gates and criteria in Kleene and, then bounds.
+
+        The bounds step is written out for this one place instead of calling the status's
+        bounds unit. A gate or criterion is a refined part: unknown, its bounds are (0, 1)
+        (boolean bounds lie in {0, 1}, and a point would have refined it). So when the answer
+        is unknown, the status's bounds (the least of its terms' bounds, the least lower bound
+        0 where the scope is not surely 1) are a point only through the amount's term, known
+        to be positive or surely not: surely not (0) whatever else, positive (1) when nothing
+        else is unknown and the scope holds. With the amount known, or none (in kind), they
+        are never a point. Same answers as the bounds unit (tests/engine/evaluation/
+        test_scalar.py compares statuses with the vectorized path), without computing the
+        bounds of every criterion again."""
         pid, program = rules.id, rules.program
-        out = e.tmp()
+        out, other = e.tmp(), e.tmp()
         e.put(f"{out} = 1.0")
+        e.put(f"{other} = 0.0")  # 1.0: a gate or criterion is unknown
         e.put("while True:")
         e.depth += 1
         gates = [JURISDICTION] + ([IN_FORCE] if rules.in_force is not None else [])
         criteria = [Part.criterion(c.id) for c in program.eligibility]
         for part in [*gates, *criteria]:
-            self._and_step(e, out, e.save(f"{e.ref('u', ('part', pid, part))}(c, r)"))
+            value = e.save(f"{e.ref('u', ('part', pid, part))}(c, r)")
+            self._and_step(e, out, value)
+            e.put(f"if {value} != {value}:")
+            e.put(f"    {other} = 1.0")
+        amount = None
         if not program.in_kind:
             amount = e.save(f"{e.ref('u', ('part', pid, AMOUNT))}(c, r)")
             positive = e.save(f"(1.0 if {amount} > 0.0 else 0.0) + {amount} * 0.0")
             self._and_step(e, out, positive)
         e.put("break")
         e.depth -= 1
-        if program.scope is not None:
-            self._scoped(e, out, rules)
-        e.put(f"if {out} != {out}:")
-        e.put(f"    lo, hi = {e.ref('b', ('part', pid, STATUS))}(c, r)")
-        e.put("    if lo == hi and -INF < lo < INF:")
-        e.put(f"        {out} = lo")
+        scope = self._scoped(e, out, rules) if program.scope is not None else None
+        if amount is not None:  # unknown only when the loop ran to its end: amount is set
+            e.put(f"if {out} != {out} and {amount} != {amount}:")
+            e.put(f"    lo, hi = b_cmp('>', {e.ref('b', ('part', pid, AMOUNT))}(c, r), (0.0, 0.0))")
+            e.put("    if hi == 0.0:")
+            e.put(f"        {out} = 0.0")
+            holds = f" and {scope} == 1.0" if scope is not None else ""
+            e.put(f"    elif lo == 1.0 and {other} == 0.0{holds}:")
+            e.put(f"        {out} = 1.0")
         return out
 
     def _and_step(self, e: Emitter, out: str, value: str) -> None:
@@ -389,14 +408,16 @@ class ScalarCode:
         e.put(f"if {value} != {value}:")
         e.put(f"    {out} = NAN")
 
-    def _scoped(self, e: Emitter, out: str, rules: ProgramRules) -> None:
-        """Outside the file's scope only a failing criterion (or gate) is an answer."""
+    def _scoped(self, e: Emitter, out: str, rules: ProgramRules) -> str:
+        """Outside the file's scope only a failing criterion (or gate) is an answer; the
+        scope's value (set wherever the answer is not 0)."""
         e.put(f"if {out} != 0.0:")
         e.depth += 1
         scope = e.save(f"{e.ref('u', ('part', rules.id, SCOPE))}(c, r)")
         e.put(f"if {scope} != 1.0:")
         e.put(f"    {out} = NAN")
         e.depth -= 1
+        return scope
 
     def _benefit(self, e: Emitter, rules: ProgramRules) -> str:
         pid = rules.id
