@@ -34,6 +34,10 @@ class Explanations:
         # what a shared definition misses on some rows and day: the same for every program
         # (a definition reads facts and other definitions, never a program's own variables)
         self.definitions: dict[tuple[int, tuple[int, ...], dt.date | None], frozenset[str]] = {}
+        #: household 0's members who are not children (a person program's answers by member):
+        #: their rows, the first twin of each twin among them, those who are nobody's twin, and
+        #: the applicant's row; worked out when first asked, the same for every person program
+        self.adults: tuple[list[int], dict[int, int], list[int], int] | None = None
 
     def release(self) -> None:
         """Drop the explainers (each refers back to this object: without this, a finished

@@ -32,20 +32,15 @@ def by_member(
     for adults, and a child with an unknown date of birth would only add noise.
     """
     run = explanations.run
-    persons = np.nonzero(
-        (run.members.household_of == 0) & (run.members.role != ROLE_CODES["child"])
-    )[0].tolist()
-    if explanations.twins is None:
-        explanations.twins = run.population.twins()
-    # a twin's answer is the first one's (an adult too, earlier in the list)
-    twin_of = {p: first for p, first in explanations.twins.items() if first in persons}
-    own = [p for p in persons if p not in twin_of]
+    if explanations.adults is None:
+        explanations.adults = _adults(explanations)
+    persons, twin_of, own, applicant_row = explanations.adults
     statuses = dict(zip(own, run.calculate_at(rules.id, STATUS, own, on), strict=True))
     out: list[dict[str, Any]] = []
     done: dict[int, dict[str, Any]] = {}
     static = static_part(rules)
     for person in persons:
-        if person == run.members.applicant[0]:
+        if person == applicant_row:
             result = applicant
         elif person in twin_of:
             first = twin_of[person]
@@ -56,6 +51,20 @@ def by_member(
         done[person] = result
         out.append({key: result[key] for key in _KEPT})
     return out
+
+
+def _adults(explanations: Explanations) -> tuple[list[int], dict[int, int], list[int], int]:
+    """See ``Explanations.adults``."""
+    run = explanations.run
+    persons = np.nonzero(
+        (run.members.household_of == 0) & (run.members.role != ROLE_CODES["child"])
+    )[0].tolist()
+    if explanations.twins is None:
+        explanations.twins = run.population.twins()
+    # a twin's answer is the first one's (an adult too, earlier in the list)
+    twin_of = {p: first for p, first in explanations.twins.items() if first in persons}
+    own = [p for p in persons if p not in twin_of]
+    return persons, twin_of, own, int(run.members.applicant[0])
 
 
 def _swapped(result: dict[str, Any], first: str, person: int, run: Any) -> dict[str, Any]:
