@@ -57,9 +57,9 @@ def keep_source(model: BaseModel, answer: dict[str, Any]) -> None:
 def model_json(model: BaseModel) -> bytes:
     """``model.model_dump_json()``, byte for byte; an answer inside it (at any depth of model
     fields) that the engine's dicts are kept for (:func:`keep_source`) is written from them."""
-    found = _SOURCES.get(id(model))
-    if found is not None and found[0]() is model:
-        return answer_json(found[1])
+    source = _source(model)
+    if source is not None:
+        return answer_json(source)
     kind, fields_of = type(model), type(model).model_fields
     nested = {
         k: v
@@ -78,9 +78,14 @@ def model_json(model: BaseModel) -> bytes:
     return orjson.dumps(fields)
 
 
+def _source(model: BaseModel) -> dict[str, Any] | None:
+    """The engine's dicts kept for ``model`` (:func:`keep_source`), if any."""
+    found = _SOURCES.get(id(model))
+    return found[1] if found is not None and found[0]() is model else None
+
+
 def _holds(model: BaseModel) -> bool:
     """Whether ``model`` or a model in its fields has its engine's dicts kept."""
-    found = _SOURCES.get(id(model))
-    if found is not None and found[0]() is model:
+    if _source(model) is not None:
         return True
     return any(isinstance(v, BaseModel) and _holds(v) for v in model.__dict__.values())

@@ -379,10 +379,7 @@ class ScalarCode:
         gates = [JURISDICTION] + ([IN_FORCE] if rules.in_force is not None else [])
         criteria = [Part.criterion(c.id) for c in program.eligibility]
         for part in [*gates, *criteria]:
-            value = e.save(f"{e.ref('u', ('part', pid, part))}(c, r)")
-            self._and_step(e, out, value)
-            e.put(f"if {value} != {value}:")
-            e.put(f"    {other} = 1.0")
+            self._and_step(e, out, e.save(f"{e.ref('u', ('part', pid, part))}(c, r)"), other)
         amount = None
         if not program.in_kind:
             amount = e.save(f"{e.ref('u', ('part', pid, AMOUNT))}(c, r)")
@@ -401,12 +398,15 @@ class ScalarCode:
             e.put(f"        {out} = 1.0")
         return out
 
-    def _and_step(self, e: Emitter, out: str, value: str) -> None:
+    def _and_step(self, e: Emitter, out: str, value: str, unknown: str | None = None) -> None:
+        """One term of the Kleene and (``unknown``: a flag set to 1.0 when the term is)."""
         e.put(f"if {value} == 0.0:")
         e.put(f"    {out} = 0.0")
         e.put("    break")
         e.put(f"if {value} != {value}:")
         e.put(f"    {out} = NAN")
+        if unknown is not None:
+            e.put(f"    {unknown} = 1.0")
 
     def _scoped(self, e: Emitter, out: str, rules: ProgramRules) -> str:
         """Outside the file's scope only a failing criterion (or gate) is an answer; the
