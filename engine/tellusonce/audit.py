@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, text, update
 
 from engine.tellusonce.schema import audit, audit_head
 
@@ -62,6 +62,17 @@ _HEAD = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).
 _INSERT = insert(audit)
 _MOVE_HEAD = update(audit_head).where(audit_head.c.id == 1)
 _PENDING = "lifeevents.audit.pending"
+# PostgreSQL: the rows as one JSON parameter and the head moved in a data-modifying CTE, one
+# statement whose text never changes (a multi-row VALUES would be compiled again for every
+# number of rows: about 1.5 ms a recorded event)
+_CHAIN_PG = text(
+    "WITH moved AS (UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1 RETURNING id) "
+    "INSERT INTO audit (seq, at, actor, role, purpose, action, subject, detail, prev_hash, hash) "
+    "SELECT r.seq, r.at, r.actor, r.role, r.purpose, r.action, r.subject, r.detail, "
+    "r.prev_hash, r.hash FROM json_to_recordset(CAST(:rows AS json)) AS r(seq bigint, "
+    "at timestamptz, actor text, role text, purpose text, action text, subject text, "
+    "detail json, prev_hash text, hash text)"
+)
 
 
 def _write(connection: Connection, rows: list[dict[str, Any]]) -> None:
@@ -76,8 +87,10 @@ def _write(connection: Connection, rows: list[dict[str, Any]]) -> None:
         row["prev_hash"] = previous
         row["hash"] = previous = _digest(previous, row)
     if connection.dialect.name == "postgresql":
-        moved = _MOVE_HEAD.values(seq=seq, hash=previous).returning(audit_head.c.id)
-        connection.execute(insert(audit).values(rows).add_cte(moved.cte("moved")))
+        listed = [
+            row | {"at": row["at"].replace(tzinfo=dt.UTC).isoformat()} for row in rows
+        ]  # the instant with its offset: the session's time zone plays no part
+        connection.execute(_CHAIN_PG, {"seq": seq, "hash": previous, "rows": json.dumps(listed)})
         return
     connection.execute(_INSERT, rows)
     connection.execute(_MOVE_HEAD, {"seq": seq, "hash": previous})

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from kit import CATALOG
-from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import Connection, Engine, delete, select, text, update
 
 from engine.errors import InputError
 from engine.tellusonce import active, append, create_client, grant, revoke, verify
@@ -33,6 +33,35 @@ def test_an_intact_chain_verifies(store: Engine) -> None:
     _rows(store, 5)
     with store.connect() as connection:
         assert verify(connection) is None
+
+
+def test_rows_keep_their_instant_and_detail_whatever_the_session_time_zone(
+    store: Engine,
+) -> None:
+    """The hashed instant is the stored one, read back in another session time zone; a
+    detail with accents and nesting is stored as hashed."""
+    at = dt.datetime(2026, 3, 2, 23, 30, 15, 123456, tzinfo=dt.UTC)
+    detail = {"motif": "révision", "faits": ["âge", "revenu"], "n": {"a": 1}}
+    zone = "SET TIME ZONE 'America/St_Johns'" if store.dialect.name == "postgresql" else None
+    with store.begin() as connection:
+        if zone:
+            connection.execute(text(zone))
+        append(connection, **WHO, purpose="revue", action="profile.read", subject="c1",
+               detail=detail, at=at)  # fmt: skip
+        _rows_in(connection, 2)
+    with store.connect() as connection:
+        if store.dialect.name == "postgresql":
+            connection.execute(text("SET TIME ZONE 'Asia/Kolkata'"))
+        assert verify(connection) is None
+        row = connection.execute(select(audit).where(audit.c.seq == 1)).mappings().one()
+    assert row["detail"] == detail
+    stored = row["at"] if row["at"].tzinfo else row["at"].replace(tzinfo=dt.UTC)
+    assert stored == at
+
+
+def _rows_in(connection: Connection, count: int) -> None:
+    for index in range(count):
+        append(connection, **WHO, purpose="review", action="profile.read", subject=f"c{index}")
 
 
 @pytest.mark.parametrize("tamper", ["change", "delete", "reorder", "truncate"])
