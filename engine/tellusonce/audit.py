@@ -21,7 +21,9 @@ from sqlalchemy import Connection, insert, select, text, update
 
 from engine.tellusonce.schema import audit, audit_head
 
-__all__ = ["GENESIS", "Break", "append", "batch", "iso", "utc", "verify"]
+__all__ = [
+    "GENESIS", "Break", "append", "batch", "chain", "iso", "recordset", "take", "utc", "verify",
+]  # fmt: skip
 
 GENESIS = "0" * 64
 
@@ -75,25 +77,43 @@ _CHAIN_PG = text(
 )
 
 
-def _write(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Chain ``rows`` after the head (locked) and move the head: on PostgreSQL two statements
-    (the head moves in a data-modifying CTE of the rows' insert: one round trip less), three
-    elsewhere."""
-    head = connection.execute(_HEAD).one()
-    previous, seq = head.hash, head.seq
+def chain(rows: list[dict[str, Any]], seq: int, previous: str) -> tuple[int, str]:
+    """Chain ``rows`` after the head ``(seq, previous)``: each row gets its ``seq``,
+    ``prev_hash`` and ``hash``; the new head."""
     for row in rows:
         seq += 1
         row["seq"] = seq
         row["prev_hash"] = previous
         row["hash"] = previous = _digest(previous, row)
+    return seq, previous
+
+
+def recordset(rows: list[dict[str, Any]]) -> str:
+    """Chained rows as the JSON array that PostgreSQL's ``json_to_recordset`` reads (each
+    instant with its offset: the session's time zone plays no part)."""
+    return json.dumps([row | {"at": row["at"].replace(tzinfo=dt.UTC).isoformat()} for row in rows])
+
+
+def _write(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Chain ``rows`` after the head (locked) and move the head: on PostgreSQL two statements
+    (the head moves in a data-modifying CTE of the rows' insert: one round trip less), three
+    elsewhere."""
+    head = connection.execute(_HEAD).one()
+    seq, previous = chain(rows, head.seq, head.hash)
     if connection.dialect.name == "postgresql":
-        listed = [
-            row | {"at": row["at"].replace(tzinfo=dt.UTC).isoformat()} for row in rows
-        ]  # the instant with its offset: the session's time zone plays no part
-        connection.execute(_CHAIN_PG, {"seq": seq, "hash": previous, "rows": json.dumps(listed)})
+        connection.execute(_CHAIN_PG, {"seq": seq, "hash": previous, "rows": recordset(rows)})
         return
     connection.execute(_INSERT, rows)
     connection.execute(_MOVE_HEAD, {"seq": seq, "hash": previous})
+
+
+def take(connection: Connection) -> list[dict[str, Any]]:
+    """The rows appended so far inside the connection's :func:`batch` (taken: the caller
+    writes them, chained, in its own statement; the batch will not)."""
+    pending: list[dict[str, Any]] = connection.info[_PENDING]
+    taken = list(pending)
+    pending.clear()
+    return taken
 
 
 def append(

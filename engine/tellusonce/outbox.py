@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, insert
@@ -25,18 +26,60 @@ from engine.tellusonce.consents import active
 from engine.tellusonce.facts import FactIn, record_facts
 from engine.tellusonce.schema import events, outbox
 
-__all__ = ["Change", "record_change"]
+__all__ = ["Change", "Message", "messages", "queued_row", "record_change"]
 
 _EVENT = insert(events).returning(events.c.id)
 _QUEUE = insert(outbox)
 
 
-def _message(facts: Sequence[FactIn], allowed: frozenset[str]) -> list[dict[str, Any]]:
-    return [
-        {"member": f.member, "name": f.name, "value": f.value, "effective": f.effective.isoformat()}
-        for f in facts
-        if f.name in allowed
-    ]
+@dataclass(frozen=True)
+class Message:
+    """An outbox row to queue: under which agreement, for which agency, the allowed facts (as
+    JSON) and its idempotency key."""
+
+    agreement: str
+    recipient: str
+    fields: list[dict[str, Any]]
+    key: str
+
+
+def messages(
+    sharing: SharingRules, facts: Sequence[FactIn], agreements: Iterable[str], on: dt.date
+) -> list[Message]:
+    """The messages for ``facts`` under the client's consented ``agreements``: one per
+    agreement in force on ``on`` that allows at least one of them, holding only those."""
+    change = uuid.uuid4().hex  # this recording; the same facts told again are another message
+    out = []
+    for agreement_id in sorted(
+        {a for a in agreements if a in sharing.agreements and sharing.in_force(a, on)}
+    ):
+        allowed = sharing.allowed_fields(sharing.agreements[agreement_id], on)
+        fields = [
+            {"member": f.member, "name": f.name, "value": f.value,
+             "effective": f.effective.isoformat()}
+            for f in facts
+            if f.name in allowed
+        ]  # fmt: skip
+        if fields:
+            key = hashlib.sha256(f"{change}:{agreement_id}".encode()).hexdigest()
+            recipient = sharing.agreements[agreement_id].recipient
+            out.append(Message(agreement_id, recipient, fields, key))
+    return out
+
+
+def queued_row(
+    message: Message, client_id: str, *, actor: str, role: str, purpose: str
+) -> dict[str, Any]:
+    """The audit row's fields for queuing ``message`` (the facts' names, never their values)."""
+    return {
+        "actor": actor, "role": role, "purpose": purpose, "action": "share.queue",
+        "subject": client_id,
+        "detail": {
+            "agency": message.recipient,
+            "agreement": message.agreement,
+            "facts": sorted({f["name"] for f in message.fields}),
+        },
+    }  # fmt: skip
 
 
 class Change:
@@ -86,38 +129,22 @@ def record_change(
                 "recorded_at": dt.datetime.now(dt.UTC),
             },
         ).scalar_one()
-    change = uuid.uuid4().hex  # this recording; the same facts told again are another message
     queued: list[tuple[str, str]] = []
-    for agreement_id in active(connection, sharing, client_id, on):
-        agreement = sharing.agreements[agreement_id]
-        fields = _message(facts, sharing.allowed_fields(agreement, on))
-        if not fields:
-            continue
-        key = hashlib.sha256(f"{change}:{agreement_id}".encode()).hexdigest()
+    for message in messages(sharing, facts, active(connection, sharing, client_id, on), on):
         connection.execute(
             _QUEUE,
             {
                 "client_id": client_id,
-                "agency_id": agreement.recipient,
-                "agreement_id": agreement_id,
+                "agency_id": message.recipient,
+                "agreement_id": message.agreement,
                 "event_id": event_id,
-                "fields": fields,
-                "idempotency_key": key,
+                "fields": message.fields,
+                "idempotency_key": message.key,
                 "created_at": dt.datetime.now(dt.UTC),
             },
         )
         audit.append(
-            connection,
-            actor=actor,
-            role=role,
-            purpose=purpose,
-            action="share.queue",
-            subject=client_id,
-            detail={
-                "agency": agreement.recipient,
-                "agreement": agreement_id,
-                "facts": sorted({f["name"] for f in fields}),
-            },
+            connection, **queued_row(message, client_id, actor=actor, role=role, purpose=purpose)
         )
-        queued.append((agreement.recipient, agreement_id))
+        queued.append((message.recipient, message.agreement))
     return Change(event_id, queued)

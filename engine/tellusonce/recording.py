@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection
 from sqlalchemy import Engine as Store
 
 from engine.engine import Engine
@@ -24,9 +24,9 @@ from engine.events.result import EventResult
 from engine.tellusonce import audit
 from engine.tellusonce.clients import add_member, create_client, member_left
 from engine.tellusonce.db import READ_ONLY
-from engine.tellusonce.facts import FactIn, household_on, profile, record_facts
+from engine.tellusonce.facts import FactIn, household_and_events, profile, record_facts
 from engine.tellusonce.outbox import Change, record_change
-from engine.tellusonce.schema import events
+from engine.tellusonce.postgres import record_at_once
 
 __all__ = [
     "Ahead", "Recorded", "changed_facts", "correct_household", "evaluate_ahead", "record_event",
@@ -108,18 +108,6 @@ class Recorded:
     facts: int
 
 
-_HISTORY = (
-    select(events.c.type, events.c.date, events.c.data)
-    .where(events.c.client_id == bindparam("client"), events.c.date <= bindparam("until"))
-    .order_by(events.c.date, events.c.id)
-)
-
-
-def _history(connection: Connection, client_id: str, until: dt.date) -> list[dict[str, Any]]:
-    rows = connection.execute(_HISTORY, {"client": client_id, "until": until})
-    return [{"type": t, "date": d.isoformat(), "data": data} for t, d, data in rows]
-
-
 def _day(event: Mapping[str, Any]) -> dt.date:
     if not isinstance(event, Mapping) or not isinstance(event.get("date"), str):
         raise InputError("event/date", "required (YYYY-MM-DD)")
@@ -169,8 +157,7 @@ def evaluate_ahead(
         with reader as connection, connection.begin():  # reads only: waits for no writer
             if allowed is not None:
                 allowed(connection)
-            household = household_on(connection, client_id, on=as_of)
-            history = _history(connection, client_id, day)
+            household, history = household_and_events(connection, client_id, on=as_of, until=day)
         question = _question(as_of, household, event, history)
         return Ahead(question, engine.event(question))
     except LifeEventsError:
@@ -215,25 +202,32 @@ def record_event(
     day = _day(event)
     with audit.batch(connection):  # one lock of the audit chain, at the end
         current = profile(
-            connection, client_id, on=as_of, actor=actor, role=role, purpose="life event"
-        )
-        question = _question(
-            as_of, current["household"], event, _history(connection, client_id, day)
-        )
+            connection, client_id, on=as_of, actor=actor, role=role, purpose="life event",
+            events_until=day,
+        )  # fmt: skip
+        question = _question(as_of, current["household"], event, current["history"])
         if ahead is not None and ahead.question == question:
             result = ahead.result
         else:
             result = engine.event(question)
         facts, joined, left = changed_facts(current["household"], result.household, day)
+        known = {m["id"] for m in current["household"]["members"]} | {m for m, _ in joined}
+        told = (str(event["type"]), day, dict(event.get("data") or {}))
+        if connection.dialect.name == "postgresql":  # two round trips instead of eight
+            change = record_at_once(
+                connection, engine.catalog.facts, engine.catalog.sharing, client_id, facts,
+                joined=joined, left=left, on=as_of, event=told, source=source, actor=actor,
+                role=role, purpose="life event", members_known=known,
+            )  # fmt: skip
+            return Recorded(result, change, len(facts))
         for member_id, member_role in joined:
             add_member(connection, client_id, member_id, member_role, day)
         for member_id in left:
             member_left(connection, client_id, member_id, day)
-        known = {m["id"] for m in current["household"]["members"]} | {m for m, _ in joined}
         change = record_change(
             connection, engine.catalog.facts, engine.catalog.sharing, client_id, facts, on=as_of,
-            event=(str(event["type"]), day, dict(event.get("data") or {})),
-            source=source, actor=actor, role=role, purpose="life event", members_known=known,
+            event=told, source=source, actor=actor, role=role, purpose="life event",
+            members_known=known,
         )  # fmt: skip
     return Recorded(result, change, len(facts))
 
