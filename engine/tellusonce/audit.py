@@ -22,7 +22,8 @@ from sqlalchemy import Connection, insert, select, text, update
 from engine.tellusonce.schema import audit, audit_head
 
 __all__ = [
-    "GENESIS", "Break", "append", "batch", "chain", "iso", "recordset", "take", "utc", "verify",
+    "CHAIN_INSERT_PG", "GENESIS", "Break", "append", "batch", "chain", "iso", "recordset", "take",
+    "utc", "verify",
 ]  # fmt: skip
 
 GENESIS = "0" * 64
@@ -64,16 +65,20 @@ _HEAD = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).
 _INSERT = insert(audit)
 _MOVE_HEAD = update(audit_head).where(audit_head.c.id == 1)
 _PENDING = "lifeevents.audit.pending"
-# PostgreSQL: the rows as one JSON parameter and the head moved in a data-modifying CTE, one
-# statement whose text never changes (a multi-row VALUES would be compiled again for every
-# number of rows: about 1.5 ms a recorded event)
-_CHAIN_PG = text(
-    "WITH moved AS (UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1 RETURNING id) "
+#: PostgreSQL: the chained rows (:func:`recordset`, parameter ``:audit``) inserted from one JSON
+#: parameter, a statement whose text never changes (a multi-row VALUES is compiled again for
+#: every number of rows: about 1.5 ms a recorded event)
+CHAIN_INSERT_PG = (
     "INSERT INTO audit (seq, at, actor, role, purpose, action, subject, detail, prev_hash, hash) "
     "SELECT r.seq, r.at, r.actor, r.role, r.purpose, r.action, r.subject, r.detail, "
-    "r.prev_hash, r.hash FROM json_to_recordset(CAST(:rows AS json)) AS r(seq bigint, "
+    "r.prev_hash, r.hash FROM json_to_recordset(CAST(:audit AS json)) AS r(seq bigint, "
     "at timestamptz, actor text, role text, purpose text, action text, subject text, "
     "detail json, prev_hash text, hash text)"
+)
+#: PostgreSQL: the head moved to ``:seq``, ``:hash`` in a data-modifying CTE of the insert
+_CHAIN_PG = text(
+    "WITH moved AS (UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1 RETURNING id) "
+    + CHAIN_INSERT_PG
 )
 
 
@@ -101,7 +106,7 @@ def _write(connection: Connection, rows: list[dict[str, Any]]) -> None:
     head = connection.execute(_HEAD).one()
     seq, previous = chain(rows, head.seq, head.hash)
     if connection.dialect.name == "postgresql":
-        connection.execute(_CHAIN_PG, {"seq": seq, "hash": previous, "rows": recordset(rows)})
+        connection.execute(_CHAIN_PG, {"seq": seq, "hash": previous, "audit": recordset(rows)})
         return
     connection.execute(_INSERT, rows)
     connection.execute(_MOVE_HEAD, {"seq": seq, "hash": previous})

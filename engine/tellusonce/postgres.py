@@ -50,11 +50,7 @@ _WRITE = text(
     "r.fields, r.idempotency_key, :now FROM told, json_to_recordset(CAST(:queued AS json)) "
     "AS r(agency_id text, agreement_id text, fields json, idempotency_key text)), "
     "moved AS (UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1), "
-    "chained AS (INSERT INTO audit (seq, at, actor, role, purpose, action, subject, detail, "
-    "prev_hash, hash) SELECT r.seq, r.at, r.actor, r.role, r.purpose, r.action, r.subject, "
-    "r.detail, r.prev_hash, r.hash FROM json_to_recordset(CAST(:audit AS json)) AS r(seq "
-    "bigint, at timestamptz, actor text, role text, purpose text, action text, subject text, "
-    "detail json, prev_hash text, hash text)) "
+    f"chained AS ({audit.CHAIN_INSERT_PG}) "
     "SELECT id FROM told"
 )
 

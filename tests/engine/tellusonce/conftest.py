@@ -21,6 +21,21 @@ from engine.tellusonce.db import LOCAL_POSTGRES, temporary_database
 ADMIN = os.environ.get("LIFEEVENTS_TEST_POSTGRES", LOCAL_POSTGRES)
 
 
+def postgres_store(stack: ExitStack) -> Engine:
+    """An upgraded store on a new PostgreSQL database, disposed and dropped when ``stack``
+    closes (skipped when the server cannot be reached, except with ``CI=true``)."""
+    try:
+        url = stack.enter_context(temporary_database(ADMIN))
+    except OperationalError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("PostgreSQL is not reachable")
+    engine = connect(url)
+    stack.callback(engine.dispose)  # before the database is dropped
+    upgrade(engine)
+    return engine
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An upgraded store engine."""
@@ -31,13 +46,4 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         engine.dispose()
         return
     with ExitStack() as stack:
-        try:
-            url = stack.enter_context(temporary_database(ADMIN))
-        except OperationalError:
-            if os.environ.get("CI") == "true":
-                raise
-            pytest.skip("PostgreSQL is not reachable")
-        engine = connect(url)
-        stack.callback(engine.dispose)  # before the database is dropped
-        upgrade(engine)
-        yield engine
+        yield postgres_store(stack)

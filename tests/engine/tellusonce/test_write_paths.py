@@ -6,21 +6,18 @@ order), and both chains verify."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ADMIN
+from conftest import postgres_store
 from flow import BIRTH, WHO, recorded, registered
 from kit import ENGINE
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import OperationalError
 
 from engine.tellusonce import connect, grant, revoke, upgrade, verify
-from engine.tellusonce.db import temporary_database
 from engine.tellusonce.schema import audit, events, facts, members, outbox
 
 TOLD = dt.date(2026, 3, 2)
@@ -40,17 +37,8 @@ def stores(tmp_path: Path) -> Iterator[dict[str, Engine]]:
     with ExitStack() as stack:
         lite = connect(f"sqlite:///{tmp_path / 'store.sqlite3'}")
         stack.callback(lite.dispose)
-        try:
-            url = stack.enter_context(temporary_database(ADMIN))
-        except OperationalError:
-            if os.environ.get("CI") == "true":
-                raise
-            pytest.skip("PostgreSQL is not reachable")
-        pg = connect(url)
-        stack.callback(pg.dispose)
-        for store in (lite, pg):
-            upgrade(store)
-        yield {"sqlite": lite, "postgresql": pg}
+        upgrade(lite)
+        yield {"sqlite": lite, "postgresql": postgres_store(stack)}
 
 
 def _rows(store: Engine) -> dict[str, list[tuple[Any, ...]]]:
