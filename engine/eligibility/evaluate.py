@@ -122,7 +122,7 @@ def _answers(
     programs = _applicable(compiled, run, only)
     static = {r.id: static_json(r) if as_json else static_part(r) for r in programs}
     twin_of = base.twins()  # by member and for the next question's candidates
-    answers = [_results(run, programs, static, day, texts, twin_of) for day in days]
+    answers = [_results(run, programs, static, day, texts, twin_of, as_json) for day in days]
     found: list[Any] = []
     if ask:  # only a fact an undetermined answer is missing can decide it
         missing = {
@@ -179,20 +179,26 @@ def _results(
     day: dt.date,
     texts: bool = True,
     twin_of: dict[int, int] | None = None,
+    as_json: bool = False,
 ) -> list[dict[str, Any]]:
     """Every program's answer for household 0 of ``run`` on ``day``, with what it misses
-    (``twin_of``: the household's twins, when the caller has them)."""
+    (``twin_of``: the household's twins, when the caller has them; ``as_json``: finished
+    parts as their JSON, see ``program_result``)."""
     facts = run.compiled.catalog.facts
     explanations = Explanations(run, twin_of)
     results = []
     for rules in programs:
         status = run.first(rules.id, STATUS, day)
-        result = program_result(explanations, rules, status, static[rules.id], day, texts=texts)
+        result = program_result(
+            explanations, rules, status, static[rules.id], day, texts=texts, as_json=as_json
+        )
         if rules.program.entity == "person":
-            result["by_member"] = by_member(explanations, rules, day, result, texts=texts)
+            result["by_member"] = by_member(
+                explanations, rules, day, result, texts=texts, as_json=as_json
+            )
         year = result["income_year"]
         for entry in [result, *(result.get("by_member") or [])]:
-            entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year)
+            entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year, as_json)
         results.append(result)
     apply_exclusions(results, run.compiled.catalog.exclusive_pairs)
     explanations.release()

@@ -24,12 +24,14 @@ def by_member(
     applicant: dict[str, Any],
     *,
     texts: bool = True,
+    as_json: bool = False,
 ) -> list[dict[str, Any]]:
     """The program's answer for each member of household 0 who is not a child.
 
     ``applicant`` is the result already built for the applicant (the entry's own figures), so
-    it is not explained twice. Children are left out: person programs (pensions, EI, CPP) are
-    for adults, and a child with an unknown date of birth would only add noise.
+    it is not explained twice (``as_json``: see :func:`program_result`). Children are left
+    out: person programs (pensions, EI, CPP) are for adults, and a child with an unknown date
+    of birth would only add noise.
     """
     run = explanations.run
     if explanations.adults is None:
@@ -47,7 +49,9 @@ def by_member(
             result = _swapped(done[first], run.population.member_id(first), person, run)
         else:
             status = statuses[person]
-            result = program_result(explanations, rules, status, static, on, person, texts=texts)
+            result = program_result(
+                explanations, rules, status, static, on, person, texts=texts, as_json=as_json
+            )
         done[person] = result
         out.append({key: result[key] for key in _KEPT})
     return out

@@ -60,11 +60,14 @@ def _status_name(value: float) -> str:
 
 #: per template (by id; the template is kept, so its id is never another's): its finished text
 #: when neither language has a placeholder (most criteria texts: the answer's validation keeps a
-#: finished model as it is), else the placeholders its two texts name. At most _TEXTS_KEPT.
-_PLANS: dict[int, tuple[Text, LocalizedText | None, tuple[str, ...]]] = {}
+#: finished model as it is), with that text's JSON (an answer written without models copies
+#: the bytes), else the placeholders its two texts name. At most _TEXTS_KEPT.
+_PLANS: dict[int, tuple[Text, LocalizedText | None, orjson.Fragment | None, tuple[str, ...]]] = {}
 
 
-def _plan(template: Text) -> tuple[Text, LocalizedText | None, tuple[str, ...]]:
+def _plan(
+    template: Text,
+) -> tuple[Text, LocalizedText | None, orjson.Fragment | None, tuple[str, ...]]:
     found = _PLANS.get(id(template))
     if found is None or found[0] is not template:
         if len(_PLANS) >= _TEXTS_KEPT:
@@ -73,7 +76,8 @@ def _plan(template: Text) -> tuple[Text, LocalizedText | None, tuple[str, ...]]:
         en, fr = template.en, template.fr
         names = tuple(sorted({name for text in (en, fr) for name, _ in placeholders(text)}))
         fixed = None if names else LocalizedText(en=en, fr=fr)
-        found = _PLANS[id(template)] = (template, fixed, names)
+        written = None if fixed is None else orjson.Fragment(fixed.model_dump_json())
+        found = _PLANS[id(template)] = (template, fixed, written, names)
     return found
 
 
@@ -89,11 +93,14 @@ _TEXTS_KEPT = 16384
 
 
 def _text(
-    template: Text, values: Mapping[str, Placeholder], facts: Mapping[str, Fact]
-) -> dict[str, str] | LocalizedText:
-    _, fixed, names = _plan(template)
+    template: Text,
+    values: Mapping[str, Placeholder],
+    facts: Mapping[str, Fact],
+    as_json: bool = False,
+) -> dict[str, str] | LocalizedText | orjson.Fragment:
+    _, fixed, written, names = _plan(template)
     if fixed is not None:
-        return fixed
+        return written if as_json and written is not None else fixed
     if not _TEXTS_FOR or _TEXTS_FOR[0] is not facts:
         _TEXTS.clear()
         _TEXTS_FOR[:] = [facts]
@@ -223,11 +230,14 @@ def program_result(
     row: int | None = None,
     *,
     texts: bool = True,
+    as_json: bool = False,
 ) -> dict[str, Any]:
     """The contract's result for household 0 of the explained run and one program on ``on``, as
     a plain dict (``static``: the program's household-independent part, see
     :func:`static_part`). Without ``texts`` the criteria are not read out (an empty list, no
     scope text): the same statuses, amounts and missing facts, for a comparison nobody reads.
+    With ``as_json``, finished texts are their JSON (``orjson.Fragment``), for an answer
+    written without models (:mod:`~engine.eligibility.answer_json`).
 
     ``row`` is the row of the program's entity to report (default: household 0, or its
     applicant for a person program).
@@ -263,7 +273,11 @@ def program_result(
         ruled_out = ruled_out or name == "false"
         if texts:
             criteria.append(
-                {"id": criterion.id, "status": name, "explain": _text(template, values, facts)}
+                {
+                    "id": criterion.id,
+                    "status": name,
+                    "explain": _text(template, values, facts, as_json),
+                }
             )
     amount_value, minimum = math.nan, math.nan
     positive_unknown = False
@@ -285,7 +299,7 @@ def program_result(
                 {
                     "id": "has_positive_amount",
                     "status": positive,
-                    "explain": _text(template, values, facts),
+                    "explain": _text(template, values, facts, as_json),
                 }
             )
     scope_text = None
@@ -302,7 +316,7 @@ def program_result(
         unknown.append(rules.jurisdiction)
         if inside != 1.0 and program.scope is not None and rules.scope is not None:
             if texts:
-                scope_text = _text(program.scope.explain, values, facts)
+                scope_text = _text(program.scope.explain, values, facts, as_json)
             if math.isnan(inside):
                 unknown.append(rules.scope)
         missing = explainer.missing_facts(row, unknown)

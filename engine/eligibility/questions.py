@@ -12,6 +12,8 @@ import re
 from collections.abc import Collection, Iterable
 from typing import Any
 
+import orjson
+
 from engine.catalog.facts import FactRegistry
 from engine.eligibility.result import LocalizedText, MissingFact
 
@@ -65,17 +67,20 @@ def question(path: str, facts: FactRegistry, years: Collection[int] = ()) -> dic
 #: finished entries by registry (at most _REGISTRIES, with the registry they were made from)
 #: and by (path, year), at most _ENTRIES each: the words depend on nothing else, and a
 #: finished model is kept as it is by the answer's validation
-_ASKED: dict[int, tuple[FactRegistry, dict[tuple[str, int | None], MissingFact]]] = {}
+_ASKED: dict[
+    int, tuple[FactRegistry, dict[tuple[str, int | None], tuple[MissingFact, orjson.Fragment]]]
+] = {}
 _REGISTRIES = 4
 _ENTRIES = 16384
 
 
 def missing_with_questions(
-    paths: Iterable[str], facts: FactRegistry, year: int | None
-) -> list[MissingFact]:
+    paths: Iterable[str], facts: FactRegistry, year: int | None, as_json: bool = False
+) -> list[MissingFact | orjson.Fragment]:
     """A result's ``missing``: each missing fact's path with its question (``year``: the tax
     year whose income the program reads), each entry made once (one check asks for the same
-    fact in many results, and checks for the same members ask the same questions)."""
+    fact in many results, and checks for the same members ask the same questions); with
+    ``as_json``, each entry's JSON (an answer written without models)."""
     held = _ASKED.get(id(facts))
     if held is None or held[0] is not facts:
         if len(_ASKED) >= _REGISTRIES:
@@ -83,16 +88,16 @@ def missing_with_questions(
         held = _ASKED[id(facts)] = (facts, {})
     known = held[1]
     out = []
+    side = 1 if as_json else 0
     for path in paths:
         entry = known.get((path, year))
         if entry is None:
             if len(known) >= _ENTRIES:
                 known.clear()
             words = question(path, facts, () if year is None else (year,))
-            entry = known[(path, year)] = MissingFact(
-                fact=path, question=LocalizedText(en=words["en"], fr=words["fr"])
-            )
-        out.append(entry)
+            model = MissingFact(fact=path, question=LocalizedText(en=words["en"], fr=words["fr"]))
+            entry = known[(path, year)] = (model, orjson.Fragment(model.model_dump_json()))
+        out.append(entry[side])
     return out
 
 

@@ -66,7 +66,7 @@ class ScalarRun:
         if program_id not in self.compiled.programs:
             raise EvaluationError(program_id, f"no such program or part: '{program_id}'")
         try:
-            return self.code.function(kind, ("part", program_id, part))
+            return self.code.part_function(kind, program_id, part)
         except KeyError as exc:
             raise EvaluationError(program_id, f"no such program or part: {exc}") from exc
 
@@ -264,17 +264,21 @@ class ScalarContext:
         self.rules = rules
         self.frame = frame
         self.entity: Entity = rules.program.entity
+        self._values = run.code.part_functions("u", rules.id)
 
     def _rows(self, scope: Entity) -> range:
         return range(1) if scope == "household" else self.frame.rows
 
     def part_at(self, part: Part, row: int) -> float:
         """A part on one row."""
-        return float(self.run.code.function("u", ("part", self.rules.id, part))(self.frame, row))
+        fn = self._values.get(part)
+        if fn is None:
+            fn = self.run.code.part_function("u", self.rules.id, part)
+        return float(fn(self.frame, row))
 
     def part_bounds_at(self, part: Part, row: int) -> tuple[float, float]:
         """A part's bounds on one row."""
-        lo, hi = self.run.code.function("b", ("part", self.rules.id, part))(self.frame, row)
+        lo, hi = self.run.code.part_function("b", self.rules.id, part)(self.frame, row)
         return float(lo), float(hi)
 
     def node_fn(self, expr: Expr, kind: str) -> Any:

@@ -59,6 +59,9 @@ class ScalarCode:
         self._node_keys: dict[tuple[int, str | None], UnitKey] = {}
         self._functions: dict[tuple[str, UnitKey], Callable[[Any, int], Any]] = {}
         self._part_missing: dict[str, dict[int, Callable[[Any, int], Any]]] = {}
+        self._names: list[str] = []  # the named slots in order (missing_paths)
+        #: parts' value and bounds functions by kind and program, then by part
+        self._parts: dict[tuple[str, str], dict[Any, Callable[[Any, int], Any]]] = {}
         #: node functions by kind and program, then by ``id(node)``
         self._node_functions: dict[
             tuple[str, str | None], dict[int, Callable[[Any, int], Any]]
@@ -122,6 +125,28 @@ class ScalarCode:
                 if self._queue:
                     self._flush()
             found = self._functions[(kind, key)] = self.namespace[f"{kind}{unit}"]
+        return found
+
+    def part_functions(self, kind: str, program_id: str) -> dict[Any, Callable[[Any, int], Any]]:
+        """The value ("u") or bounds ("b") functions of a program's parts found so far, by
+        part (:meth:`part_function` fills it): readers that ask for the same parts in every
+        check (statuses, criteria) look each up without building its unit key."""
+        key = (kind, program_id)
+        found = self._parts.get(key)
+        if found is None:
+            found = self._parts.setdefault(key, {})
+        return found
+
+    def part_function(self, kind: str, program_id: str, part: Any) -> Callable[[Any, int], Any]:
+        """The value ("u") or bounds ("b") function of a program's part.
+
+        Raises:
+            KeyError: the program has no such part.
+        """
+        table = self.part_functions(kind, program_id)
+        found = table.get(part)
+        if found is None:
+            found = table[part] = self.function(kind, ("part", program_id, part))
         return found
 
     def node_functions(
@@ -283,7 +308,9 @@ class ScalarCode:
     def missing_paths(self, codes: frozenset[int], member_id: Callable[[int], str]) -> set[str]:
         """The contract's paths of missing facts written as numbers by the ``x`` functions
         (``member_id``: a person's id by row)."""
-        names = list(self.slots.named)
+        names = self._names
+        if len(names) != len(self.slots.named):  # slots are only ever added
+            names = self._names = list(self.slots.named)
         out = set()
         for code in codes:
             name, row = names[code >> ROW_BITS], (code & ((1 << ROW_BITS) - 1)) - 1
