@@ -32,7 +32,7 @@ from engine.catalog.profile import Profile, input_error, parse_profile
 from engine.catalog.program import Catalog
 from engine.catalog.reform import Reform, apply_reform
 from engine.collector import paused
-from engine.eligibility.evaluate import check, check_dates, check_json
+from engine.eligibility.evaluate import check, check_dates, check_json, compared
 from engine.eligibility.populations import PopulationResult, evaluate_population
 from engine.eligibility.result import CheckResult
 from engine.eligibility.rule_tests import CaseOutcome, run_rule_tests
@@ -45,7 +45,7 @@ from engine.events.cases import run_event_cases
 from engine.events.facts import PersonFact, event_fact
 from engine.events.patterns import PatternMatcher
 from engine.events.result import EventResult
-from engine.events.suggestions import event_result
+from engine.events.suggestions import Compared, event_result
 
 __all__ = ["Engine"]
 
@@ -176,7 +176,7 @@ class Engine:
             ) from None
         after_result = check(self.compiled, after_profile)
         if spec.compare_with == "nothing":  # e.g. an arrival: nothing applied before it
-            before_result = CheckResult(as_of=parsed.as_of, results=[], next_question=None)
+            before_result: list[Compared] = []
         else:  # the household before the event: only compared, never shown or asked
             before_result = self._before(before_profile, household, after, after_result)
         history = [*parsed.history, parsed.event]
@@ -198,15 +198,16 @@ class Engine:
         household: Mapping[str, Any],
         after: Mapping[str, Any],
         after_result: CheckResult,
-    ) -> CheckResult:
-        """The answers for a life event's household before it: a program that reads none of
-        the facts the event changed answers as after the event, so only the others are
-        evaluated again. When members joined or left (those who stay keep their roles), so do
-        the programs that read no member (only a person's own facts) if only children came or
-        went: children have no answer of a person program."""
+    ) -> list[Compared]:
+        """The programs' results for a life event's household before it, only compared with
+        those after it: the engine's own dicts, not validated into models (nobody reads them).
+        A program that reads none of the facts the event changed answers as after the event,
+        so only the others are evaluated again. When members joined or left (those who stay
+        keep their roles), so do the programs that read no member (only a person's own facts)
+        if only children came or went: children have no answer of a person program."""
         moved = member_changes(household, after)
         if moved is None:  # a member who stays changed role or place: any answer may change
-            return check(self.compiled, profile, ask=False, texts=False)
+            return list(compared(self.compiled, profile))
         changed, roles = moved
         reads, members = self.catalog.facts_read, self.catalog.reads_members
         only = {
@@ -217,8 +218,8 @@ class Engine:
                 roles and (members[pid] or (roles - {"child"} and rules.program.entity == "person"))
             )
         }
-        before = check(self.compiled, profile, ask=False, texts=False, only=only)
-        before.results.extend(r for r in after_result.results if r.program not in only)
+        before: list[Compared] = list(compared(self.compiled, profile, only=only))
+        before.extend(r for r in after_result.results if r.program not in only)
         return before
 
     @functools.cached_property

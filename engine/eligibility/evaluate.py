@@ -42,7 +42,7 @@ from engine.evaluation.population import from_profiles
 from engine.evaluation.scalar_run import ScalarRun
 from engine.evaluation.simulate import HouseholdRun, household_run, simulate
 
-__all__ = ["check", "check_dates", "check_json"]
+__all__ = ["check", "check_dates", "check_json", "compared"]
 
 
 def check(
@@ -87,6 +87,22 @@ def check_dates(
         keep_source(model, answer)  # a service writes the dicts, not the model (model_json)
         checked.append(model)
     return checked
+
+
+def compared(
+    compiled: CompiledSystem, profile: Profile, *, only: Collection[str] | None = None
+) -> list[dict[str, Any]]:
+    """The programs' results (of ``only``) on ``profile.as_of`` as the engine's own dicts, in
+    the shape of ``ProgramResult`` but not validated into models, without texts and without
+    the next question: what a life event's household before it is, only compared with the
+    household after it.
+
+    Raises:
+        ParameterValueMissing: a program has no parameter value on ``profile.as_of``.
+    """
+    (answer,) = _answers(compiled, profile, [profile.as_of], ask=False, texts=False, only=only)
+    results: list[dict[str, Any]] = answer["results"]
+    return results
 
 
 def check_json(compiled: CompiledSystem, profile: Profile) -> bytes:

@@ -53,16 +53,25 @@ _DEADLINE_WHY = {
 }
 
 
-# (member, status, amount, missing) of one program for the household or one member
-_Unit = tuple[Status, Amount | None, list[MissingFact]]
+# (status, amount, missing facts) of one program for the household or one member
+_Unit = tuple[Status, Amount | dict[str, Any] | None, list[str]]
+
+#: a program's result as compared: its model, or the engine's own dict of the same shape (the
+#: household before an event is only compared, never shown: it is not validated into models)
+Compared = ProgramResult | dict[str, Any]
 
 
-def _units(result: ProgramResult) -> Iterator[tuple[str | None, _Unit]]:
+def _units(result: Compared) -> Iterator[tuple[str | None, _Unit]]:
+    if isinstance(result, dict):
+        for entry in result["by_member"] or [result]:
+            member = entry["member"] if result["by_member"] else None
+            yield member, (entry["status"], entry["amount"], entry["missing_facts"])
+        return
     if result.by_member:
         for entry in result.by_member:
-            yield entry.member, (entry.status, entry.amount, entry.missing)
+            yield entry.member, (entry.status, entry.amount, [m.fact for m in entry.missing])
     else:
-        yield None, (result.status, result.amount, result.missing)
+        yield None, (result.status, result.amount, [m.fact for m in result.missing])
 
 
 def _classify(before: _Unit | None, after: _Unit | None, review: bool) -> Change | None:
@@ -73,8 +82,8 @@ def _classify(before: _Unit | None, after: _Unit | None, review: bool) -> Change
     if was == "eligible" and now == "ineligible":
         return "no_longer_eligible"
     if was == "eligible" and now == "eligible":
-        old = before[1].annual if before and before[1] else 0.0
-        new = after[1].annual if after and after[1] else 0.0
+        old = _annual(before[1]) if before else 0.0
+        new = _annual(after[1]) if after else 0.0
         return "amount_changed" if abs(new - old) >= _CENT else None
     if now == "undetermined" and was == "eligible":
         return "review"
@@ -84,10 +93,20 @@ def _classify(before: _Unit | None, after: _Unit | None, review: bool) -> Change
             was == "undetermined"
             and before is not None
             and after is not None
-            and ([m.fact for m in before[2]] == [m.fact for m in after[2]])
+            and before[2] == after[2]
         )
         return None if unchanged else "review"
     return None
+
+
+def _annual(amount: Amount | dict[str, Any] | None) -> float:
+    if amount is None:
+        return 0.0
+    return float(amount["annual"] if isinstance(amount, dict) else amount.annual)
+
+
+def _amount(amount: Amount | dict[str, Any] | None) -> Amount | None:
+    return Amount.model_validate(amount) if isinstance(amount, dict) else amount
 
 
 def _deadline(
@@ -127,19 +146,19 @@ def rank(suggestions: list[Suggestion]) -> list[Suggestion]:
 def _suggestions(
     catalog: Catalog,
     spec: LifeEventFile,
-    before: CheckResult,
+    before: Sequence[Compared],
     after: CheckResult,
     day: dt.date,
     bundles: dict[str, FollowUp],
 ) -> list[Suggestion]:
     review = catalog.reviewed_by(spec.id)
-    old = {r.program: r for r in before.results}
+    old = {r["program"] if isinstance(r, dict) else r.program: r for r in before}
     new = {r.program: r for r in after.results}
     found: list[Suggestion] = []
     for program in [*new, *(p for p in old if p not in new)]:
         was = dict(_units(old[program])) if program in old else {}
         now = dict(_units(new[program])) if program in new else {}
-        shown = new.get(program) or old[program]
+        shown = _shown(new.get(program) or old[program])
         for member in [*now, *(m for m in was if m not in now)]:
             b, a = was.get(member), now.get(member)
             change = _classify(b, a, program in review)
@@ -152,7 +171,7 @@ def _suggestions(
                     program=program,
                     change=change,
                     status=a[0] if a else "ineligible",
-                    amount=a[1] if a else None,
+                    amount=_amount(a[1]) if a else None,
                     action=(
                         LocalizedText.of(step.what) if step is not None else shown.delivery.how
                     ),
@@ -164,11 +183,24 @@ def _suggestions(
                     agency_name=shown.agency_name,
                     member=member,
                     status_before=b[0] if b else None,
-                    amount_before=b[1] if b else None,
-                    missing=a[2] if a and change == "review" else [],
+                    amount_before=_amount(b[1]) if b else None,
+                    missing=(_missing(new[program], member) if a and change == "review" else []),
                 )
             )
     return rank(found)
+
+
+def _shown(result: Compared) -> ProgramResult:
+    """A result as the answer shows it (a dict only when the program has no answer after the
+    event: not assessed any more, e.g. after a move)."""
+    return result if isinstance(result, ProgramResult) else ProgramResult.model_validate(result)
+
+
+def _missing(result: ProgramResult, member: str | None) -> list[MissingFact]:
+    """What a program still misses after the event, for the household or one member."""
+    if member is None or not result.by_member:
+        return result.missing
+    return next(e.missing for e in result.by_member if e.member == member)
 
 
 def alert_out(alert: Alert) -> AlertOut:
@@ -188,11 +220,12 @@ def event_result(
     spec: LifeEventFile,
     day: dt.date,
     household_after: dict[str, Any],
-    before: CheckResult,
+    before: Sequence[Compared],
     after: CheckResult,
     alerts: Sequence[Alert] = (),
 ) -> EventResult:
-    """The answer to a life event that happened on ``day``, from the checks before and after."""
+    """The answer to a life event that happened on ``day``, from the programs' results before
+    it (models, or the engine's dicts of the same shape) and the check after it."""
     province = household_after.get("province")
 
     def here(provinces: list[str]) -> bool:

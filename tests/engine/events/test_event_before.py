@@ -38,7 +38,9 @@ EVENTS: dict[str, dict[str, Any]] = {
 
 
 def _every_program_before(profile: Any, *_: Any) -> Any:
-    return check(ENGINE.compiled, profile, ask=False, texts=False)
+    """Every program before the event, validated into models (the engine compares its own
+    dicts, and only for the programs the event may change)."""
+    return check(ENGINE.compiled, profile, ask=False, texts=False).results
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
