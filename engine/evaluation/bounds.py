@@ -269,12 +269,27 @@ def compare(op: str, x: Bounds, y: Bounds) -> Bounds:
 
 
 def and_(*operands: Bounds) -> Bounds:
-    """True where every operand is true for every completion; false where one is always false."""
-    return minimum(*(lo for lo, _ in operands)), minimum(*(hi for _, hi in operands))
+    """True where every operand is true for every completion; false where one is always false
+    (whatever the others: the scalar code does not compute the operands after it)."""
+    lo, hi = minimum(*(lo for lo, _ in operands)), minimum(*(hi for _, hi in operands))
+    return _decided(operands, 1, 0.0, lo, hi)
 
 
 def _or(*operands: Bounds) -> Bounds:
-    return maximum(*(lo for lo, _ in operands)), maximum(*(hi for _, hi in operands))
+    """True where one operand is always true (whatever the others); false where every one is
+    false for every completion."""
+    lo, hi = maximum(*(lo for lo, _ in operands)), maximum(*(hi for _, hi in operands))
+    return _decided(operands, 0, 1.0, lo, hi)
+
+
+def _decided(operands: tuple[Bounds, ...], end: int, value: float, lo: Array, hi: Array) -> Bounds:
+    """``(lo, hi)``, but ``(value, value)`` where an operand's ``end`` is ``value``."""
+    hit = operands[0][end] == value
+    for operand in operands[1:]:
+        hit = hit | (operand[end] == value)
+    if not np.any(hit):
+        return lo, hi
+    return np.where(hit, value, lo), np.where(hit, value, hi)
 
 
 def not_(x: Bounds) -> Bounds:

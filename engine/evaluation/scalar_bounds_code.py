@@ -139,6 +139,8 @@ class BoundsEmitter(Emitter):
             slot = self.slots.table(expr.args[0].owner or "", expr.args[0].value)
             t = self.local("T")
             return self.unpack(f"b_lookup({t}[{slot}][0], {t}[{slot}][1], ({k0}, {k1}))")
+        if op in ("and", "or"):
+            return self.kleene_pair(expr, row)
         args = [self.pair(a, row) for a in expr.args]
         lo, hi = self.names()
         pairs = [f"({a}, {b})" for a, b in args]
@@ -160,18 +162,35 @@ class BoundsEmitter(Emitter):
         elif op == "isin":
             codes = self.slots.constant(tuple(float(v) for v in name))
             self.put(f"{lo}, {hi} = b_isin({pairs[0]}, {codes})")
-        elif op in ("and", "or"):
-            pick = "mn" if op == "and" else "mx"
-            self.put(
-                f"{lo}, {hi} = {self.fold(pick, [a for a, _ in args])}, "
-                f"{self.fold(pick, [b for _, b in args])}"
-            )
         elif op == "not":
             self.put(f"{lo}, {hi} = 1.0 - {args[0][1]}, 1.0 - {args[0][0]}")
         elif op == "if":
             self.if_pair(args, lo, hi)
         else:
             self.put(f"{lo}, {hi} = {self.function_pair(expr, args, pairs)}")
+        return lo, hi
+
+    def kleene_pair(self, expr: Expr, row: str) -> Pair:
+        """``and`` / ``or`` (``bounds.and_`` / ``bounds._or``): surely false (surely true) as
+        soon as one operand is, and the operands after it are not computed; else the least
+        (greatest) of the lower ends and of the upper ends."""
+        conjunction = expr.op == "and"
+        pick, decided, decides = ("mn", "0.0", 1) if conjunction else ("mx", "1.0", 0)
+        lo, hi = self.names()
+        self.put("while True:")
+        self.depth += 1
+        for index, arg in enumerate(expr.args):
+            pair = self.pair(arg, row)
+            self.put(f"if {pair[decides]} == {decided}:")  # the upper (lower) end
+            self.put(f"    {lo} = {hi} = {decided}")
+            self.put("    break")
+            if index == 0:
+                self.put(f"{lo}, {hi} = {pair[0]}, {pair[1]}")
+            else:
+                self.put(f"{lo} = {self.fold(pick, [lo, pair[0]])}")
+                self.put(f"{hi} = {self.fold(pick, [hi, pair[1]])}")
+        self.put("break")
+        self.depth -= 1
         return lo, hi
 
     def if_pair(self, args: list[Pair], lo: str, hi: str) -> None:
