@@ -141,6 +141,8 @@ class BoundsEmitter(Emitter):
             return self.unpack(f"b_lookup({t}[{slot}][0], {t}[{slot}][1], ({k0}, {k1}))")
         if op in ("and", "or"):
             return self.kleene_pair(expr, row)
+        if op == "if":
+            return self.if_pair(expr, row)
         args = [self.pair(a, row) for a in expr.args]
         lo, hi = self.names()
         pairs = [f"({a}, {b})" for a, b in args]
@@ -164,8 +166,6 @@ class BoundsEmitter(Emitter):
             self.put(f"{lo}, {hi} = b_isin({pairs[0]}, {codes})")
         elif op == "not":
             self.put(f"{lo}, {hi} = 1.0 - {args[0][1]}, 1.0 - {args[0][0]}")
-        elif op == "if":
-            self.if_pair(args, lo, hi)
         else:
             self.put(f"{lo}, {hi} = {self.function_pair(expr, args, pairs)}")
         return lo, hi
@@ -193,8 +193,19 @@ class BoundsEmitter(Emitter):
         self.depth -= 1
         return lo, hi
 
-    def if_pair(self, args: list[Pair], lo: str, hi: str) -> None:
-        (c0, c1), (t0, t1), (e0, e1) = args
+    def if_pair(self, expr: Expr, row: str) -> Pair:
+        """``if`` (``bounds._if``): the branch the condition surely takes, the other one not
+        computed; where it may take both, the least and greatest of the two."""
+        c0, c1 = self.pair(expr.args[0], row)
+        self.put(f"if {c1} != 0.0:")  # it may hold: the first branch counts
+        self.depth += 1
+        t0, t1 = self.pair(expr.args[1], row)
+        self.depth -= 1
+        self.put(f"if {c0} != 1.0:")  # it may fail: the second one counts
+        self.depth += 1
+        e0, e1 = self.pair(expr.args[2], row)
+        self.depth -= 1
+        lo, hi = self.names()
         self.put(f"if {c0} == 1.0:")
         self.put(f"    {lo}, {hi} = {t0}, {t1}")
         self.put(f"elif {c1} == 0.0:")
@@ -203,6 +214,7 @@ class BoundsEmitter(Emitter):
         self.depth += 1
         self.put(f"{lo}, {hi} = {self.fold('mn', [t0, e0])}, {self.fold('mx', [t1, e1])}")
         self.depth -= 1
+        return lo, hi
 
     def function_pair(self, expr: Expr, args: list[Pair], pairs: list[str]) -> str:
         name = expr.value
