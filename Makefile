@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scenarios.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_equity.py
+	$(BIN)/python benchmarks/bench_instructions.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine api tests benchmarks
