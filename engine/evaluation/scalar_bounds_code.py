@@ -148,19 +148,16 @@ class BoundsEmitter(Emitter):
         pairs = [f"({a}, {b})" for a, b in args]
         if (op == "arith" and name not in ARITH_OPS) or (op == "cmp" and name not in CMP_OPS):
             raise ValueError(f"not an operator of the rule language: {name!r}")
-        if op == "arith":
-            b0, b1 = args[1]
-            calls = {
-                "+": f"b_add({pairs[0]}, {pairs[1]})",
-                "-": f"b_add({pairs[0]}, (-{b1}, -{b0}))",
-                "*": f"b_mul({pairs[0]}, {pairs[1]})",
-                "/": f"b_div({pairs[0]}, {pairs[1]})",
-            }
-            self.put(f"{lo}, {hi} = {calls[name]}")
+        if op == "arith" and name in ("+", "-"):
+            self.add_pair(args[0], args[1], negate=name == "-", lo=lo, hi=hi)
+        elif op == "arith" and name == "*":
+            self.multiply_pair(args[0], args[1], lo, hi)
+        elif op == "arith":
+            self.put(f"{lo}, {hi} = b_div({pairs[0]}, {pairs[1]})")
         elif op == "neg":
             self.put(f"{lo}, {hi} = -{args[0][1]}, -{args[0][0]}")
         elif op == "cmp":
-            self.put(f"{lo}, {hi} = b_cmp({name!r}, {pairs[0]}, {pairs[1]})")
+            self.compare_pair(name, args[0], args[1], lo, hi)
         elif op == "isin":
             codes = self.slots.constant(tuple(float(v) for v in name))
             self.put(f"{lo}, {hi} = b_isin({pairs[0]}, {codes})")
@@ -169,6 +166,46 @@ class BoundsEmitter(Emitter):
         else:
             self.put(f"{lo}, {hi} = {self.function_pair(expr, args, pairs)}")
         return lo, hi
+
+    def add_pair(self, x: Pair, y: Pair, *, negate: bool, lo: str, hi: str) -> None:
+        """``scalar_ops.b_add`` written out (``x - y`` is ``x + (-y)``, as there): no call."""
+        y0, y1 = (f"(-{y[1]})", f"(-{y[0]})") if negate else y
+        self.put(f"{lo} = {x[0]} + {y0}")
+        self.put(f"if {lo} != {lo}:")  # an undefined end (inf - inf) is unbounded
+        self.put(f"    {lo} = -INF")
+        self.put(f"{hi} = {x[1]} + {y1}")
+        self.put(f"if {hi} != {hi}:")
+        self.put(f"    {hi} = INF")
+
+    def multiply_pair(self, x: Pair, y: Pair, lo: str, hi: str) -> None:
+        """``scalar_ops.b_mul`` written out: the four corners (0 * unbounded being 0), the
+        first least and the first greatest, as ``min`` and ``max`` pick them."""
+        corners = []
+        for a, b in ((x[0], y[0]), (x[0], y[1]), (x[1], y[0]), (x[1], y[1])):
+            corner = self.save(f"{a} * {b}")
+            self.put(f"if {corner} != {corner}:")
+            self.put(f"    {corner} = 0.0")
+            corners.append(corner)
+        self.put(f"{lo} = {hi} = {corners[0]}")
+        for corner in corners[1:]:
+            self.put(f"if {corner} < {lo}:")
+            self.put(f"    {lo} = {corner}")
+            self.put(f"if {corner} > {hi}:")
+            self.put(f"    {hi} = {corner}")
+
+    def compare_pair(self, op: str, x: Pair, y: Pair, lo: str, hi: str) -> None:
+        """``scalar_ops.b_cmp`` written out for one operator: no call, no dispatch on it."""
+        (a, b), (c, d) = x, y
+        surely, never = {
+            "<": (f"{b} < {c}", f"{a} >= {d}"),
+            "<=": (f"{b} <= {c}", f"{a} > {d}"),
+            ">": (f"{a} > {d}", f"{b} <= {c}"),
+            ">=": (f"{a} >= {d}", f"{b} < {c}"),
+            "==": (f"{a} == {b} and {b} == {c} and {c} == {d}", f"{b} < {c} or {a} > {d}"),
+            "!=": (f"{b} < {c} or {a} > {d}", f"{a} == {b} and {b} == {c} and {c} == {d}"),
+        }[op]
+        self.put(f"{lo} = 1.0 if {surely} else 0.0")
+        self.put(f"{hi} = 0.0 if {never} else 1.0")
 
     def kleene_pair(self, expr: Expr, row: str) -> Pair:
         """``and`` / ``or`` (``bounds.and_`` / ``bounds._or``): surely false (surely true) as
