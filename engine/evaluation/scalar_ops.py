@@ -189,14 +189,12 @@ def b_round(x: Pair, scale: float) -> Pair:
 
 def b_lookup(keys: Sequence[float], values: Sequence[float], key: Pair) -> Pair:
     """``bounds._lookup``: the least and greatest value of the rows the key can reach."""
-    first = _row(keys, key[0])
-    last = _row(keys, key[1])
-    lo, hi = INF, -INF
-    for row, value in enumerate(values):
-        if first <= row <= last:
-            lo = mn(lo, value)
-            hi = mx(hi, value)
-    return lo, hi
+    reached = values[_row(keys, key[0]) : _row(keys, key[1]) + 1]
+    if not reached:
+        return INF, -INF
+    if any(value != value for value in reached):  # mn and mx: unknown if any value is
+        return NAN, NAN
+    return min(INF, min(reached)), max(-INF, max(reached))
 
 
 def _row(keys: Sequence[float], key: float) -> int:

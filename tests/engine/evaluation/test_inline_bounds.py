@@ -1,7 +1,8 @@
 """The interval operations the generated bounds code writes out (no call per operation) give
 exactly what the one-row operations of ``scalar_ops`` give, on every pair of ends, infinite,
 undefined and signed zeros included (``scalar_ops`` is itself property-tested against the
-vectorized ``bounds``)."""
+vectorized ``bounds``); and a table lookup's bounds taken over the slice of rows the key
+reaches are the row-by-row fold's."""
 
 from __future__ import annotations
 
@@ -79,3 +80,29 @@ def test_every_pair_of_special_ends(op: str) -> None:
 def test_random_ends(op: str, a: float, b: float, c: float, d: float) -> None:
     got = WRITTEN[op]((a, b), (c, d))
     assert _same(got, _expected(op, (a, b), (c, d))), (op, a, b, c, d, got)
+
+
+def _lookup_row_by_row(
+    keys: list[float], values: list[float], key: tuple[float, float]
+) -> tuple[float, float]:
+    """The reference: every row the key's ends can reach, folded one by one (mn, mx)."""
+    first, last = scalar_ops._row(keys, key[0]), scalar_ops._row(keys, key[1])
+    lo, hi = INF, -INF
+    for row, value in enumerate(values):
+        if first <= row <= last:
+            lo, hi = scalar_ops.mn(lo, value), scalar_ops.mx(hi, value)
+    return lo, hi
+
+
+@LAWS
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 50), ends), min_size=1, max_size=8),
+    key=st.tuples(ends, ends),
+)
+def test_a_table_lookup_s_bounds_are_the_rows_the_key_reaches(
+    rows: list[tuple[int, float]], key: tuple[float, float]
+) -> None:
+    ordered = sorted(dict(rows).items())
+    keys, values = [float(k) for k, _ in ordered], [v for _, v in ordered]
+    got = scalar_ops.b_lookup(keys, values, key)
+    assert _same(got, _lookup_row_by_row(keys, values, key)), (keys, values, key, got)
