@@ -192,7 +192,7 @@ def b_lookup(keys: Sequence[float], values: Sequence[float], key: Pair) -> Pair:
     reached = values[_row(keys, key[0]) : _row(keys, key[1]) + 1]
     if not reached:
         return INF, -INF
-    if any(value != value for value in reached):  # mn and mx: unknown if any value is
+    if any(map(math.isnan, reached)):  # mn and mx: unknown if any value is
         return NAN, NAN
     return min(INF, min(reached)), max(-INF, max(reached))
 
