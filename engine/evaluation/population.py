@@ -9,6 +9,7 @@ facts and are never visible to the rules.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -183,11 +184,15 @@ def _block(rows: list[list[float]], width: int) -> npt.NDArray[np.float64]:
 
 
 class _Layout(NamedTuple):
-    """A registry's stated facts as a profile gives them: each with its encoder."""
+    """A registry's stated facts as a profile gives them: each with its encoder, and by name
+    its row among them (with the encoder)."""
 
     person: list[tuple[str, Callable[[object], float]]]
     yearly: list[str]
     household: list[tuple[str, Callable[[object], float]]]
+    person_rows: dict[str, tuple[int, Callable[[object], float]]]
+    yearly_rows: dict[str, int]
+    household_rows: dict[str, tuple[int, Callable[[object], float]]]
 
 
 #: layouts by registry (at most a few registries live at once)
@@ -208,7 +213,15 @@ def _layout(facts: FactRegistry) -> _Layout:
         household = [
             (f.name, _encoder(facts, f.name)) for f in facts.stated if f.entity == "household"
         ]
-        held = _LAYOUTS[id(facts)] = (facts, _Layout(person, yearly, household))
+        held = _LAYOUTS[id(facts)] = (
+            facts,
+            _Layout(
+                person, yearly, household,
+                {name: (i, encode) for i, (name, encode) in enumerate(person)},
+                {name: i for i, name in enumerate(yearly)},
+                {name: (i, encode) for i, (name, encode) in enumerate(household)},
+            ),
+        )  # fmt: skip
     return held[1]
 
 
@@ -260,27 +273,42 @@ def from_profiles(
     )
     layout = _layout(facts)
     people = [m for _, m in members]
-    rows = [[encode(getattr(m, name, None)) for m in people] for name, encode in layout.person]
+    # a profile states a few of the registry's facts: each column starts unknown and only the
+    # stated values are encoded (the models forbid extra fields: their fields are __dict__)
+    rows = _stated(people, layout.person_rows, len(layout.person))
     block = _block(rows, len(people))  # one array, a row per fact: a check has many facts
     population.person = {name: block[i] for i, (name, _) in enumerate(layout.person)}
-    rows = [
-        [_income(v, year) for v in [getattr(m, name, None) for m in people]]
-        for name in layout.yearly
-        for year in years
-    ]
+    rows = [[math.nan] * len(people) for _ in range(len(layout.yearly) * len(years))]
+    for p, member in enumerate(people):
+        for name, value in member.__dict__.items():
+            at = layout.yearly_rows.get(name) if value is not None else None
+            if at is not None:
+                for j, year in enumerate(years):
+                    rows[at * len(years) + j][p] = _income(value, year)
     block = _block(rows, len(people))
     population.yearly = {
         name: {year: block[i * len(years) + j] for j, year in enumerate(years)}
         for i, name in enumerate(layout.yearly)
     }
-    rows = [
-        [encode(getattr(p.household, name, None)) for p in profiles]
-        for name, encode in layout.household
-    ]
+    rows = _stated([p.household for p in profiles], layout.household_rows, len(layout.household))
     block = _block(rows, len(profiles))
     population.household = {name: block[i] for i, (name, _) in enumerate(layout.household)}
     _groups(population, [m for _, m in members])
     return population
+
+
+def _stated(
+    models: Sequence[Any], at: dict[str, tuple[int, Callable[[object], float]]], count: int
+) -> list[list[float]]:
+    """``count`` columns (rows of the block) over ``models``: each stated value encoded in its
+    fact's row (``at``: row and encoder by fact), every other one unknown."""
+    rows = [[math.nan] * len(models) for _ in range(count)]
+    for column, model in enumerate(models):
+        for name, value in model.__dict__.items():
+            found = at.get(name) if value is not None else None
+            if found is not None:
+                rows[found[0]][column] = found[1](value)
+    return rows
 
 
 def _groups(population: Population, members: list[Member]) -> None:
