@@ -29,9 +29,10 @@ from engine.catalog.program import (
     Part,
     ProgramRules,
 )
-from engine.evaluation import bounds as interval
-from engine.evaluation.bounds import Bounds, BoundsFn
+from engine.evaluation import intervals as interval
+from engine.evaluation.bounds import BoundsFn
 from engine.evaluation.entities import Members
+from engine.evaluation.intervals import Bounds
 from engine.evaluation.vectorize import Compiled, age_at
 from engine.kleene import Array, to_days
 
