@@ -4,7 +4,8 @@ A value's bounds are a pair of arrays ``(lo, hi)`` enclosing its value on every 
 completion of the unknown facts (see :mod:`engine.evaluation.bounds`, which compiles expressions
 into functions composing these operations). Here: the bounds of a stated fact (its registry
 domain where unknown), arithmetic, comparisons and Kleene logic on boolean intervals, the
-functions of the rule language, and ages.
+functions of the rule language, and ages; and where three-valued values meet their bounds (a
+known value is its own bounds, an unknown one that its bounds decide is known).
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ __all__ = [
     "domain_bounds",
     "if_",
     "isin",
+    "known_or",
     "lookup",
     "monotone",
     "multiply",
     "neg",
     "not_",
     "or_",
+    "refined",
     "widen_pair",
     "with_domain",
 ]
@@ -250,3 +253,25 @@ def lookup(table: tuple[Array, Array], key: Bounds) -> Bounds:
         lo = np.where(reached, np.minimum(lo, value), lo)
         hi = np.where(reached, np.maximum(hi, value), hi)
     return lo, hi
+
+
+def known_or(values: Array, bounds: Callable[[], Bounds]) -> Bounds:
+    """A value's bounds: the value itself where it is known (a known three-valued value is the
+    value of every completion of the unknown facts), ``bounds()`` where it is not, computed only
+    if some row is unknown."""
+    unknown = np.isnan(values)
+    if not unknown.any():
+        return values, values
+    lo, hi = bounds()
+    return np.where(unknown, lo, values), np.where(unknown, hi, values)
+
+
+def refined(values: Array, bounds: Bounds) -> Array:
+    """Unknown values that every completion of the unknown facts sets to one value: that value."""
+    known, point = decided(bounds)
+    fill = np.isnan(values) & known
+    if not fill.any():
+        return values
+    out = values.copy()
+    out[fill] = point[fill]
+    return out
