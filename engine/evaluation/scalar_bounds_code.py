@@ -11,7 +11,8 @@ from engine.catalog.facts import Kind
 from engine.catalog.program import program_read
 from engine.catalog.tree import PROGRAM_READS, Expr
 from engine.evaluation.intervals import domain_bounds
-from engine.evaluation.scalar_code import ARITH_OPS, CMP_OPS, Emitter, UnitKey, literal
+from engine.evaluation.scalar_code import Emitter
+from engine.evaluation.scalar_slots import ARITH_OPS, CMP_OPS, UnitKey, literal
 
 __all__ = ["BoundsEmitter"]
 

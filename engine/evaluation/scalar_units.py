@@ -28,8 +28,9 @@ from engine.catalog.tree import ALWAYS_KNOWN, PROGRAM_READS, Expr
 from engine.collector import paused
 from engine.evaluation import code_cache
 from engine.evaluation.scalar_bounds_code import BoundsEmitter
-from engine.evaluation.scalar_code import OPS, ROW_BITS, Emitter, Slots, UnitKey, part_units
+from engine.evaluation.scalar_code import Emitter
 from engine.evaluation.scalar_missing_code import MissingEmitter, one
+from engine.evaluation.scalar_slots import OPS, ROW_BITS, Slots, UnitKey, part_units
 
 __all__ = ["ScalarCode"]
 
