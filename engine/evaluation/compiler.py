@@ -35,13 +35,8 @@ from engine.catalog.program import (
 from engine.catalog.tree import Expr
 from engine.evaluation.bounds import BoundsFn, compile_bounds
 from engine.evaluation.entities import HOUSEHOLD, PERSON
-from engine.evaluation.runtime import (
-    ProgramCode,
-    own_formula,
-    program_context,
-    read_variable,
-    refined_status,
-)
+from engine.evaluation.program_code import ProgramCode, own_formula
+from engine.evaluation.runtime import program_context, read_variable, refined_status
 from engine.evaluation.scalar import DayValues, ScalarCode
 from engine.evaluation.vectorize import EVERY_NODE, Compiled, compile_expr
 from engine.kleene import Array

@@ -9,13 +9,10 @@ variable goes through a per-simulation memo, and the engine's own formulas are c
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from openfisca_core import periods
 from openfisca_core.errors import ParameterNotFoundError
 
 from engine.catalog.facts import Entity, FactRegistry
@@ -27,23 +24,16 @@ from engine.catalog.program import (
     SCOPE,
     STATUS,
     Part,
-    ProgramRules,
 )
-from engine.evaluation import bounds as interval
-from engine.evaluation.bounds import Bounds, BoundsFn
+from engine.evaluation import intervals as interval
 from engine.evaluation.entities import Members
-from engine.evaluation.vectorize import Compiled, age_at
-from engine.kleene import Array, to_days
+from engine.evaluation.intervals import Bounds, known_or, refined
+from engine.evaluation.periods import day, period_of
+from engine.evaluation.program_code import ProgramCode, own_formula
+from engine.evaluation.vectorize import age_at
+from engine.kleene import Array
 
-__all__ = [
-    "ProgramCode",
-    "RunState",
-    "own_formula",
-    "period_of",
-    "program_context",
-    "read_variable",
-    "refined_status",
-]
+__all__ = ["RunState", "program_context", "read_variable", "refined_status"]
 
 
 @dataclass
@@ -104,21 +94,6 @@ def read_variable(simulation: Any, entity: str, name: str, period: Any) -> Array
             values = np.asarray(simulation.calculate(name, period))
     state.memo[key] = values
     return values
-
-
-def own_formula(system: Any, name: str) -> Any:
-    """The engine's own formula of a variable, or None (no formula, several, or a reform's)."""
-    formulas = system.get_variable(name).formulas
-    if len(formulas) != 1:
-        return None
-    formula = formulas.peekitem(0)[1]
-    return formula if getattr(formula, "lifeevents_own", False) else None
-
-
-@lru_cache(maxsize=4096)
-def period_of(text: str) -> Any:
-    """An OpenFisca period from its text, parsed once (parsing costs tens of microseconds)."""
-    return periods.period(text)
 
 
 class _Context:
@@ -241,7 +216,7 @@ class _Context:
         if values is None:
             values = self._raw(part)
             if np.isnan(values).any():
-                values = _refined(values, self.part_bounds(part))
+                values = refined(values, self.part_bounds(part))
             self.parts[part] = values
         return values
 
@@ -271,7 +246,7 @@ class _Context:
                 found = self._benefit_bounds()
             else:
                 raw = self._raw(part)
-                found = _known_or(raw, lambda: self.code.bounds[part](self))
+                found = known_or(raw, lambda: self.code.bounds[part](self))
             self.bounds[part] = found
         return found
 
@@ -336,7 +311,7 @@ class _Context:
         found = self.value_bounds.get(name)
         if found is None:
             values = self.var(name, self.entity)
-            found = _known_or(values, lambda: self.code.variable_bounds[name](self))
+            found = known_or(values, lambda: self.code.variable_bounds[name](self))
             self.value_bounds[name] = found
         if scope == self.entity:
             return found
@@ -381,62 +356,14 @@ class _Context:
         return ages
 
     def day(self, name: str) -> float:
-        return _day(self.period.start, name)
-
-
-@lru_cache(maxsize=1024)
-def _day(instant: Any, name: str) -> float:
-    """A built-in date of a period's first day as days since 1970 (OpenFisca's ``date`` of an
-    instant is rebuilt on every read, and a population run asks thousands of times)."""
-    on = instant.date
-    if name == "month_start":
-        return to_days(on.replace(day=1))
-    if name == "year_start":
-        return to_days(on.replace(month=1, day=1))
-    if name == "year_end":
-        return to_days(on.replace(month=12, day=31))
-    return to_days(on)
-
-
-def _known_or(values: Array, bounds: Callable[[], Bounds]) -> Bounds:
-    """A value's bounds: the value itself where it is known (a known three-valued value is the
-    value of every completion of the unknown facts), ``bounds()`` where it is not, computed only
-    if some row is unknown."""
-    unknown = np.isnan(values)
-    if not unknown.any():
-        return values, values
-    lo, hi = bounds()
-    return np.where(unknown, lo, values), np.where(unknown, hi, values)
-
-
-def _refined(values: Array, bounds: Bounds) -> Array:
-    """Unknown values that every completion of the unknown facts sets to one value: that value."""
-    known, point = interval.decided(bounds)
-    fill = np.isnan(values) & known
-    if not fill.any():
-        return values
-    out = values.copy()
-    out[fill] = point[fill]
-    return out
+        return day(self.period.start, name)
 
 
 def refined_status(values: Array, context: _Context) -> Array:
     """A status array with the unknowns that bounds decide filled in."""
     if not np.isnan(values).any():
         return values
-    return _refined(values, context.part_bounds(STATUS))
-
-
-@dataclass(frozen=True)
-class ProgramCode:
-    """A program's compiled intermediate variables (evaluated inside contexts, not OpenFisca)
-    and the same expressions compiled to bounds (see :mod:`engine.evaluation.bounds`)."""
-
-    rules: ProgramRules
-    variables: dict[str, Compiled]
-    parts: dict[Part, Compiled]
-    variable_bounds: dict[str, BoundsFn] = field(default_factory=dict)
-    bounds: dict[Part, BoundsFn] = field(default_factory=dict)
+    return refined(values, context.part_bounds(STATUS))
 
 
 def program_context(program: ProgramCode, simulation: Any, period: Any) -> _Context:

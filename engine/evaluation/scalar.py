@@ -18,8 +18,8 @@ from openfisca_core.errors import ParameterNotFoundError
 
 from engine.catalog.facts import ROLE_CODES
 from engine.catalog.schema import IncomeYear
+from engine.evaluation.periods import period_of
 from engine.evaluation.population import Population
-from engine.evaluation.runtime import period_of
 from engine.evaluation.scalar_units import ScalarCode
 from engine.kleene import to_days
 

@@ -1,5 +1,6 @@
 """Generate plain-Python bounds code for one household: the one-row twin of
-:mod:`engine.evaluation.bounds` (every operand is evaluated; nothing is skipped).
+:mod:`engine.evaluation.bounds` and :mod:`engine.evaluation.intervals` (every operand is
+evaluated; nothing is skipped).
 
 A node's bounds are two locals, ``lo`` and ``hi``; a unit's bounds function returns the pair.
 """
@@ -9,8 +10,9 @@ from __future__ import annotations
 from engine.catalog.facts import Kind
 from engine.catalog.program import program_read
 from engine.catalog.tree import PROGRAM_READS, Expr
-from engine.evaluation.bounds import domain_bounds
-from engine.evaluation.scalar_code import ARITH_OPS, CMP_OPS, Emitter, UnitKey, literal
+from engine.evaluation.intervals import domain_bounds
+from engine.evaluation.scalar_code import Emitter
+from engine.evaluation.scalar_slots import ARITH_OPS, CMP_OPS, UnitKey, literal
 
 __all__ = ["BoundsEmitter"]
 
@@ -111,7 +113,7 @@ class BoundsEmitter(Emitter):
 
     def known_or(self, value: UnitKey, bounds: UnitKey, row: str) -> Pair:
         """A unit's value where it is known (the value of every completion of the unknown
-        facts), the bounds unit's pair where not (``runtime._known_or``)."""
+        facts), the bounds unit's pair where not (``intervals.known_or``)."""
         self.note_row(row)
         point = self.save(f"{self.ref('u', value)}(c, {row})")
         lo, hi = self.names()
@@ -208,7 +210,7 @@ class BoundsEmitter(Emitter):
         self.put(f"{hi} = 0.0 if {never} else 1.0")
 
     def kleene_pair(self, expr: Expr, row: str) -> Pair:
-        """``and`` / ``or`` (``bounds.and_`` / ``bounds._or``): surely false (surely true) as
+        """``and`` / ``or`` (``intervals.and_`` / ``intervals.or_``): surely false (surely true) as
         soon as one operand is, and the operands after it are not computed; else the least
         (greatest) of the lower ends and of the upper ends."""
         conjunction = expr.op == "and"
@@ -231,7 +233,7 @@ class BoundsEmitter(Emitter):
         return lo, hi
 
     def if_pair(self, expr: Expr, row: str) -> Pair:
-        """``if`` (``bounds._if``): the branch the condition surely takes, the other one not
+        """``if`` (``intervals.if_``): the branch the condition surely takes, the other one not
         computed; where it may take both, the least and greatest of the two."""
         c0, c1 = self.pair(expr.args[0], row)
         self.put(f"if {c1} != 0.0:")  # it may hold: the first branch counts

@@ -9,109 +9,29 @@ entity in the frame it runs on (:class:`engine.evaluation.scalar.Frame`). ``and`
 same); bounds (:mod:`scalar_bounds_code`) never skip.
 
 The generated functions take ``(c, r)``: the frame and the row (0 for the household, a person's
-index for a person). The operators are the one-row twins in :mod:`scalar_ops`.
+index for a person). The operators are the one-row twins in :mod:`scalar_ops`; the slots, unit
+keys, locals and literals the source names are in :mod:`scalar_slots`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
-from engine.catalog.facts import BUILTIN_DATES, Entity
-from engine.catalog.program import (
-    BENEFIT,
-    STATUS,
-    Catalog,
-    Part,
-    ProgramRules,
-    program_read,
-)
+from engine.catalog.facts import Entity
+from engine.catalog.program import Catalog, ProgramRules, program_read
 from engine.catalog.tree import PROGRAM_READS, Expr
-from engine.evaluation import scalar_ops
+from engine.evaluation.scalar_slots import (
+    ARITH_OPS,
+    CMP_OPS,
+    LOCALS,
+    ROW_BITS,
+    Slots,
+    UnitKey,
+    literal,
+)
 
-__all__ = [
-    "ARITH_OPS",
-    "CMP_OPS",
-    "LOCALS",
-    "OPS",
-    "ROW_BITS",
-    "Emitter",
-    "Slots",
-    "UnitKey",
-    "literal",
-    "part_units",
-]
-
-#: memo keys are ``unit << ROW_BITS | row``
-ROW_BITS = 16
-#: the only operator tokens the tree may put into generated source (the checker admits no
-#: other; anything else is refused here too, so no text from a rule file reaches the source)
-ARITH_OPS = frozenset({"+", "-", "*", "/"})
-CMP_OPS = frozenset({"<", "<=", ">", ">=", "==", "!="})
-
-UnitKey = tuple[Any, ...]
-"""("var", program, name), ("part", program, part), ("raw", program, part), ("node", id, program)"""
-
-
-def literal(value: float) -> str:
-    """A float as Python source (NaN and infinities by name)."""
-    if math.isnan(value):
-        return "NAN"
-    if math.isinf(value):
-        return "INF" if value > 0 else "(-INF)"
-    return repr(float(value))
-
-
-class Slots:
-    """Numbered places for what a frame supplies: facts (a yearly fact once per income-year
-    rule), parameters, tables, built-in dates, and constants the code refers to."""
-
-    def __init__(self) -> None:
-        self.facts: dict[tuple[str, Any], int] = {}
-        self.params: dict[tuple[str, str], int] = {}
-        self.tables: dict[tuple[str, str], int] = {}
-        self.dates: dict[str, int] = {name: i for i, name in enumerate(BUILTIN_DATES)}
-        self.constants: dict[str, Any] = {}
-        #: stated facts by name, numbered for the missing-facts code (see ``missing_code``)
-        self.named: dict[str, int] = {}
-
-    def fact(self, name: str, year_rule: Any) -> int:
-        """The slot of a fact (``year_rule``: the program's income-year rule, or None)."""
-        return self.facts.setdefault((name, year_rule), len(self.facts))
-
-    def param(self, owner: str, name: str) -> int:
-        """The slot of a parameter."""
-        return self.params.setdefault((owner, name), len(self.params))
-
-    def table(self, owner: str, name: str) -> int:
-        """The slot of a table parameter."""
-        return self.tables.setdefault((owner, name), len(self.tables))
-
-    def missing_code(self, name: str) -> int:
-        """The number a missing fact is written as in generated code: ``code + row + 1`` for
-        a person's fact on ``row``, ``code`` for a household fact (``ROW_BITS`` for the row)."""
-        return self.named.setdefault(name, len(self.named)) << ROW_BITS
-
-    def constant(self, value: Any) -> str:
-        """A name bound to ``value`` in the generated module."""
-        name = f"K{len(self.constants)}"
-        self.constants[name] = value
-        return name
-
-
-#: what a unit's function binds at its start, by the name the code uses
-LOCALS = {
-    "F": "c.f",
-    "P": "c.p",
-    "T": "c.t",
-    "D": "c.d",
-    "A": "c.a",
-    "S": "c.s",
-    "PT": "c.pt",
-    "R": "c.rows",
-    "W": "c.w",
-}
+__all__ = ["Emitter"]
 
 
 class Emitter:
@@ -460,11 +380,3 @@ class Emitter:
         self.put(f"{out} = {self.value(expr.args[0], index)}")
         self.depth -= 1
         return out
-
-
-def part_units(rules: ProgramRules) -> list[Part]:
-    """Every part a program computes, status and benefit included."""
-    return [*(part for part, _ in rules.parts()), STATUS, BENEFIT]
-
-
-OPS: dict[str, Any] = {name: getattr(scalar_ops, name) for name in scalar_ops.__all__}

@@ -31,7 +31,8 @@ from typing import Any
 from engine.catalog.facts import Kind
 from engine.catalog.program import program_read
 from engine.catalog.tree import AGGREGATES, ALWAYS_KNOWN, PROGRAM_READS, Expr
-from engine.evaluation.scalar_code import LOCALS, ROW_BITS, Emitter, UnitKey
+from engine.evaluation.scalar_code import Emitter
+from engine.evaluation.scalar_slots import LOCALS, ROW_BITS, UnitKey
 
 __all__ = ["EMPTY", "MissingEmitter", "one"]
 

@@ -3,7 +3,9 @@
 :class:`ScalarCode` holds one Python namespace per catalog. Every program's parts are written
 when it is built; a node an explanation asks about later gets its own unit then (its source is
 compiled into the same namespace, so units call each other by name). Thread-safe: writing and
-compiling happen under one lock; running the functions needs none.
+compiling happen under one lock; running the functions needs none. A program's status and
+benefit are written by :mod:`scalar_status_code`; which units depend on a fact is worked out by
+:mod:`scalar_dependencies`.
 """
 
 from __future__ import annotations
@@ -13,30 +15,23 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.catalog.facts import Kind
-from engine.catalog.program import (
-    AMOUNT,
-    BENEFIT,
-    IN_FORCE,
-    JURISDICTION,
-    SCOPE,
-    STATUS,
-    Catalog,
-    Part,
-    ProgramRules,
-)
+from engine.catalog.program import BENEFIT, STATUS, Catalog, ProgramRules
 from engine.catalog.tree import ALWAYS_KNOWN, PROGRAM_READS, Expr
 from engine.collector import paused
 from engine.evaluation import code_cache
 from engine.evaluation.scalar_bounds_code import BoundsEmitter
-from engine.evaluation.scalar_code import OPS, ROW_BITS, Emitter, Slots, UnitKey, part_units
+from engine.evaluation.scalar_code import Emitter
+from engine.evaluation.scalar_dependencies import UnitDependencies
 from engine.evaluation.scalar_missing_code import MissingEmitter, one
+from engine.evaluation.scalar_slots import OPS, ROW_BITS, Slots, UnitKey, part_units
+from engine.evaluation.scalar_status_code import benefit, benefit_bounds, status, status_bounds
 
 __all__ = ["ScalarCode"]
 
 _LEAVES = ("const", "param", "date", "fact", "var", "def")
 
 
-class ScalarCode:
+class ScalarCode(UnitDependencies):
     """A catalog's units compiled to Python functions ``u<i>`` (values), ``b<i>`` (bounds) and
     ``x<i>`` (the facts an unknown value misses, :mod:`scalar_missing_code`)."""
 
@@ -66,17 +61,12 @@ class ScalarCode:
         self._node_functions: dict[
             tuple[str, str | None], dict[int, Callable[[Any, int], Any]]
         ] = {}
-        #: per written function: the fact slots it reads and the functions it calls
-        self.depends: dict[tuple[str, int], tuple[frozenset[int], frozenset[tuple[str, int]]]] = {}
-        self._dirty: dict[tuple[str, int], tuple[frozenset[int], frozenset[int]]] = {}
-        self._fact_slots: dict[tuple[str, int], list[int]] = {}
-        self._row_local: set[tuple[str, int]] = set()  # before the closure over calls
+        self.depends = {}  # the dependencies' attributes are declared in UnitDependencies
+        self._dirty = {}
+        self._fact_slots = {}
+        self._row_local = set()
         self._local_for = -1
-        self._reversed: tuple[
-            int,
-            dict[tuple[str, int], list[tuple[str, int]]],
-            dict[int, list[tuple[str, int]]],
-        ] = (-1, {}, {})
+        self._reversed = (-1, {}, {})
         self.lines = 0
         self.sources: list[str] = []
         #: per (fact, program): the answer of the fact that left the program undetermined last
@@ -198,75 +188,6 @@ class ScalarCode:
             key = self._node_keys[cache] = self._emitter(Emitter, program).node_key(expr)
         return key
 
-    def fact_slots(self, fact: str) -> list[int]:
-        """The slots of a stated fact in the frames (one per scope the code reads it at)."""
-        key = (fact, len(self.slots.facts))
-        found = self._fact_slots.get(key)
-        if found is None:
-            with self._lock:
-                found = [i for (name, _), i in self.slots.facts.items() if name == fact]
-                self._fact_slots[key] = found
-        return found
-
-    def dirty(self, fact: str) -> tuple[frozenset[int], frozenset[int]]:
-        """The units whose value ("u") and bounds ("b") functions depend on ``fact``: the only
-        ones a variant frame answering ``fact`` differently computes itself."""
-        with self._lock:
-            if self._local_for != len(self.depends):
-                self._local_closure()
-            key = (fact, len(self.depends))
-            found = self._dirty.get(key)
-            if found is None:
-                callers, readers = self._reverse()
-                slots = self.fact_slots(fact)
-                hit: set[tuple[str, int]] = set()
-                todo = [fn for slot in slots for fn in readers.get(slot, ())]
-                while todo:  # everything that reads the fact, and everything that calls that
-                    fn = todo.pop()
-                    if fn not in hit:
-                        hit.add(fn)
-                        todo.extend(callers.get(fn, ()))
-                found = self._dirty[key] = (
-                    frozenset(u for kind, u in hit if kind == "u"),
-                    frozenset(u for kind, u in hit if kind == "b"),
-                )
-            return found
-
-    def _reverse(
-        self,
-    ) -> tuple[dict[tuple[str, int], list[tuple[str, int]]], dict[int, list[tuple[str, int]]]]:
-        """Who calls each function, and which functions read each fact slot (kept until more
-        functions are written)."""
-        if self._reversed[0] != len(self.depends):
-            callers: dict[tuple[str, int], list[tuple[str, int]]] = {}
-            readers: dict[int, list[tuple[str, int]]] = {}
-            for fn, (reads, calls) in self.depends.items():
-                for called in calls:
-                    callers.setdefault(called, []).append(fn)
-                for slot in reads:
-                    readers.setdefault(slot, []).append(fn)
-            self._reversed = (len(self.depends), callers, readers)
-        return self._reversed[1], self._reversed[2]
-
-    def _local_closure(self) -> None:
-        """Row-local units (``LU``, ``LB`` in the code): local themselves, and every unit they
-        call is too. A variant answering person q's fact takes them from the base frame on
-        every other row."""
-        seen: dict[tuple[str, int], bool] = {}
-
-        def visit(fn: tuple[str, int]) -> bool:
-            if fn not in seen:
-                seen[fn] = False
-                calls = self.depends[fn][1]
-                seen[fn] = fn in self._row_local and all([visit(c) for c in calls])
-            return seen[fn]
-
-        for fn in self.depends:
-            visit(fn)
-        self.namespace["LU"] = frozenset(u for (k, u), ok in seen.items() if ok and k == "u")
-        self.namespace["LB"] = frozenset(u for (k, u), ok in seen.items() if ok and k == "b")
-        self._local_for = len(self.depends)
-
     # ------------------------------------------------------------ writing
 
     def _emitter(self, cls: type[Emitter], program: ProgramRules | None, **extra: Any) -> Emitter:
@@ -367,10 +288,10 @@ class ScalarCode:
         what = key[0]
         if what == "part" and key[2] == STATUS:
             assert rules is not None
-            return self._status(e, rules)
+            return status(e, rules)
         if what == "part" and key[2] == BENEFIT:
             assert rules is not None
-            return self._benefit(e, rules)
+            return benefit(e, rules)
         if what == "part":  # a part, refined where its bounds decide it
             raw = e.save(f"{e.ref('u', ('raw', *key[1:]))}(c, r)")
             bounds = e.ref("b", key)
@@ -384,127 +305,16 @@ class ScalarCode:
             return e.inline(expr, "r")
         return e.value(expr, "r")
 
-    def _status(self, e: Emitter, rules: ProgramRules) -> str:
-        """``compiler._status_formula``: gates and criteria in Kleene and, then bounds.
-
-        The bounds step is written out for this one place instead of calling the status's
-        bounds unit. A gate or criterion is a refined part: unknown, its bounds are (0, 1)
-        (boolean bounds lie in {0, 1}, and a point would have refined it). So when the answer
-        is unknown, the status's bounds (the least of its terms' bounds, the least lower bound
-        0 where the scope is not surely 1) are a point only through the amount's term, known
-        to be positive or surely not: surely not (0) whatever else, positive (1) when nothing
-        else is unknown and the scope holds. With the amount known, or none (in kind), they
-        are never a point. Same answers as the bounds unit (tests/engine/evaluation/
-        test_scalar.py compares statuses with the vectorized path), without computing the
-        bounds of every criterion again."""
-        pid, program = rules.id, rules.program
-        out, other = e.tmp(), e.tmp()
-        e.put(f"{out} = 1.0")
-        e.put(f"{other} = 0.0")  # 1.0: a gate or criterion is unknown
-        e.put("while True:")
-        e.depth += 1
-        gates = [JURISDICTION] + ([IN_FORCE] if rules.in_force is not None else [])
-        criteria = [Part.criterion(c.id) for c in program.eligibility]
-        for part in [*gates, *criteria]:
-            self._and_step(e, out, e.save(f"{e.ref('u', ('part', pid, part))}(c, r)"), other)
-        amount = None
-        if not program.in_kind:
-            amount = e.save(f"{e.ref('u', ('part', pid, AMOUNT))}(c, r)")
-            positive = e.save(f"(1.0 if {amount} > 0.0 else 0.0) + {amount} * 0.0")
-            self._and_step(e, out, positive)
-        e.put("break")
-        e.depth -= 1
-        scope = self._scoped(e, out, rules) if program.scope is not None else None
-        if amount is not None:  # unknown only when the loop ran to its end: amount is set
-            e.put(f"if {out} != {out} and {amount} != {amount}:")
-            e.put(f"    lo, hi = b_cmp('>', {e.ref('b', ('part', pid, AMOUNT))}(c, r), (0.0, 0.0))")
-            e.put("    if hi == 0.0:")
-            e.put(f"        {out} = 0.0")
-            holds = f" and {scope} == 1.0" if scope is not None else ""
-            e.put(f"    elif lo == 1.0 and {other} == 0.0{holds}:")
-            e.put(f"        {out} = 1.0")
-        return out
-
-    def _and_step(self, e: Emitter, out: str, value: str, unknown: str | None = None) -> None:
-        """One term of the Kleene and (``unknown``: a flag set to 1.0 when the term is)."""
-        e.put(f"if {value} == 0.0:")
-        e.put(f"    {out} = 0.0")
-        e.put("    break")
-        e.put(f"if {value} != {value}:")
-        e.put(f"    {out} = NAN")
-        if unknown is not None:
-            e.put(f"    {unknown} = 1.0")
-
-    def _scoped(self, e: Emitter, out: str, rules: ProgramRules) -> str:
-        """Outside the file's scope only a failing criterion (or gate) is an answer; the
-        scope's value (set wherever the answer is not 0)."""
-        e.put(f"if {out} != 0.0:")
-        e.depth += 1
-        scope = e.save(f"{e.ref('u', ('part', rules.id, SCOPE))}(c, r)")
-        e.put(f"if {scope} != 1.0:")
-        e.put(f"    {out} = NAN")
-        e.depth -= 1
-        return scope
-
-    def _benefit(self, e: Emitter, rules: ProgramRules) -> str:
-        pid = rules.id
-        status = e.save(f"{e.ref('u', ('part', pid, STATUS))}(c, r)")
-        if rules.program.in_kind:
-            return e.save(f"0.0 if {status} == 1.0 or {status} == 0.0 else NAN")
-        out = e.save(f"0.0 if {status} == 0.0 else NAN")
-        e.put(f"if {status} == 1.0:")  # the amount only counts for an eligible answer
-        e.put(f"    {out} = {e.ref('u', ('part', pid, AMOUNT))}(c, r)")
-        return out
-
     def _bounds(
         self, b: BoundsEmitter, key: UnitKey, rules: ProgramRules | None
     ) -> tuple[str, str]:
         if key[0] == "part" and key[2] in (STATUS, BENEFIT):
             assert rules is not None
-            return (
-                self._status_bounds(b, rules)
-                if key[2] == STATUS
-                else self._benefit_bounds(b, rules)
-            )
+            return status_bounds(b, rules) if key[2] == STATUS else benefit_bounds(b, rules)
         expr = self._expr(key, rules)
         if _inline_root(key, expr):
             return b.inline_pair(expr, "r")
         return b.pair(expr, "r")
-
-    def _part_pair(self, b: BoundsEmitter, pid: str, part: Part) -> tuple[str, str]:
-        if part in (STATUS, BENEFIT):
-            return b.unpack(f"{b.ref('b', ('part', pid, part))}(c, r)")
-        return b.known_or(("raw", pid, part), ("part", pid, part), "r")  # runtime.part_bounds
-
-    def _status_bounds(self, b: BoundsEmitter, rules: ProgramRules) -> tuple[str, str]:
-        """``runtime._Context._status_bounds``."""
-        pid, program = rules.id, rules.program
-        pairs = [self._part_pair(b, pid, Part.criterion(c.id)) for c in program.eligibility]
-        if not program.in_kind:
-            amount = self._part_pair(b, pid, AMOUNT)
-            pairs.append(b.unpack(f"b_cmp('>', ({amount[0]}, {amount[1]}), (0.0, 0.0))"))
-        lo = b.save(b.fold("mn", [p[0] for p in pairs]))
-        hi = b.save(b.fold("mn", [p[1] for p in pairs]))
-        if program.scope is not None:
-            scope = self._part_pair(b, pid, SCOPE)
-            b.put(f"if {scope[0]} != 1.0:")
-            b.put(f"    {lo} = 0.0")
-        gates = [self._part_pair(b, pid, JURISDICTION)]
-        if rules.in_force is not None:
-            gates.append(self._part_pair(b, pid, IN_FORCE))
-        return b.fold("mn", [*(g[0] for g in gates), lo]), b.fold(
-            "mn", [*(g[1] for g in gates), hi]
-        )
-
-    def _benefit_bounds(self, b: BoundsEmitter, rules: ProgramRules) -> tuple[str, str]:
-        """``runtime._Context._benefit_bounds``."""
-        if rules.program.in_kind:
-            return "0.0", "0.0"
-        s0, s1 = self._part_pair(b, rules.id, STATUS)
-        a0, a1 = self._part_pair(b, rules.id, AMOUNT)
-        lo = b.save(f"{a0} if {s0} == 1.0 else (0.0 if {s1} == 0.0 else mn({a0}, 0.0))")
-        hi = b.save(f"{a1} if {s0} == 1.0 else (0.0 if {s1} == 0.0 else mx({a1}, 0.0))")
-        return lo, hi
 
 
 def _inline_root(key: UnitKey, expr: Expr) -> bool:

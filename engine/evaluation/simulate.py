@@ -19,8 +19,9 @@ from engine.catalog.tree import Expr
 from engine.errors import EvaluationError, LifeEventsError
 from engine.evaluation.compiler import CompiledSystem
 from engine.evaluation.entities import MemberLists, Members
+from engine.evaluation.periods import period_of
 from engine.evaluation.population import Population
-from engine.evaluation.runtime import RunState, period_of, program_context, read_variable
+from engine.evaluation.runtime import RunState, program_context, read_variable
 from engine.evaluation.scalar_run import ScalarRun
 from engine.kleene import Array, to_days
 

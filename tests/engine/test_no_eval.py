@@ -16,7 +16,7 @@ import pytest
 from kit import CATALOG
 
 from engine.evaluation.scalar import ScalarCode
-from engine.evaluation.scalar_code import OPS
+from engine.evaluation.scalar_slots import OPS
 
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
 #: the one call site allowed, and why: see its comment

@@ -17,7 +17,7 @@ from kit import LAWS
 
 from engine.evaluation import scalar_ops
 from engine.evaluation.scalar_bounds_code import BoundsEmitter
-from engine.evaluation.scalar_code import CMP_OPS
+from engine.evaluation.scalar_slots import CMP_OPS
 
 INF = math.inf
 SPECIAL = [-INF, -1.5, -1.0, -0.0, 0.0, 0.5, 1.0, 2.0, INF, math.nan]
