@@ -50,7 +50,9 @@ def status(e: Emitter, rules: ProgramRules) -> str:
     scope = _scoped(e, out, rules) if program.scope is not None else None
     if amount is not None:  # unknown only when the loop ran to its end: amount is set
         e.put(f"if {out} != {out} and {amount} != {amount}:")
-        e.put(f"    lo, hi = b_cmp('>', {e.ref('b', ('part', pid, AMOUNT))}(c, r), (0.0, 0.0))")
+        e.put(f"    lo, hi = {e.ref('b', ('part', pid, AMOUNT))}(c, r)")  # the amount > 0?
+        e.put("    lo = 1.0 if lo > 0.0 else 0.0")  # scalar_ops.b_cmp(">", ..., (0.0, 0.0))
+        e.put("    hi = 0.0 if hi <= 0.0 else 1.0")
         e.put("    if hi == 0.0:")
         e.put(f"        {out} = 0.0")
         holds = f" and {scope} == 1.0" if scope is not None else ""
@@ -106,7 +108,9 @@ def status_bounds(b: BoundsEmitter, rules: ProgramRules) -> tuple[str, str]:
     pairs = [_part_pair(b, pid, Part.criterion(c.id)) for c in program.eligibility]
     if not program.in_kind:
         amount = _part_pair(b, pid, AMOUNT)
-        pairs.append(b.unpack(f"b_cmp('>', ({amount[0]}, {amount[1]}), (0.0, 0.0))"))
+        positive = b.names()
+        b.compare_pair(">", amount, ("0.0", "0.0"), *positive)
+        pairs.append(positive)
     lo = b.save(b.fold("mn", [p[0] for p in pairs]))
     hi = b.save(b.fold("mn", [p[1] for p in pairs]))
     if program.scope is not None:
