@@ -240,8 +240,9 @@ class Emitter:
         ):
             raise ValueError(f"not an operator of the rule language: {expr.value!r}")
         if op == "arith":
-            if expr.value == "/":
-                return self.save(f"div({args[0]}, {args[1]})")
+            if expr.value == "/":  # scalar_ops.div written out: by zero it is unknown
+                a, b = args
+                return self.save(f"NAN if {b} == 0.0 or {b} != {b} else {a} / {b}")
             return self.save(f"{args[0]} {expr.value} {args[1]}")
         if op == "neg":
             return self.save(f"-{args[0]}")
