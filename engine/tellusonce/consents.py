@@ -9,6 +9,7 @@ naming the field, and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -19,7 +20,7 @@ from engine.tellusonce import audit
 from engine.tellusonce.clients import client_exists
 from engine.tellusonce.schema import consents
 
-__all__ = ["active", "grant", "listing", "revoke"]
+__all__ = ["active", "grant", "in_force", "listing", "revoke"]
 
 
 def _audited(
@@ -92,8 +93,13 @@ _OPEN = select(consents.c.agreement_id).where(
 
 def active(connection: Connection, sharing: SharingRules, client_id: str, on: dt.date) -> list[str]:
     """The agreements the client consents to that are in force on ``on`` (sorted)."""
-    rows = connection.execute(_OPEN, {"client": client_id})
-    return sorted({a for (a,) in rows if a in sharing.agreements and sharing.in_force(a, on)})
+    return in_force(sharing, connection.execute(_OPEN, {"client": client_id}).scalars(), on)
+
+
+def in_force(sharing: SharingRules, consented: Iterable[str], on: dt.date) -> list[str]:
+    """Of the agreements a client consents to (open consents), those in force on ``on``
+    (sorted, each once)."""
+    return sorted({a for a in consented if a in sharing.agreements and sharing.in_force(a, on)})
 
 
 def listing(

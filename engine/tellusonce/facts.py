@@ -36,8 +36,8 @@ from engine.tellusonce.clients import client_exists
 from engine.tellusonce.schema import events, facts, members
 
 __all__ = [
-    "FactIn", "checked_rows", "fact_rows", "history", "household_and_events", "household_on",
-    "profile", "record_facts", "recorded",
+    "FactIn", "checked_rows", "fact_rows", "history", "household_and_events", "profile",
+    "record_facts", "recorded",
 ]  # fmt: skip
 
 
@@ -51,16 +51,8 @@ class FactIn:
     member: str | None = None
 
 
-_MEMBERS = select(members.c.member_id, members.c.role, members.c.joined, members.c.left).where(
-    members.c.client_id == bindparam("client")
-)
+_MEMBERS = select(members.c.member_id).where(members.c.client_id == bindparam("client"))
 _INSERT = insert(facts)
-_IN_FORCE = (
-    select(facts.c.member_id, facts.c.name, facts.c.value)
-    .where(facts.c.client_id == bindparam("client"), facts.c.effective <= bindparam("on"))
-    .order_by(facts.c.effective, facts.c.recorded_at, facts.c.id)
-)
-_KNOWN_THEN = _IN_FORCE.where(facts.c.recorded_at <= bindparam("known_at"))
 
 
 def _together(known_then: bool) -> Any:
@@ -100,12 +92,12 @@ def _together(known_then: bool) -> Any:
 _TOGETHER = {False: _together(False), True: _together(True)}
 
 
-def _members(connection: Connection, client_id: str, on: dt.date | None = None) -> dict[str, str]:
-    """The client's members and their registered roles (on ``on``: those in the household)."""
-    rows = connection.execute(_MEMBERS, {"client": client_id}).all()
-    if not rows:  # a registered household has members: is there a client at all?
+def _members(connection: Connection, client_id: str) -> set[str]:
+    """The ids of every member the client has had."""
+    found = set(connection.execute(_MEMBERS, {"client": client_id}).scalars())
+    if not found:  # a registered household has members: is there a client at all?
         client_exists(connection, client_id)
-    return _present(rows, on)
+    return found
 
 
 def _check_value(registry: FactRegistry, index: int, fact: FactIn) -> None:
@@ -217,27 +209,13 @@ def _household(
     return household
 
 
-def _present(rows: Iterable[tuple[str, str, Any, Any]], on: dt.date | None) -> dict[str, str]:
+def _present(rows: Iterable[tuple[str, str, Any, Any]], on: dt.date) -> dict[str, str]:
+    """The members in the household on ``on`` and their registered roles."""
     return {
         m: r
         for m, r, joined, left in rows
-        if on is None or ((joined is None or joined <= on) and (left is None or left > on))
+        if (joined is None or joined <= on) and (left is None or left > on)
     }
-
-
-def household_on(
-    connection: Connection, client_id: str, *, on: dt.date, known_at: dt.datetime | None = None
-) -> dict[str, Any]:
-    """The household as it stood on ``on``, as recorded up to ``known_at`` (default: now), in
-    the profile contract's shape, *not audited*: for :func:`profile` (which is).
-
-    Raises:
-        InputError: an unknown client.
-    """
-    roles = _members(connection, client_id, on)
-    query = _IN_FORCE if known_at is None else _KNOWN_THEN
-    rows = connection.execute(query, {"client": client_id, "on": on, "known_at": known_at})
-    return _household(roles, ((m, n, v) for m, n, v in rows))
 
 
 def household_and_events(
@@ -245,13 +223,14 @@ def household_and_events(
     client_id: str,
     *,
     on: dt.date,
-    until: dt.date,
+    until: dt.date | None = None,
     known_at: dt.datetime | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """:func:`household_on` and the client's events dated up to ``until`` (type, date, data;
-    the life-event contract's history), in one query, *not audited*: for :func:`profile`
-    and for a read whose result is used only if an audited read gives the same
-    (:func:`engine.tellusonce.recording.evaluate_ahead`).
+    """The household as it stood on ``on``, as recorded up to ``known_at`` (default: now), in
+    the profile contract's shape, and the client's events dated up to ``until`` (type, date,
+    data: the life-event contract's history; None: no events), in one query, *not audited*:
+    for :func:`profile` and for a read whose result is used only if an audited read gives the
+    same (:func:`engine.tellusonce.recording.evaluate_ahead`).
 
     Raises:
         InputError: an unknown client.
@@ -259,6 +238,7 @@ def household_and_events(
     stated: list[tuple[str | None, str, Any]] = []
     people: list[tuple[str, str, Any, Any]] = []
     history: list[dict[str, Any]] = []
+    until = dt.date.min if until is None else until  # no event is dated before year 1
     params = {"client": client_id, "on": on, "until": until, "known_at": known_at}
     for part, who, name, value, day, left, _, _ in connection.execute(
         _TOGETHER[known_at is not None], params
@@ -293,13 +273,9 @@ def profile(
     Raises:
         InputError: an unknown client.
     """
-    history = None
-    if events_until is None:
-        household = household_on(connection, client_id, on=on, known_at=known_at)
-    else:
-        household, history = household_and_events(
-            connection, client_id, on=on, until=events_until, known_at=known_at
-        )
+    household, history = household_and_events(
+        connection, client_id, on=on, until=events_until, known_at=known_at
+    )
     audit.append(
         connection,
         actor=actor,
@@ -310,7 +286,7 @@ def profile(
         detail={"on": on.isoformat(), "as_known_at": known_at.isoformat() if known_at else None},
     )
     answer = {"as_of": on.isoformat(), "household": household}
-    return answer if history is None else answer | {"history": history}
+    return answer if events_until is None else answer | {"history": history}
 
 
 def fact_rows(connection: Connection, client_id: str) -> list[dict[str, Any]]:

@@ -46,13 +46,12 @@ class Message:
 def messages(
     sharing: SharingRules, facts: Sequence[FactIn], agreements: Iterable[str], on: dt.date
 ) -> list[Message]:
-    """The messages for ``facts`` under the client's consented ``agreements``: one per
-    agreement in force on ``on`` that allows at least one of them, holding only those."""
+    """The messages for ``facts`` under ``agreements``, those the client consents to that are
+    in force on ``on`` (:func:`~engine.tellusonce.consents.in_force`): one per agreement that
+    allows at least one of the facts, holding only those."""
     change = uuid.uuid4().hex  # this recording; the same facts told again are another message
     out = []
-    for agreement_id in sorted(
-        {a for a in agreements if a in sharing.agreements and sharing.in_force(a, on)}
-    ):
+    for agreement_id in agreements:
         allowed = sharing.allowed_fields(sharing.agreements[agreement_id], on)
         fields = [
             {"member": f.member, "name": f.name, "value": f.value,

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, text
 from engine.catalog.agreements import SharingRules
 from engine.catalog.facts import FactRegistry
 from engine.tellusonce import audit
+from engine.tellusonce.consents import in_force
 from engine.tellusonce.facts import FactIn, checked_rows, recorded
 from engine.tellusonce.outbox import Change, messages, queued_row
 
@@ -86,7 +87,7 @@ def record_at_once(
     rows = checked_rows(registry, client_id, facts, members_known, source=source, now=now)
     audit.append(connection, **recorded(facts, client_id, actor=actor, role=role, purpose=purpose))
     head = connection.execute(_LOCK, {"client": client_id}).one()
-    queue = messages(sharing, facts, head.agreements, on)
+    queue = messages(sharing, facts, in_force(sharing, head.agreements, on), on)
     for message in queue:
         audit.append(
             connection, **queued_row(message, client_id, actor=actor, role=role, purpose=purpose)
