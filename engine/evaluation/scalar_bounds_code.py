@@ -1,6 +1,9 @@
 """Generate plain-Python bounds code for one household: the one-row twin of
-:mod:`engine.evaluation.bounds` and :mod:`engine.evaluation.intervals` (every operand is
-evaluated; nothing is skipped).
+:mod:`engine.evaluation.bounds` and :mod:`engine.evaluation.intervals`, the same pairs, with
+what cannot change them not computed: the operands of ``and`` / ``or`` after one that decides
+it, the branch of an ``if`` its condition surely does not take. Interval addition,
+multiplication and comparison are written out (``scalar_ops``' ``b_add``, ``b_mul``, ``b_cmp``
+without a call).
 
 A node's bounds are two locals, ``lo`` and ``hi``; a unit's bounds function returns the pair.
 """
@@ -273,12 +276,14 @@ class BoundsEmitter(Emitter):
         if name == "round":
             return f"b_round({pairs[0]}, {literal(10.0 ** float(expr.args[1].value))})"
         if name == "phase_out":
-            base, income, _, rate = pairs
-            t0, t1 = args[2]
-            excess = self.unpack(f"b_add({income}, (-{t1}, -{t0}))")
+            base, income, threshold, rate = args
+            excess = self.names()
+            self.add_pair(income, threshold, negate=True, lo=excess[0], hi=excess[1])
             e0, e1 = self.fold("mx", [excess[0], "0.0"]), self.fold("mx", [excess[1], "0.0"])
-            m0, m1 = self.unpack(f"b_mul(({e0}, {e1}), {rate})")
-            r0, r1 = self.unpack(f"b_add({base}, (-{m1}, -{m0}))")
+            m0, m1 = self.names()
+            self.multiply_pair((e0, e1), rate, m0, m1)
+            r0, r1 = self.names()
+            self.add_pair(base, (m0, m1), negate=True, lo=r0, hi=r1)
             return f"{self.fold('mx', [r0, '0.0'])}, {self.fold('mx', [r1, '0.0'])}"
         raise NotImplementedError(name)  # pragma: no cover - the checker admits only these
 

@@ -240,7 +240,7 @@ class Emitter:
         ):
             raise ValueError(f"not an operator of the rule language: {expr.value!r}")
         if op == "arith":
-            if expr.value == "/":  # scalar_ops.div written out: by zero it is unknown
+            if expr.value == "/":  # by zero (or by an unknown) it is unknown
                 a, b = args
                 return self.save(f"NAN if {b} == 0.0 or {b} != {b} else {a} / {b}")
             return self.save(f"{args[0]} {expr.value} {args[1]}")

@@ -26,7 +26,6 @@ __all__ = [
     "b_lookup",
     "b_mul",
     "b_round",
-    "div",
     "fl",
     "lookup",
     "mn",
@@ -39,13 +38,6 @@ INF = math.inf
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 Pair = tuple[float, float]
-
-
-def div(a: float, b: float) -> float:
-    """Division; by zero it has no answer (unknown)."""
-    if b == 0.0 or b != b:
-        return NAN
-    return a / b
 
 
 def mn(*values: float) -> float:
