@@ -69,9 +69,9 @@ def _units(result: Compared) -> Iterator[tuple[str | None, _Unit]]:
         return
     if result.by_member:
         for entry in result.by_member:
-            yield entry.member, (entry.status, entry.amount, [m.fact for m in entry.missing])
+            yield entry.member, (entry.status, entry.amount, entry.missing_facts)
     else:
-        yield None, (result.status, result.amount, [m.fact for m in result.missing])
+        yield None, (result.status, result.amount, result.missing_facts)
 
 
 def _classify(before: _Unit | None, after: _Unit | None, review: bool) -> Change | None:
