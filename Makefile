@@ -10,6 +10,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m compileall -q engine api > /dev/null
 	touch $(STAMP)
 
 # The HTTP service on the embedded SQLite store with demo clients and a token per role
@@ -25,6 +26,7 @@ test: $(STAMP)
 	$(BIN)/lifeevents events test
 
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q engine api > /dev/null
 	$(BIN)/python benchmarks/bench_speed.py
 	$(BIN)/python benchmarks/bench_eligibility.py
 	$(BIN)/python benchmarks/bench_events.py

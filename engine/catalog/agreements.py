@@ -61,7 +61,8 @@ AGREEMENTS_FILE = "agreements.yaml"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators are built when first used: a catalog from the cache never validates a file
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Agency(_Model):

@@ -8,6 +8,11 @@ engine gives another key, so a cached catalog is never stale. A broken rule file
 cached (loading raises first). The trust model is the same as the compiled-code cache
 (:mod:`engine.evaluation.code_cache`): a directory only the user can write; ``LIFEEVENTS_CACHE``
 set to ``off`` turns this cache off.
+
+A catalog this module returns remembers its key (:func:`catalog_key_of`), so what is built
+from it alone (the generated code's first units, :mod:`engine.evaluation.scalar_cache`) can be
+kept under the same key. A catalog made any other way (a reform's, one loaded with the cache
+off, a ``dataclasses.replace`` of a keyed one) has no key.
 """
 
 from __future__ import annotations
@@ -16,15 +21,24 @@ import dataclasses
 import hashlib
 import pickle
 import sys
+import weakref
 from pathlib import Path
 
 from engine import _cache
 from engine.catalog.loader import load_catalog
 from engine.catalog.program import Catalog
 
-__all__ = ["cached_catalog", "catalog_key"]
+__all__ = ["cached_catalog", "catalog_key", "catalog_key_of"]
 
 _ENGINE = Path(__file__).resolve().parents[1]
+#: the key of each catalog :func:`cached_catalog` returned (by identity: Catalog has eq=False)
+_KEYS: weakref.WeakKeyDictionary[Catalog, str] = weakref.WeakKeyDictionary()
+
+
+def catalog_key_of(catalog: Catalog) -> str | None:
+    """The cache key of a catalog :func:`cached_catalog` returned (its rule files' content and
+    the engine's code), or None for any other catalog."""
+    return _KEYS.get(catalog)
 
 
 def _folder() -> Path | None:
@@ -53,17 +67,21 @@ def cached_catalog(root: Path) -> Catalog:
     folder = _folder()
     if folder is None or not root.is_dir():
         return load_catalog(root)
-    file = folder / f"{catalog_key(root)}.pickle"
+    key = catalog_key(root)
+    file = folder / f"{key}.pickle"
     data = _cache.read(file)
     try:
         found = pickle.loads(data) if data is not None else None  # the user's own cache
         if isinstance(found, tuple) and isinstance(found[0], Catalog):
             # shared subtrees are known by identity: the same objects, new ids
             shared = frozenset(id(node) for node in found[1])
-            return dataclasses.replace(found[0], shared_nodes=shared)
+            loaded = dataclasses.replace(found[0], shared_nodes=shared)
+            _KEYS[loaded] = key
+            return loaded
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, IndexError):
         pass
     catalog = load_catalog(root)
+    _KEYS[catalog] = key
     try:
         objects = {
             id(node): node

@@ -51,7 +51,8 @@ ROLE_CODES: Mapping[str, int] = {"applicant": 1, "spouse": 2, "child": 3, "depen
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators are built when first used: a catalog from the cache never validates a file
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FactValue(_Model):

@@ -52,7 +52,8 @@ _VALUE_TYPES = {"date": Kind.DATE, "money": Kind.NUMBER, "number": Kind.NUMBER, 
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators are built when first used: a catalog from the cache never validates a file
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class DataField(_Model):

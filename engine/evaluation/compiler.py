@@ -35,7 +35,7 @@ from engine.catalog.program import (
 from engine.catalog.tree import Expr
 from engine.evaluation.bounds import BoundsFn, compile_bounds
 from engine.evaluation.entities import HOUSEHOLD, PERSON
-from engine.evaluation.program_code import ProgramCode, own_formula
+from engine.evaluation.program_code import OnFirstUse, ProgramCode, own_formula
 from engine.evaluation.runtime import program_context, read_variable, refined_status
 from engine.evaluation.scalar import DayValues, ScalarCode
 from engine.evaluation.vectorize import EVERY_NODE, Compiled, compile_expr
@@ -121,7 +121,7 @@ def _program_variables(code: ProgramCode) -> list[type]:
     entity = code.rules.program.entity
     out = [
         _variable(part.variable(pid), entity, "day", _part_formula(code, part))
-        for part in code.parts
+        for part, _ in code.rules.parts()
     ]
     out.append(_variable(STATUS.variable(pid), entity, "day", _status_formula(code)))
     out.append(_variable(BENEFIT.variable(pid), entity, "day", _benefit_formula(code)))
@@ -259,15 +259,19 @@ def compile_catalog(catalog: Catalog, *, direct_dispatch: bool = True) -> Compil
         system.add_variable(_input_variable(fact))
     codes: dict[str, ProgramCode] = {}
     shared = catalog.shared_nodes
+
+    def vectorized(expr: Expr) -> Compiled:
+        return compile_expr(expr, shared)
+
+    # compiled when first read: a one-household check runs the generated code instead
     for pid, rules in catalog.programs.items():
-        variables = {name: compile_expr(e, shared) for name, e in rules.variables.items()}
-        parts = {part: compile_expr(e, shared) for part, e in rules.parts()}
+        parts = dict(rules.parts())
         codes[pid] = ProgramCode(
             rules,
-            variables,
-            parts,
-            {name: compile_bounds(e) for name, e in rules.variables.items()},
-            {part: compile_bounds(e) for part, e in rules.parts()},
+            OnFirstUse(rules.variables, vectorized),
+            OnFirstUse(parts, vectorized),
+            OnFirstUse(rules.variables, compile_bounds),
+            OnFirstUse(parts, compile_bounds),
         )
         for variable in _program_variables(codes[pid]):
             system.add_variable(variable)

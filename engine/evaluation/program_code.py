@@ -7,14 +7,35 @@ engine's own; :func:`own_formula` finds that mark, so a read can call the formul
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from engine.catalog.program import Part, ProgramRules
+from engine.catalog.tree import Expr
 from engine.evaluation.bounds import BoundsFn
 from engine.evaluation.vectorize import Compiled
 
-__all__ = ["ProgramCode", "own_formula"]
+__all__ = ["OnFirstUse", "ProgramCode", "own_formula"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class OnFirstUse(dict[K, V], Generic[K, V]):
+    """Expressions compiled when first read (``[key]``), not all at load: a one-household
+    check runs the generated code and never reads most of the vectorized functions, and a
+    fresh process (``lifeevents check``) would pay for compiling all of them. Compiling is
+    pure, so two threads reading the same key at once only compile it twice."""
+
+    def __init__(self, sources: Mapping[K, Expr], compile_one: Callable[[Expr], V]) -> None:
+        super().__init__()
+        self._sources = sources
+        self._compile = compile_one
+
+    def __missing__(self, key: K) -> V:
+        value = self[key] = self._compile(self._sources[key])
+        return value
 
 
 @dataclass(frozen=True)

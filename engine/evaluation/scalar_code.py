@@ -34,6 +34,10 @@ from engine.evaluation.scalar_slots import (
 __all__ = ["Emitter"]
 
 
+def _unnumbered(expr: Expr) -> int:
+    raise AssertionError("an emitter numbers nodes through the ScalarCode that made it")
+
+
 class Emitter:
     """Writes the statements of one unit; ``value`` returns a Python expression (a name or a
     literal) that holds a node's value once the statements written so far have run."""
@@ -55,7 +59,8 @@ class Emitter:
         self.depth = 1
         self.count = 0
         self.used: set[str] = set()
-        self.nodes: dict[int, Expr] = {}  # the builder's: which node a "node" unit computes
+        #: the builder's: a node's number (its place in the catalog; see ``ScalarCode.ordinal``)
+        self.ordinal: Callable[[Expr], int] = _unnumbered
         self.reads: set[int] = set()  # fact slots this unit reads itself
         self.calls: set[tuple[str, int]] = set()  # the units it calls
         # row-local: a person unit that reads facts of its own row only and calls only units
@@ -135,8 +140,7 @@ class Emitter:
             facts = self.catalog.facts
             if expr.names("var") or any(facts[n].yearly for n in expr.names("fact")):
                 owner = self.program.id
-        self.nodes[id(expr)] = expr
-        return ("node", id(expr), owner)
+        return ("node", self.ordinal(expr), owner)
 
     # ------------------------------------------------------------ values
 

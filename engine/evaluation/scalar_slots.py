@@ -35,7 +35,8 @@ ARITH_OPS = frozenset({"+", "-", "*", "/"})
 CMP_OPS = frozenset({"<", "<=", ">", ">=", "==", "!="})
 
 UnitKey = tuple[Any, ...]
-"""("var", program, name), ("part", program, part), ("raw", program, part), ("node", id, program)"""
+"""("var", program, name), ("part", program, part), ("raw", program, part), and
+("node", number, program): a node by its number in the catalog (``ScalarCode.ordinal``)"""
 
 
 def literal(value: float) -> str:

@@ -14,11 +14,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from engine.catalog.catalog_cache import catalog_key_of
 from engine.catalog.facts import Kind
 from engine.catalog.program import BENEFIT, STATUS, Catalog, ProgramRules
 from engine.catalog.tree import ALWAYS_KNOWN, PROGRAM_READS, Expr
 from engine.collector import paused
-from engine.evaluation import code_cache
+from engine.evaluation import code_cache, scalar_cache
 from engine.evaluation.scalar_bounds_code import BoundsEmitter
 from engine.evaluation.scalar_code import Emitter
 from engine.evaluation.scalar_dependencies import UnitDependencies
@@ -40,7 +41,10 @@ class ScalarCode(UnitDependencies):
         self.slots = Slots()
         self.index: dict[UnitKey, int] = {}
         self.keys: list[UnitKey] = []
+        #: nodes by number (``ordinal``): the catalog's in the order of a walk of its programs,
+        #: then any other node asked about, in the order asked
         self.nodes: dict[int, Expr] = {}
+        self._ordinals: dict[int, int] = {}  # by id(node), for the nodes above
         self.namespace: dict[str, Any] = {
             **OPS,
             "LU": frozenset(),
@@ -73,6 +77,15 @@ class ScalarCode(UnitDependencies):
         #: (the next question tries it first; a hint, never an answer)
         self.hints: dict[tuple[str, str], int] = {}
         with self._lock, paused():
+            for rules in catalog.programs.values():
+                for expr in rules.expressions():
+                    self._number(expr)
+            walked = len(self.nodes)
+            key = catalog_key_of(catalog)
+            kept = scalar_cache.load(key, walked) if key is not None else None
+            if kept is not None:
+                self._restore(kept)
+                return
             for pid, rules in catalog.programs.items():
                 for part in part_units(rules):
                     self.want("u", ("part", pid, part))
@@ -85,6 +98,52 @@ class ScalarCode(UnitDependencies):
                     self.want("u", self.node(expr, rules))
                     self.want("b", self.node(expr, rules))
             self._flush()
+            if key is not None and len(self.nodes) == walked:  # every node is the catalog's
+                scalar_cache.store(key, walked, self._kept())
+
+    # ------------------------------------------------------------ numbering and keeping
+
+    def _number(self, expr: Expr) -> None:
+        """Number ``expr``'s nodes not numbered yet, parents before children, left to right."""
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if id(node) not in self._ordinals:
+                self.ordinal(node)
+                stack.extend(reversed(node.args))
+
+    def ordinal(self, expr: Expr) -> int:
+        """A node's number: the same in every process for a node of the same catalog (unlike
+        its ``id``), so the code written for it can be kept between processes."""
+        found = self._ordinals.get(id(expr))
+        if found is None:  # ``nodes`` keeps every numbered node alive: its id is never reused
+            found = self._ordinals[id(expr)] = len(self.nodes)
+            self.nodes[found] = expr
+        return found
+
+    def _kept(self) -> scalar_cache.Kept:
+        """What the constructor wrote, for :mod:`scalar_cache`."""
+        return scalar_cache.Kept(
+            slots=self.slots,
+            keys=self.keys,
+            written=self._written,
+            node_keys={(self._ordinals[i], pid): k for (i, pid), k in self._node_keys.items()},
+            depends=self.depends,
+            row_local=self._row_local,
+            sources=self.sources,
+        )
+
+    def _restore(self, kept: scalar_cache.Kept) -> None:
+        """Take up what a constructor wrote for the same catalog in an earlier process."""
+        self.slots = kept.slots
+        self.keys = kept.keys
+        self.index = {key: unit for unit, key in enumerate(kept.keys)}
+        self._written = kept.written
+        self._node_keys = {(id(self.nodes[n]), pid): k for (n, pid), k in kept.node_keys.items()}
+        self.depends = kept.depends
+        self._row_local = kept.row_local
+        for source in kept.sources:
+            self._execute(source)
 
     # ------------------------------------------------------------ requests
 
@@ -199,7 +258,7 @@ class ScalarCode(UnitDependencies):
             program,
             **extra,
         )
-        emitter.nodes = self.nodes
+        emitter.ordinal = self.ordinal
         return emitter
 
     def _flush(self) -> None:
@@ -211,15 +270,20 @@ class ScalarCode(UnitDependencies):
         while self._queue:
             kind, unit = self._queue.pop()
             sources.append(self._source(kind, unit))
-        code = "\n\n".join(sources)
+        self._execute("\n\n".join(sources))
+
+    def _execute(self, code: str) -> None:
+        """Compile ``code`` (or take it from the cache) into the namespace."""
         self.sources.append(code)
         self.lines += code.count("\n")
         namespace = self.namespace
         namespace.update(self.slots.constants)
-        # The one place the engine compiles Python: source written above from the checked tree,
-        # never from rule text (numbers as float literals, operators from ARITH_OPS / CMP_OPS,
-        # names the emitters make; tests/engine/test_no_eval.py audits every line of it). The
-        # compiled form of exactly this source may come from the user's cache (code_cache).
+        # The one place the engine compiles Python: source the emitters wrote from the checked
+        # tree (in this process, or in an earlier one for the same catalog and engine code:
+        # scalar_cache), never from rule text (numbers as float literals, operators from
+        # ARITH_OPS / CMP_OPS, names the emitters make; tests/engine/test_no_eval.py audits
+        # every line of it). The compiled form of exactly this source may come from the user's
+        # cache (code_cache).
         compiled = code_cache.load(code)
         if compiled is None:
             compiled = compile(code, "<lifeevents scalar>", "exec")

@@ -33,7 +33,8 @@ Change = Literal["newly_eligible", "amount_changed", "no_longer_eligible", "revi
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # validators are built when first used: a process that answers no life event needs none
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Suggestion(_Out):
