@@ -25,7 +25,7 @@ class Services:
     metrics: Metrics
 
 
-def services(request: Request) -> Services:
-    """A dependency: the app's services."""
+async def services(request: Request) -> Services:
+    """A dependency: the app's services (a coroutine: see ``api.auth.principal_of``)."""
     found: Services = request.app.state.services
     return found
