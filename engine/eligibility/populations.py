@@ -150,6 +150,7 @@ def evaluate_population(
             for work in jurisdictions.tasks(found, CHUNK_HOUSEHOLDS)
         ]
         if workers > 1 and population.n_households > CHUNK_HOUSEHOLDS:
+            compiled.compile_vectorized()  # once, shared by the forked workers
             out = evaluate_in_parallel(
                 compiled, population, day, workers, tasks, wanted, _evaluate_chunk
             )

@@ -197,6 +197,15 @@ class CompiledSystem:
                 code = self._generated["code"] = ScalarCode(self.catalog)
         return code, self._day_values
 
+    def compile_vectorized(self) -> None:
+        """Compile every program's vectorized functions and bounds now (otherwise each is
+        compiled when first read): before forking workers, which then share them instead of
+        each compiling them again."""
+        for code in self.codes.values():
+            for table in (code.variables, code.parts, code.variable_bounds, code.bounds):
+                if isinstance(table, OnFirstUse):
+                    table.compile_all()
+
     @cached_property
     def _day_values(self) -> DayValues:
         """This system's parameter values by day, over the (shared) generated code's slots."""

@@ -37,6 +37,12 @@ class OnFirstUse(dict[K, V], Generic[K, V]):
         value = self[key] = self._compile(self._sources[key])
         return value
 
+    def compile_all(self) -> None:
+        """Compile every expression not compiled yet."""
+        for key in self._sources:
+            if key not in self:
+                self[key] = self._compile(self._sources[key])
+
 
 @dataclass(frozen=True)
 class ProgramCode:

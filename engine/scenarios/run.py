@@ -241,7 +241,9 @@ def gather(
         for future in as_completed(client.map(task, [plan] * row_groups, groups, pure=False)):
             done(future.result())
     elif workers > 1 and row_groups > 1:
-        engines(plan.rules, plan.reform)  # loaded once, before the fork
+        for loaded in engines(plan.rules, plan.reform):  # loaded and compiled before the fork
+            if loaded is not None:
+                loaded.compiled.compile_vectorized()
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for part in pool.map(task, [plan] * row_groups, groups):
