@@ -27,6 +27,18 @@ def fixtures() -> Path:
 
 
 @pytest.fixture
+def copied_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled rules (``tmp_path / "rules"``), with the user's cache in
+    ``tmp_path / "cache"``: a catalog and its code of its own, cached apart."""
+    from engine.catalog.paths import default_rules_dir
+
+    monkeypatch.setenv("LIFEEVENTS_CACHE", str(tmp_path / "cache"))
+    copy = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), copy)
+    return copy
+
+
+@pytest.fixture
 def example_profile() -> dict[str, object]:
     """The CONTRACTS.md example household (a single parent in Toronto with one child)."""
     return {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ from kit import ENGINE
 
 from engine import Engine
 from engine.catalog.catalog_cache import cached_catalog, catalog_key
-from engine.catalog.paths import default_rules_dir
 from engine.errors import RuleFileError
 
 EXAMPLE = json.loads(
@@ -20,11 +18,8 @@ EXAMPLE = json.loads(
 
 
 @pytest.fixture
-def rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LIFEEVENTS_CACHE", str(tmp_path / "cache"))
-    copy = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), copy)
-    return copy
+def rules(copied_rules: Path) -> Path:
+    return copied_rules
 
 
 def test_a_cached_catalog_answers_as_the_loaded_one_and_keeps_its_shared_subtrees(

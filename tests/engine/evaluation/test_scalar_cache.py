@@ -5,7 +5,6 @@ the same answers as code written afresh."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,6 @@ import pytest
 from engine import Engine
 from engine.catalog.catalog_cache import cached_catalog, catalog_key_of
 from engine.catalog.loader import load_catalog
-from engine.catalog.paths import default_rules_dir
 from engine.evaluation import scalar_cache
 from engine.evaluation.scalar import ScalarCode
 
@@ -24,11 +22,8 @@ from bench_api import households
 
 
 @pytest.fixture
-def rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LIFEEVENTS_CACHE", str(tmp_path / "cache"))
-    copy = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), copy)
-    return copy
+def rules(copied_rules: Path) -> Path:
+    return copied_rules
 
 
 def _kept(tmp_path: Path) -> list[Path]:
