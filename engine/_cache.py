@@ -1,7 +1,8 @@
 """The user's cache directory: where it is, and writing into it safely.
 
-Two caches live there (the loaded catalog, the compiled generated code), each keyed by content,
-so an entry is never stale; old entries are pruned so the directory does not grow without end.
+Three caches live there (the loaded catalog, the generated code it starts with, that code
+compiled), each keyed by content, so an entry is never stale; old entries are pruned so the
+directory does not grow without end.
 ``LIFEEVENTS_CACHE=off`` turns caching off; a path puts it there instead of
 ``$XDG_CACHE_HOME/lifeevents`` (``~/.cache/lifeevents``). Directories are created 0700 and
 files 0600: the trust model of Python's own ``__pycache__``.
@@ -21,7 +22,7 @@ KEEP = 12
 
 
 def cache_dir(kind: str) -> Path | None:
-    """The folder of one cache ("catalog", "code"), or None when caching is off."""
+    """The folder of one cache ("catalog", "scalar", "code"), or None when caching is off."""
     setting = os.environ.get("LIFEEVENTS_CACHE", "")
     if setting.lower() in ("off", "0", "no", "false"):
         return None
