@@ -10,6 +10,7 @@ benefit are written by :mod:`scalar_status_code`; which units depend on a fact i
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +31,8 @@ from engine.evaluation.scalar_status_code import benefit, benefit_bounds, status
 __all__ = ["ScalarCode"]
 
 _LEAVES = ("const", "param", "date", "fact", "var", "def")
+#: a unit whose value is another unit's on the same row: its name is bound to that function
+_FORWARD = re.compile(r"    t1 = u(\d+)\(c, r\)")
 
 
 class ScalarCode(UnitDependencies):
@@ -53,6 +56,7 @@ class ScalarCode(UnitDependencies):
             "one": one,
         }
         self._written: set[tuple[str, int]] = set()
+        self._aliases: dict[int, int] = {}  # the batch being written: see _write_and_compile
         self._queue: list[tuple[str, int]] = []
         self._lock = threading.RLock()
         self._node_keys: dict[tuple[int, str | None], UnitKey] = {}
@@ -267,9 +271,16 @@ class ScalarCode(UnitDependencies):
 
     def _write_and_compile(self) -> None:
         sources: list[str] = []
+        self._aliases = {}
         while self._queue:
             kind, unit = self._queue.pop()
-            sources.append(self._source(kind, unit))
+            source = self._source(kind, unit)
+            if source:
+                sources.append(source)
+        for unit, target in sorted(self._aliases.items()):
+            while target in self._aliases:  # a chain: its end is a function of this batch's
+                target = self._aliases[target]
+            sources.append(f"u{unit} = u{target}")
         self._execute("\n\n".join(sources))
 
     def _execute(self, code: str) -> None:
@@ -319,6 +330,10 @@ class ScalarCode(UnitDependencies):
         self.depends[(kind, unit)] = (frozenset(e.reads), frozenset(e.calls))
         if e.row_local and self._scope(key, rules) == "person":
             self._row_local.add((kind, unit))
+        forwarded = _FORWARD.fullmatch(e.lines[0]) if kind == "u" and len(e.lines) == 1 else None
+        if forwarded is not None and result == "t1" and not e.used:
+            self._aliases[unit] = int(forwarded.group(1))
+            return ""
         return e.function(kind, unit, result)
 
     def _missing(self, unit: int, key: UnitKey, rules: ProgramRules | None) -> str:

@@ -74,3 +74,24 @@ def _compare(data: dict[str, Any]) -> Any:
                     )
     assert not mismatches, mismatches[:5]
     return frame
+
+
+def test_a_unit_that_only_forwards_another_ones_value_is_that_units_function() -> None:
+    # e.g. a variable defined as another variable: no call, memo entry or base-frame switch
+    # of its own (the equality tests above run through such units)
+    aliases = [
+        line.split(" = ")
+        for source in CODE.sources
+        for line in source.splitlines()
+        if line.startswith("u") and " = u" in line
+    ]
+    defined = {
+        line[4:].split("(")[0]
+        for source in CODE.sources
+        for line in source.splitlines()
+        if line.startswith("def ")
+    }
+    assert aliases
+    for name, target in aliases:
+        assert CODE.namespace[name] is CODE.namespace[target]
+        assert name not in defined and CODE.namespace[name].__name__ in defined
