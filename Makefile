@@ -26,7 +26,6 @@ test: $(STAMP)
 	$(BIN)/lifeevents events test
 
 bench: $(STAMP)
-	$(BIN)/python -m compileall -q engine api > /dev/null
 	$(BIN)/python benchmarks/bench_speed.py
 	$(BIN)/python benchmarks/bench_eligibility.py
 	$(BIN)/python benchmarks/bench_events.py

@@ -203,8 +203,7 @@ class CompiledSystem:
         each compiling them again."""
         for code in self.codes.values():
             for table in (code.variables, code.parts, code.variable_bounds, code.bounds):
-                if isinstance(table, OnFirstUse):
-                    table.compile_all()
+                table.compile_all()
 
     @cached_property
     def _day_values(self) -> DayValues:

@@ -8,7 +8,7 @@ engine's own; :func:`own_formula` finds that mark, so a read can call the formul
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from engine.catalog.program import Part, ProgramRules
@@ -41,7 +41,7 @@ class OnFirstUse(dict[K, V], Generic[K, V]):
         """Compile every expression not compiled yet."""
         for key in self._sources:
             if key not in self:
-                self[key] = self._compile(self._sources[key])
+                self.__missing__(key)
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,10 @@ class ProgramCode:
     and the same expressions compiled to bounds (see :mod:`engine.evaluation.bounds`)."""
 
     rules: ProgramRules
-    variables: dict[str, Compiled]
-    parts: dict[Part, Compiled]
-    variable_bounds: dict[str, BoundsFn] = field(default_factory=dict)
-    bounds: dict[Part, BoundsFn] = field(default_factory=dict)
+    variables: OnFirstUse[str, Compiled]
+    parts: OnFirstUse[Part, Compiled]
+    variable_bounds: OnFirstUse[str, BoundsFn]
+    bounds: OnFirstUse[Part, BoundsFn]
 
 
 def own_formula(system: Any, name: str) -> Any:

@@ -31,6 +31,8 @@ from engine.evaluation.scalar_status_code import benefit, benefit_bounds, status
 __all__ = ["ScalarCode"]
 
 _LEAVES = ("const", "param", "date", "fact", "var", "def")
+#: a written function: ``(frame, row) -> value, bounds or missing facts``
+Unit = Callable[[Any, int], Any]
 #: a unit whose value is another unit's on the same row: its name is bound to that function
 _FORWARD = re.compile(r"    t1 = u(\d+)\(c, r\)")
 
@@ -44,9 +46,7 @@ class ScalarCode(UnitDependencies):
         self.slots = Slots()
         self.index: dict[UnitKey, int] = {}
         self.keys: list[UnitKey] = []
-        #: nodes by number (``ordinal``): the catalog's in the order of a walk of its programs,
-        #: then any other node asked about, in the order asked
-        self.nodes: dict[int, Expr] = {}
+        self.nodes: dict[int, Expr] = {}  # by number: see ordinal
         self._ordinals: dict[int, int] = {}  # by id(node), for the nodes above
         self.namespace: dict[str, Any] = {
             **OPS,
@@ -56,19 +56,16 @@ class ScalarCode(UnitDependencies):
             "one": one,
         }
         self._written: set[tuple[str, int]] = set()
-        self._aliases: dict[int, int] = {}  # the batch being written: see _write_and_compile
         self._queue: list[tuple[str, int]] = []
         self._lock = threading.RLock()
         self._node_keys: dict[tuple[int, str | None], UnitKey] = {}
-        self._functions: dict[tuple[str, UnitKey], Callable[[Any, int], Any]] = {}
-        self._part_missing: dict[str, dict[int, Callable[[Any, int], Any]]] = {}
+        self._functions: dict[tuple[str, UnitKey], Unit] = {}
+        self._part_missing: dict[str, dict[int, Unit]] = {}
         self._names: list[str] = []  # the named slots in order (missing_paths)
         #: parts' value and bounds functions by kind and program, then by part
-        self._parts: dict[tuple[str, str], dict[Any, Callable[[Any, int], Any]]] = {}
+        self._parts: dict[tuple[str, str], dict[Any, Unit]] = {}
         #: node functions by kind and program, then by ``id(node)``
-        self._node_functions: dict[
-            tuple[str, str | None], dict[int, Callable[[Any, int], Any]]
-        ] = {}
+        self._node_functions: dict[tuple[str, str | None], dict[int, Unit]] = {}
         self.depends = {}  # the dependencies' attributes are declared in UnitDependencies
         self._dirty = {}
         self._fact_slots = {}
@@ -117,8 +114,9 @@ class ScalarCode(UnitDependencies):
                 stack.extend(reversed(node.args))
 
     def ordinal(self, expr: Expr) -> int:
-        """A node's number: the same in every process for a node of the same catalog (unlike
-        its ``id``), so the code written for it can be kept between processes."""
+        """A node's number: the catalog's nodes in the order of a walk of its programs, then
+        any other in the order asked. The same in every process for the same catalog (unlike
+        an ``id``), so the code written for it can be kept between processes."""
         found = self._ordinals.get(id(expr))
         if found is None:  # ``nodes`` keeps every numbered node alive: its id is never reused
             found = self._ordinals[id(expr)] = len(self.nodes)
@@ -159,8 +157,7 @@ class ScalarCode(UnitDependencies):
         return found
 
     def want(self, kind: str, key: UnitKey) -> int:
-        """The unit number of ``key``; its ``kind`` function ("u", "b" or "x") is written
-        later."""
+        """The unit number of ``key``; its ``kind`` function ("u", "b", "x") is written later."""
         if key[0] == "raw" and kind == "b":  # a part's bounds are its expression's
             key = ("part", *key[1:])
         unit = self._unit(key)
@@ -169,7 +166,7 @@ class ScalarCode(UnitDependencies):
             self._queue.append((kind, unit))
         return unit
 
-    def function(self, kind: str, key: UnitKey) -> Callable[[Any, int], Any]:
+    def function(self, kind: str, key: UnitKey) -> Unit:
         """The compiled value ("u") or bounds ("b") function of a unit, written if needed."""
         found = self._functions.get((kind, key))
         if found is None:
@@ -180,7 +177,7 @@ class ScalarCode(UnitDependencies):
             found = self._functions[(kind, key)] = self.namespace[f"{kind}{unit}"]
         return found
 
-    def part_functions(self, kind: str, program_id: str) -> dict[Any, Callable[[Any, int], Any]]:
+    def part_functions(self, kind: str, program_id: str) -> dict[Any, Unit]:
         """The value ("u") or bounds ("b") functions of a program's parts found so far, by
         part (:meth:`part_function` fills it): readers that ask for the same parts in every
         check (statuses, criteria) look each up without building its unit key."""
@@ -190,7 +187,7 @@ class ScalarCode(UnitDependencies):
             found = self._parts.setdefault(key, {})
         return found
 
-    def part_function(self, kind: str, program_id: str, part: Any) -> Callable[[Any, int], Any]:
+    def part_function(self, kind: str, program_id: str, part: Any) -> Unit:
         """The value ("u") or bounds ("b") function of a program's part.
 
         Raises:
@@ -202,9 +199,7 @@ class ScalarCode(UnitDependencies):
             found = table[part] = self.function(kind, ("part", program_id, part))
         return found
 
-    def node_functions(
-        self, kind: str, program: ProgramRules | None
-    ) -> dict[int, Callable[[Any, int], Any]]:
+    def node_functions(self, kind: str, program: ProgramRules | None) -> dict[int, Unit]:
         """The value ("u") or bounds ("b") functions of ``program``'s nodes found so far, by
         ``id(node)`` (:meth:`node_function` fills it): a reader that goes back to the same
         nodes in every check (explanations) looks each up once."""
@@ -214,9 +209,7 @@ class ScalarCode(UnitDependencies):
             found = self._node_functions.setdefault(key, {})
         return found
 
-    def node_function(
-        self, kind: str, expr: Expr, program: ProgramRules | None
-    ) -> Callable[[Any, int], Any]:
+    def node_function(self, kind: str, expr: Expr, program: ProgramRules | None) -> Unit:
         """The value ("u") or bounds ("b") function of any node of ``program``'s trees."""
         table = self.node_functions(kind, program)
         found = table.get(id(expr))
@@ -228,7 +221,7 @@ class ScalarCode(UnitDependencies):
             found = table[id(expr)] = self.function(kind, self.node(expr, program))
         return found
 
-    def part_missing(self, program: ProgramRules) -> dict[int, Callable[[Any, int], Any]]:
+    def part_missing(self, program: ProgramRules) -> dict[int, Unit]:
         """The missing-facts functions of a program's parts, by ``id`` of the part's
         expression (written with the catalog's code)."""
         found = self._part_missing.get(program.id)
@@ -271,15 +264,15 @@ class ScalarCode(UnitDependencies):
 
     def _write_and_compile(self) -> None:
         sources: list[str] = []
-        self._aliases = {}
+        aliases: dict[int, int] = {}  # value units that forward another's: see _source
         while self._queue:
             kind, unit = self._queue.pop()
-            source = self._source(kind, unit)
+            source = self._source(kind, unit, aliases)
             if source:
                 sources.append(source)
-        for unit, target in sorted(self._aliases.items()):
-            while target in self._aliases:  # a chain: its end is a function of this batch's
-                target = self._aliases[target]
+        for unit, target in sorted(aliases.items()):
+            while target in aliases:  # a chain: its end is a function of this batch's
+                target = aliases[target]
             sources.append(f"u{unit} = u{target}")
         self._execute("\n\n".join(sources))
 
@@ -313,7 +306,8 @@ class ScalarCode(UnitDependencies):
             out.add(f"household/{name}" if row < 0 else f"members/{member_id(row)}/{name}")
         return out
 
-    def _source(self, kind: str, unit: int) -> str:
+    def _source(self, kind: str, unit: int, aliases: dict[int, int]) -> str:
+        """A unit's function, or "" for a value unit forwarding another's (see ``aliases``)."""
         key = self.keys[unit]
         program_id = key[2] if key[0] == "node" else key[1]
         rules = self.catalog.programs[program_id] if program_id else None
@@ -332,7 +326,7 @@ class ScalarCode(UnitDependencies):
             self._row_local.add((kind, unit))
         forwarded = _FORWARD.fullmatch(e.lines[0]) if kind == "u" and len(e.lines) == 1 else None
         if forwarded is not None and result == "t1" and not e.used:
-            self._aliases[unit] = int(forwarded.group(1))
+            aliases[unit] = int(forwarded.group(1))
             return ""
         return e.function(kind, unit, result)
 
