@@ -11,7 +11,10 @@ over keep-alive connections from several threads:
 - ``POST /v1/clients/{id}/events`` (a birth recorded through tell-us-once) on SQLite and on
   PostgreSQL.
 
-Targets (issue 21): >= 500 checks/s, p99 <= 100 ms, 0 errors, on this 2-core machine.
+Targets (issue 21): >= 500 checks/s, p99 <= 100 ms, 0 errors, on this 2-core machine;
+recorded events (issue 20): >= 200/s on each database. Judged as measured and at the machine's
+speed when the targets were set (the trivial household timed before, between and after the
+loads, in this process: :mod:`machine`).
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from machine import Speed, measure
 from sqlalchemy.exc import OperationalError
 
 from engine.tellusonce.db import temporary_database
@@ -266,6 +271,25 @@ def postgres() -> Iterator[str | None]:
         yield url
 
 
+def at_reference(report: dict[str, Any], speed: Speed) -> dict[str, Any]:
+    """The throughputs and p99s at the speed the targets were set at (see :mod:`machine`)."""
+    checks = report["eligibility"]
+    out: dict[str, Any] = {
+        **speed.as_json(),
+        "checks_per_s": speed.rate(checks["per_s"]),
+        "checks_p99_ms": speed.time_ms(checks["p99_ms"]),
+    }
+    met = checks["errors"] == 0 and out["checks_per_s"] >= 500 and out["checks_p99_ms"] <= 100
+    for name in ("events_sqlite", "events_postgresql"):
+        if "per_s" in report[name]:
+            out[name + "_per_s"] = speed.rate(report[name]["per_s"])
+    out["meets_check_targets"] = met
+    out["meets_event_targets"] = all(
+        out.get(name + "_per_s", 0.0) >= 200 for name in ("events_sqlite", "events_postgresql")
+    )
+    return out
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -276,6 +300,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="Server processes (2: both cores).")
     args = parser.parse_args()
     report: dict[str, Any] = {"threads": args.threads, "server_workers": args.workers}
+    speeds = [measure()]
     with tempfile.TemporaryDirectory() as folder:
         database = f"sqlite:///{folder}/api.sqlite3"
         runs = []
@@ -294,6 +319,7 @@ def main() -> None:
         outside = best["server_cpu_ms_per_request"] - engine_cpu
         best["outside_engine_cpu_share"] = round(outside / best["server_cpu_ms_per_request"], 3)
         report["eligibility"] = best
+        speeds.append(measure())
         report["events_sqlite"] = events(f"sqlite:///{folder}/events.sqlite3", args.events,
                                          args.threads, args.workers)  # fmt: skip
     with postgres() as url:
@@ -302,7 +328,9 @@ def main() -> None:
             if url
             else {"skipped": "unreachable"}
         )
-    report["targets"] = {"checks_per_s": 500, "p99_ms": 100, "errors": 0}
+    speeds.append(measure())
+    report["targets"] = {"checks_per_s": 500, "p99_ms": 100, "errors": 0, "events_per_s": 200}
+    report["at_reference_speed"] = at_reference(report, Speed.of(*speeds))
     print(json.dumps({"api": report}, indent=2))
 
 

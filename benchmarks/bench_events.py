@@ -7,7 +7,9 @@ suggestions, explanations); medians over several runs; the ratio of an event to 
 of the same household, timed in the same run (an event evaluates the catalog twice); then the
 same stream after ``gc.freeze()``, as the service runs.
 
-Targets (issue 19): >= 250 events/s on one core, p99 <= 20 ms.
+Targets (issue 19): >= 250 events/s on one core, p99 <= 20 ms; judged as measured and at the
+machine's speed when the targets were set (the trivial household timed before and after the
+stream: :mod:`machine`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import Engine
 from engine.collector import serving
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import Speed, measure
 
 ENGINE = Engine.load()
 AS_OF = "2026-06-15"
@@ -132,6 +137,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--events", type=int, default=170)
     args = parser.parse_args()
+    before = measure()
     results = [run(args.events, seed) for seed in range(args.runs)]
     rate = statistics.median(r[0] for r in results)
     all_times = [t for r in results for ts in r[1].values() for t in ts]
@@ -149,6 +155,9 @@ def main() -> None:
     serving()
     frozen = [run(args.events, seed) for seed in range(args.runs)]
     frozen_times = [t for r in frozen for ts in r[1].values() for t in ts]
+    speed = Speed.of(before, measure())
+    frozen_rate = statistics.median(r[0] for r in frozen)
+    frozen_p99 = _pct(frozen_times, 0.99) * 1000
     report = {
         "benchmark": "life_events",
         "programs": len(ENGINE.catalog.programs),
@@ -158,11 +167,19 @@ def main() -> None:
         "full_check_p50_ms": round(check * 1000, 1),
         "event_over_check": round(statistics.median(all_times) / check, 2),
         "after_gc_freeze": {
-            "events_per_second": round(statistics.median(r[0] for r in frozen), 1),
+            "events_per_second": round(frozen_rate, 1),
             "p50_ms": round(statistics.median(frozen_times) * 1000, 1),
-            "p99_ms": round(_pct(frozen_times, 0.99) * 1000, 1),
+            "p99_ms": round(frozen_p99, 1),
         },
         "targets": {"events_per_second": 250, "p99_ms": 20},
+        "meets_targets": frozen_rate >= 250 and frozen_p99 <= 20,
+        "at_reference_speed": {
+            **speed.as_json(),
+            "events_per_second": speed.rate(frozen_rate),
+            "p50_ms": speed.time_ms(statistics.median(frozen_times) * 1000),
+            "p99_ms": speed.time_ms(frozen_p99),
+            "meets_targets": speed.rate(frozen_rate) >= 250 and speed.time_ms(frozen_p99) <= 20,
+        },
         "per_type": per_type,
     }
     print(json.dumps(report, indent=2))
