@@ -10,7 +10,9 @@ with the collector as ``lifeevents serve`` sets it (``collector.serving``: as lo
 pass over the catalog's objects, about 150 ms here, falls in a run's window or not, and the
 p99 is that pause or not).
 
-Targets (issue 20): >= 200 events/s on each database; the store's share <= 2 ms p50.
+Targets (issue 20): >= 200 events/s on each database; the store's share <= 2 ms p50; judged
+as measured and at the machine's speed when the targets were set (the trivial household timed
+before and after: :mod:`machine`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from machine import Speed, measure
 from sqlalchemy import Engine as Store
 from sqlalchemy.exc import OperationalError
 
@@ -129,6 +133,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100)
     args = parser.parse_args()
     engine = Engine.load()
+    before = measure()
     serving()  # as the service runs
     databases: dict[str, Callable[[], Any]] = {"sqlite": _sqlite, "postgresql": _postgresql}
     report: dict[str, Any] = {"events_per_run": args.events, "runs": args.runs}
@@ -143,6 +148,21 @@ def main() -> None:
         except OperationalError as exc:
             report[name] = {"skipped": f"unreachable: {type(exc).__name__}"}
     report["targets"] = {"events_per_s": 200, "store_p50_ms": 2}
+    speed = Speed.of(before, measure())
+    scaled: dict[str, Any] = speed.as_json()
+    for name in databases:
+        if "events_per_s" in report[name]:
+            scaled[name] = {
+                "events_per_s": speed.rate(report[name]["events_per_s"]),
+                "store_p50_ms": speed.time_ms(report[name]["store_p50_ms"]),
+            }
+    scaled["meets_targets"] = all(
+        isinstance(scaled.get(n), dict)
+        and scaled[n]["events_per_s"] >= 200
+        and scaled[n]["store_p50_ms"] <= 2
+        for n in databases
+    )
+    report["at_reference_speed"] = scaled
     print(json.dumps({"store": report}, indent=2))
 
 
