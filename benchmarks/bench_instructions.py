@@ -13,7 +13,9 @@ it), through a two-function helper compiled against valgrind's ``callgrind.h``:
 - ``check``: the full check as the service writes it (``Engine.check_json``), on distinct
   households (the README household, incomes shifted by a cent per call);
 - ``core``: statuses and amounts only;
-- ``event``: a life event (``Engine.event``) from the mixed stream of ``bench_events.py``;
+- ``event``: a life event as the service writes it (``Engine.event_json``) from the mixed
+  stream of ``bench_events.py`` (``Engine.event`` until 2026-12-01: the check after the event
+  validated into models);
 - ``worst``: the 30-member household with only the roles known, as the service writes it
   (``Engine.check_json``; ``Engine.check`` until 2026-12-01, about 4% more: the models);
 - ``baseline``: the trivial OpenFisca household of ``trivial_baseline.py`` (60 variables), for
@@ -82,7 +84,7 @@ def _calls(workload: str, count: int) -> tuple[Any, list[Any]]:
     if workload == "event":
         from bench_events import stream
 
-        return ENGINE.event, [body for _, body in stream(count, 7)]
+        return ENGINE.event_json, [body for _, body in stream(count, 7)]
     if workload == "worst":
         members = [{"id": "a", "role": "applicant"}, {"id": "s", "role": "spouse"}]
         members += [{"id": f"c{i}", "role": "child"} for i in range(20)]

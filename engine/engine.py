@@ -32,7 +32,8 @@ from engine.catalog.profile import Profile, input_error, parse_profile
 from engine.catalog.program import Catalog
 from engine.catalog.reform import Reform, apply_reform
 from engine.collector import paused
-from engine.eligibility.evaluate import check, check_dates, check_json, compared
+from engine.eligibility.answer_json import model_json
+from engine.eligibility.evaluate import check, check_dates, check_json, check_written, compared
 from engine.eligibility.populations import PopulationResult, evaluate_population
 from engine.eligibility.result import CheckResult
 from engine.eligibility.rule_tests import CaseOutcome, run_rule_tests
@@ -45,7 +46,7 @@ from engine.events.cases import run_event_cases
 from engine.events.facts import PersonFact, event_fact
 from engine.events.patterns import PatternMatcher
 from engine.events.result import EventResult
-from engine.events.suggestions import Compared, event_result
+from engine.events.suggestions import Compared, event_result, program_of
 
 __all__ = ["Engine"]
 
@@ -130,10 +131,15 @@ class Engine:
             raise InputError("days", "at least one date is needed")
         return check_dates(self.compiled, self._profile(profile), days)
 
-    def event(self, data: Mapping[str, Any]) -> EventResult:
+    def event(self, data: Mapping[str, Any], *, written: bool = False) -> EventResult:
         """A life event (parsed JSON, docs/contracts.md): the household after it, what now
         applies, changes or stops for the household and each member, by when, the follow-ups
         and the agencies that would be told.
+
+        ``written``: the answer is only written out (``answer_json.model_json``, as a service
+        does): the check after the event is not validated into models (``after`` holds the
+        engine's dicts, see ``evaluate.check_written``); every other field is as without it,
+        and so are the bytes ``model_json`` writes.
 
         Raises:
             InputError: an unknown event type, data that does not fit the event's file or the
@@ -174,7 +180,7 @@ class Engine:
                 fr=f"le ménage après l'événement n'est pas valide : {exc.path} : "
                 f"{exc.reason_fr or exc.reason}",
             ) from None
-        after_result = check(self.compiled, after_profile)
+        after_result = (check_written if written else check)(self.compiled, after_profile)
         if spec.compare_with == "nothing":  # e.g. an arrival: nothing applied before it
             before_result: list[Compared] = []
         else:  # the household before the event: only compared, never shown or asked
@@ -191,6 +197,17 @@ class Engine:
         return event_result(
             self.catalog, spec, parsed.event.date, after, before_result, after_result, alerts
         )
+
+    def event_json(self, data: Mapping[str, Any]) -> bytes:
+        """:meth:`event`'s answer as its JSON, the bytes ``event(data).model_dump_json()``
+        writes, without validating the check after the event into models (as the service
+        answers it).
+
+        Raises:
+            InputError: see :meth:`event`.
+            ParameterValueMissing: ``as_of`` is before the catalog's figures.
+        """
+        return model_json(self.event(data, written=True))
 
     def _before(
         self,
@@ -219,7 +236,7 @@ class Engine:
             )
         }
         before: list[Compared] = list(compared(self.compiled, profile, only=only))
-        before.extend(r for r in after_result.results if r.program not in only)
+        before.extend(r for r in after_result.results if program_of(r) not in only)
         return before
 
     @functools.cached_property

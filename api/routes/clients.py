@@ -206,14 +206,15 @@ async def record(client_id: str, request: Request, caller: Person, svc: Svc) -> 
             authorize(connection, caller, client_id)
 
         ahead = evaluate_ahead(
-            svc.store, svc.engine, client_id, data["event"], as_of=as_of, allowed=allowed
-        )
+            svc.store, svc.engine, client_id, data["event"], as_of=as_of, allowed=allowed,
+            written=True,  # the answer is only written out (json_response)
+        )  # fmt: skip
         with svc.store.begin() as connection:
             allowed(connection)
             done = record_event(
                 connection, svc.engine, client_id, data["event"], as_of=as_of,
                 source=f"{caller.role}:{caller.subject}", actor=caller.subject, role=caller.role,
-                ahead=ahead,
+                ahead=ahead, written=True,
             )  # fmt: skip
         svc.metrics.events.labels("true").inc()
         return json_response(

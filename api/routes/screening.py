@@ -84,6 +84,6 @@ async def event(request: Request, svc: Svc) -> Response:
     """What now applies, changes or stops, by when, the follow-ups and who would be told.
     Stores nothing."""
     data = await read_json(request)
-    result = svc.engine.event(data)  # on the loop: see the module's docstring
+    result = svc.engine.event(data, written=True)  # on the loop: see the module's docstring
     svc.metrics.events.labels("false").inc()
     return json_response(result)

@@ -42,7 +42,7 @@ from engine.evaluation.population import from_profiles
 from engine.evaluation.scalar_run import ScalarRun
 from engine.evaluation.simulate import HouseholdRun, household_run, simulate
 
-__all__ = ["check", "check_dates", "check_json", "compared"]
+__all__ = ["check", "check_dates", "check_json", "check_written", "compared"]
 
 
 def check(
@@ -116,6 +116,22 @@ def check_json(compiled: CompiledSystem, profile: Profile) -> bytes:
     """
     (answer,) = _answers(compiled, profile, [profile.as_of], as_json=True)
     return answer_json(answer)
+
+
+def check_written(compiled: CompiledSystem, profile: Profile) -> out.CheckResult:
+    """:func:`check`'s answer for writing out only (``answer_json.model_json``, inside a life
+    event's answer): a ``CheckResult`` made without validation whose fields hold the engine's
+    dicts (each program's result a dict, its finished parts their JSON), kept as its source so
+    that ``model_json`` writes the same bytes as :func:`check`'s model. Read its results as
+    dicts; never hand it to a caller that reads models.
+
+    Raises:
+        ParameterValueMissing: a program has no parameter value on ``profile.as_of``.
+    """
+    (answer,) = _answers(compiled, profile, [profile.as_of], as_json=True)
+    model = out.CheckResult.model_construct(**answer)
+    keep_source(model, answer)
+    return model
 
 
 def _answers(

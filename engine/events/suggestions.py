@@ -14,6 +14,8 @@ from typing import Any
 
 from engine.catalog.life_events import FollowUp, LifeEventFile
 from engine.catalog.program import Catalog
+from engine.eligibility.program_result import static_part
+from engine.eligibility.questions import missing_with_questions
 from engine.eligibility.result import (
     Amount,
     CheckResult,
@@ -35,7 +37,7 @@ from engine.events.result import (
     Suggestion,
 )
 
-__all__ = ["alert_out", "event_result", "rank"]
+__all__ = ["Compared", "alert_out", "event_result", "program_of", "rank"]
 
 _CENT = 0.005
 _DEADLINE_WHY = {
@@ -57,8 +59,14 @@ _DEADLINE_WHY = {
 _Unit = tuple[Status, Amount | dict[str, Any] | None, list[str]]
 
 #: a program's result as compared: its model, or the engine's own dict of the same shape (the
-#: household before an event is only compared, never shown: it is not validated into models)
+#: household before an event is only compared, never shown: it is not validated into models;
+#: nor is the check after it when the answer is only written out, ``Engine.event(written=True)``)
 Compared = ProgramResult | dict[str, Any]
+
+
+def program_of(result: Compared) -> str:
+    """The program a result is about."""
+    return str(result["program"]) if isinstance(result, dict) else result.program
 
 
 def _units(result: Compared) -> Iterator[tuple[str | None, _Unit]]:
@@ -152,13 +160,13 @@ def _suggestions(
     bundles: dict[str, FollowUp],
 ) -> list[Suggestion]:
     review = catalog.reviewed_by(spec.id)
-    old = {r["program"] if isinstance(r, dict) else r.program: r for r in before}
-    new = {r.program: r for r in after.results}
+    old = {program_of(r): r for r in before}
+    new: dict[str, Compared] = {program_of(r): r for r in after.results}
     found: list[Suggestion] = []
     for program in [*new, *(p for p in old if p not in new)]:
         was = dict(_units(old[program])) if program in old else {}
         now = dict(_units(new[program])) if program in new else {}
-        shown = _shown(new.get(program) or old[program])
+        shown = static_part(catalog.programs[program])  # as its result shows it
         for member in [*now, *(m for m in was if m not in now)]:
             b, a = was.get(member), now.get(member)
             change = _classify(b, a, program in review)
@@ -173,31 +181,34 @@ def _suggestions(
                     status=a[0] if a else "ineligible",
                     amount=_amount(a[1]) if a else None,
                     action=(
-                        LocalizedText.of(step.what) if step is not None else shown.delivery.how
+                        LocalizedText.of(step.what) if step is not None else shown["delivery"].how
                     ),
                     bundle=step.id if step is not None else None,
                     deadline=deadline,
                     deadline_why=why,
-                    jurisdiction=shown.jurisdiction,
-                    name=shown.name,
-                    agency_name=shown.agency_name,
+                    jurisdiction=shown["jurisdiction"],
+                    name=shown["name"],
+                    agency_name=shown["agency_name"],
                     member=member,
                     status_before=b[0] if b else None,
                     amount_before=_amount(b[1]) if b else None,
-                    missing=(_missing(new[program], member) if a and change == "review" else []),
+                    missing=(
+                        _missing(new[program], member, catalog) if a and change == "review" else []
+                    ),
                 )
             )
     return rank(found)
 
 
-def _shown(result: Compared) -> ProgramResult:
-    """A result as the answer shows it (a dict only when the program has no answer after the
-    event: not assessed any more, e.g. after a move)."""
-    return result if isinstance(result, ProgramResult) else ProgramResult.model_validate(result)
-
-
-def _missing(result: ProgramResult, member: str | None) -> list[MissingFact]:
+def _missing(result: Compared, member: str | None, catalog: Catalog) -> list[MissingFact]:
     """What a program still misses after the event, for the household or one member."""
+    if isinstance(result, dict):  # the engine's dict: its missing facts' questions again
+        entry = result
+        if member is not None and result["by_member"]:
+            entry = next(e for e in result["by_member"] if e["member"] == member)
+        paths, year = entry["missing_facts"], result["income_year"]
+        found = missing_with_questions(paths, catalog.facts, year)
+        return [m for m in found if isinstance(m, MissingFact)]
     if member is None or not result.by_member:
         return result.missing
     return next(e.missing for e in result.by_member if e.member == member)

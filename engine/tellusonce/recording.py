@@ -135,11 +135,13 @@ def evaluate_ahead(
     *,
     as_of: dt.date,
     allowed: Callable[[Connection], None] | None = None,
+    written: bool = False,
 ) -> Ahead | None:
     """On SQLite, the event's answer on the client's record as it stands, evaluated outside
     the recording's transaction (None elsewhere, or when it cannot be: the recording then
     evaluates it, and raises what it raises). ``allowed`` checks, before anything is read,
-    that the caller may record for this client (it raises if not).
+    that the caller may record for this client (it raises if not); ``written`` as for
+    :func:`record_event`.
 
     SQLite lets one writer at a time hold the file, for its whole transaction: evaluating the
     event inside it (some milliseconds) made the service's other requests wait, and SQLite's
@@ -159,7 +161,7 @@ def evaluate_ahead(
                 allowed(connection)
             household, history = household_and_events(connection, client_id, on=as_of, until=day)
         question = _question(as_of, household, event, history)
-        return Ahead(question, engine.event(question))
+        return Ahead(question, engine.event(question, written=written))
     except LifeEventsError:
         return None
 
@@ -190,11 +192,12 @@ def record_event(
     actor: str,
     role: str,
     ahead: Ahead | None = None,
+    written: bool = False,
 ) -> Recorded:
     """Record a life event (``{"type", "date", "data"}``) told on ``as_of``: the engine's
     suggestions for the household after it, with the changed facts, the event and the outbox
     rows written in the caller's transaction (``ahead``: its answer computed before it, see
-    :func:`evaluate_ahead`).
+    :func:`evaluate_ahead`; ``written``: the answer is only written out, see ``Engine.event``).
 
     Raises:
         InputError: an unknown client, or an event the engine refuses (``event/...``).
@@ -209,7 +212,7 @@ def record_event(
         if ahead is not None and ahead.question == question:
             result = ahead.result
         else:
-            result = engine.event(question)
+            result = engine.event(question, written=written)
         facts, joined, left = changed_facts(current["household"], result.household, day)
         known = {m["id"] for m in current["household"]["members"]} | {m for m, _ in joined}
         told = (str(event["type"]), day, dict(event.get("data") or {}))

@@ -2,7 +2,8 @@
 is, byte for byte, the JSON of the validated answer (``Engine.check(...).model_dump_json()``):
 every field present, in the models' order, with the same numbers, dates and texts. So is a
 model holding a checked answer (a life event's, and a model around that), written by
-``model_json`` from the dicts kept for the answer inside it."""
+``model_json`` from the dicts kept for the answer inside it, and a life event's answer whose
+check after the event was never validated (``Engine.event(written=True)``, ``event_json``)."""
 
 from __future__ import annotations
 
@@ -118,9 +119,17 @@ def test_random_households_with_twins(data: dict[str, Any]) -> None:
 def test_a_life_event_s_answer_and_a_model_around_it(data: dict[str, Any], kind: str) -> None:
     body = {**data, "event": {"type": kind, "date": data["as_of"], "data": EVENTS[kind]}}
     result = event_or_skip(body)
-    assert model_json(result) == result.model_dump_json().encode()
+    expected = result.model_dump_json().encode()
+    assert model_json(result) == expected
     wrapped = _Wrapped(result=result, facts_recorded=3)
     assert model_json(wrapped) == wrapped.model_dump_json().encode()
+    # as the service answers it: the check after the event never validated into models, the
+    # same suggestions (their deadlines, amounts and missing questions) and the same bytes
+    written = ENGINE.event(body, written=True)
+    assert isinstance(written.after.results[0], dict)
+    assert written.suggestions == result.suggestions
+    assert model_json(written) == expected == ENGINE.event_json(body)
+    assert model_json(_Wrapped(result=written, facts_recorded=3)) == model_json(wrapped)
 
 
 def test_a_model_without_a_kept_answer_is_pydantic_s_own() -> None:

@@ -23,9 +23,9 @@ class _Counting:
         self.events = 0
         self.catalog = ENGINE.catalog
 
-    def event(self, data: Any) -> Any:
+    def event(self, data: Any, *, written: bool = False) -> Any:
         self.events += 1
-        return ENGINE.event(data)
+        return ENGINE.event(data, written=written)
 
 
 def _record(store: Engine, engine: Any, client: str, ahead: Ahead | None) -> Any:
