@@ -86,10 +86,10 @@ def _run(engine: Engine, store: Store, events: int) -> dict[str, float]:
     evaluate = engine.event
     spent: list[float] = []
 
-    def timed(data: Any) -> Any:
+    def timed(data: Any, **options: Any) -> Any:
         start = time.perf_counter()
         try:
-            return evaluate(data)
+            return evaluate(data, **options)
         finally:
             spent.append(time.perf_counter() - start)
 
