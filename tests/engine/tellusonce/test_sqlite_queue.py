@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from engine.tellusonce import connect, upgrade
 from engine.tellusonce.db import READ_ONLY
@@ -18,7 +18,7 @@ from engine.tellusonce.db import READ_ONLY
 HOLD_S = 0.5  # long enough that SQLite's own poll would be at its 100 ms steps
 
 
-def _store(tmp_path: Path):  # type: ignore[no-untyped-def]
+def _store(tmp_path: Path) -> Engine:
     store = connect(f"sqlite:///{tmp_path}/queue.sqlite3")
     upgrade(store)
     return store
@@ -31,7 +31,7 @@ def test_a_waiting_writer_starts_as_soon_as_the_one_before_it_ends(tmp_path: Pat
         ended: list[float] = []
         holding = threading.Event()
 
-        def hold() -> None:
+        def hold(holding: threading.Event = holding, ended: list[float] = ended) -> None:
             with store.begin() as connection:
                 connection.execute(text("SELECT 1"))
                 holding.set()
@@ -66,7 +66,7 @@ def test_a_reader_does_not_wait_for_a_writer(tmp_path: Path) -> None:
 
 _KILLED = """
 import os, signal, sys
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from engine.tellusonce import connect
 store = connect(sys.argv[1])
 connection = store.connect()
