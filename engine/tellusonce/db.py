@@ -132,7 +132,8 @@ class _Connection(sqlite3.Connection):
         super().__init__(database, *args, **kwargs)
         name = os.fsdecode(database) if isinstance(database, (str, bytes, os.PathLike)) else ""
         in_memory = name in ("", ":memory:") or name.startswith("file:")
-        self._lock_path = None if in_memory else name + ".lock"
+        # absolute: SQLite opened the file against this working directory
+        self._lock_path = None if in_memory else os.path.abspath(name) + ".lock"
         self._lock_fd: int | None = None
         self._held = False
 
