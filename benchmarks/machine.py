@@ -10,9 +10,9 @@ A benchmark times the trivial household in the same run (its ``slowdown`` is tha
 :data:`REFERENCE_MS`) and prints each figure twice: as measured, and *at the reference speed*
 (a time divided by the slowdown, a rate multiplied by it). The reference is the trivial
 household's p50 in the run that measured the foundation's 5 ms target (docs/design.md,
-"Performance": the check at 5.07 ms was 3.0x it, at 4.4 ms 2.6x, so 1.69-1.70 ms), the slowest
-of the quiet hours written down there (1.24-1.39 ms in the tenth and eleventh sessions): the
-least favourable choice for the engine.
+"Performance": the check at 5.07 ms was 3.0x it, at 4.4 ms 2.6x, so 1.69-1.70 ms). Of the
+quieter hours written down there it is among the slowest (1.24-1.39 ms in the tenth and eleventh
+sessions, 1.72-1.77 ms in the thirteenth), so it favours the engine less than a quiet hour would.
 """
 
 from __future__ import annotations
