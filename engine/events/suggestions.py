@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from engine.catalog.life_events import FollowUp, LifeEventFile
 from engine.catalog.program import Catalog
@@ -207,8 +207,8 @@ def _missing(result: Compared, member: str | None, catalog: Catalog) -> list[Mis
         if member is not None and result["by_member"]:
             entry = next(e for e in result["by_member"] if e["member"] == member)
         paths, year = entry["missing_facts"], result["income_year"]
-        found = missing_with_questions(paths, catalog.facts, year)
-        return [m for m in found if isinstance(m, MissingFact)]
+        # without as_json, every entry is a MissingFact
+        return cast(list[MissingFact], missing_with_questions(paths, catalog.facts, year))
     if member is None or not result.by_member:
         return result.missing
     return next(e.missing for e in result.by_member if e.member == member)

@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 DEFAULT_URL = "sqlite:///lifeevents.sqlite3"
+#: how long a SQLite writer waits for another's transaction (SQLite's busy timeout too)
+_WAIT_S = 30.0
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 """The PostgreSQL of these machines (trust auth; the database ``test`` exists)."""
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -107,26 +109,20 @@ def _sqlite_begin(connection: Any) -> None:
     if read_only:
         connection.exec_driver_sql("BEGIN")
         return
-    dbapi = connection.connection.dbapi_connection
-    if isinstance(dbapi, _Connection):
-        dbapi.queue()
+    dbapi: _Connection = connection.connection.dbapi_connection  # connect's factory
+    dbapi.queue()
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
-        if isinstance(dbapi, _Connection):
-            dbapi.leave()
+        dbapi.leave()
         raise
-
-
-#: how long a writer waits for another's transaction (SQLite's busy timeout too)
-_WAIT_S = 30.0
 
 
 class _Connection(sqlite3.Connection):
     """A SQLite connection whose writing transactions queue on an OS lock on a file beside the
     database: :meth:`queue` before ``BEGIN IMMEDIATE``, given back by ``commit``,
-    ``rollback`` or ``close`` (see the module's text). An in-memory database has no file: its
-    writers queue on SQLite's lock alone."""
+    ``rollback`` or ``close`` (see the module's text). A database in memory or named by a
+    ``file:`` URI gets no lock file: its writers queue on SQLite's lock alone."""
 
     def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(database, *args, **kwargs)
