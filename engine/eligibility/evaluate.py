@@ -56,7 +56,8 @@ def check(
     """Evaluate every program that applies to the household on ``profile.as_of``; without
     ``ask``, the answers are the same but no representative answer of an unknown fact is tried
     (``next_question`` then falls back to the most frequent missing fact); without ``texts``,
-    the criteria are not read out (empty lists, no scope texts); with ``only``, only those
+    the criteria are not read out (empty lists, no scope texts) and the missing facts are not
+    asked as questions (``missing`` empty, ``missing_facts`` as ever); with ``only``, only those
     programs are answered. All three for a life event's household before the event, which is
     only compared with the household after it, where the event may have changed an answer.
 
@@ -229,7 +230,7 @@ def _results(
                 explanations, rules, day, result, texts=texts, as_json=as_json
             )
         year = result["income_year"]
-        for entry in [result, *(result.get("by_member") or [])]:
+        for entry in [result, *(result.get("by_member") or [])] if texts else ():
             entry["missing"] = missing_with_questions(entry["missing_facts"], facts, year, as_json)
         results.append(result)
     apply_exclusions(results, run.compiled.catalog.exclusive_pairs)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -160,12 +161,14 @@ def with_variants(
 
 
 Depth = Callable[[str, list[str]], float]
+#: a program's benefit under each of a candidate's answers (an array, or plain floats)
+Benefits = Array | Sequence[float]
 
 
 class Outcomes(Protocol):
     """How the undetermined programs fare under each candidate's representative answers."""
 
-    def decided(self, index: int, candidate: Candidate, program: str) -> Array | None:
+    def decided(self, index: int, candidate: Candidate, program: str) -> Benefits | None:
         """The program's benefit under each of the candidate's answers (``index``: its place
         in the candidates), when every answer determines the program; else None."""
 
@@ -216,13 +219,17 @@ def best_question(
     # programs than the best count found so far is not tried, nor the rest of one that can no
     # longer reach it; the money at stake in a program is then taken over every candidate
     # that decides it (the answer is the one trying every pair gives: a test compares them).
-    names = [
-        [p for p in undetermined if missing is None or candidate.path in missing[p]]
-        for candidate in found
-    ]
-    tried: dict[tuple[int, str], Array | None] = {}
+    if missing is None:
+        names = [list(undetermined) for _ in found]
+    else:  # each candidate's programs, in the order of ``undetermined``
+        naming: dict[str, list[str]] = {}
+        for program in undetermined:
+            for path in missing[program]:
+                naming.setdefault(path, []).append(program)
+        names = [naming.get(candidate.path, []) for candidate in found]
+    tried: dict[tuple[int, str], Benefits | None] = {}
 
-    def outcome(index: int, program: str) -> Array | None:
+    def outcome(index: int, program: str) -> Benefits | None:
         key = (index, program)
         if key not in tried:
             tried[key] = outcomes.decided(index, found[index], program)
@@ -247,25 +254,44 @@ def best_question(
     top_sets = {i: d for i, d in sorted(complete.items()) if len(d) == most}
     if not top_sets:
         return None
+    naming_it: dict[str, list[int]] = {}  # the candidates naming each program, in order
+    for index, programs in enumerate(names):
+        for program in programs:
+            naming_it.setdefault(program, []).append(index)
     stake: dict[str, float] = {}
     for program in {p for d in top_sets.values() for p in d}:
         stake[program] = 0.0
-        for index in range(len(found)):
-            if program in names[index]:
-                benefits = outcome(index, program)
-                if benefits is not None:
-                    largest = float(np.nan_to_num(benefits).max(initial=0.0))
-                    stake[program] = max(stake[program], largest)
+        for index in naming_it[program]:
+            benefits = outcome(index, program)
+            if benefits is not None:
+                stake[program] = max(stake[program], _largest(benefits, 0.0))
     scored: list[tuple[tuple[int, float, float], Candidate, list[str]]] = []
     for index, programs in top_sets.items():
         benefits_of = [outcome(index, p) for p in programs]
-        own = float(sum(np.nan_to_num(b).max() for b in benefits_of if b is not None))
+        own = float(sum(_largest(b) for b in benefits_of if b is not None))
         score = (len(programs), sum(stake[p] for p in programs), own)
         scored.append((score, found[index], programs))
     return winner(scored, depth)
 
 
 Scored = tuple[tuple[int, float, float], Candidate, list[str]]
+
+_LARGEST_FLOAT = sys.float_info.max
+
+
+def _largest(benefits: Benefits, floor: float = -math.inf) -> float:
+    """The largest benefit, at least ``floor``, NaN read as 0 and infinities as the largest
+    finite floats (``np.nan_to_num(benefits).max()``, without NumPy's cost on a few numbers)."""
+    out = floor
+    for value in benefits:
+        number = float(value)
+        if number != number:
+            number = 0.0
+        elif number in (math.inf, -math.inf):
+            number = math.copysign(_LARGEST_FLOAT, number)
+        if number > out:
+            out = number
+    return out
 
 
 def winner(scored: list[Scored], depth: Depth | None) -> tuple[Candidate, list[str]]:

@@ -18,7 +18,6 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-from engine import kleene
 from engine.catalog.facts import Fact
 from engine.catalog.program import (
     AMOUNT,
@@ -50,6 +49,10 @@ _POSITIVE_UNKNOWN = Text(
     en="The amount cannot be calculated until the missing facts are known.",
     fr="Le montant ne peut pas être calculé tant que les renseignements manquants sont inconnus.",
 )
+
+
+#: the placeholder values of a result read out without texts (none is asked for)
+_NO_VALUES: Mapping[str, Placeholder] = {}
 
 
 def _status_name(value: float) -> str:
@@ -248,7 +251,8 @@ def program_result(
     explainer = explanations.of(rules, on)
     if row is None:
         row = int(run.members.applicant[0]) if program.entity == "person" else 0
-    values = explainer.placeholder_values(row)
+    # the placeholders' values serve texts only: a comparison that reads none makes none
+    values = explainer.placeholder_values(row) if texts else _NO_VALUES
     status = _status_name(status_value)
     criteria: list[dict[str, Any]] = []
     unknown: list[Expr] = []
@@ -261,7 +265,8 @@ def program_result(
             criteria.append(_in_force(program.in_force, in_force, on or run.population.as_of))
         ruled_out = not in_force
     for criterion, part in rules.criterion_parts if read_criteria else ():
-        name = kleene.status_name(explainer.part(row, part))
+        value = explainer.part(row, part)  # kleene.status_name's, inline: in every check
+        name = "unknown" if value != value else ("true" if value == 1.0 else "false")
         template = criterion.explain
         if name != "true" and ruled_out:
             template = _NOT_REACHED

@@ -117,8 +117,7 @@ class BoundsEmitter(Emitter):
     def known_or(self, value: UnitKey, bounds: UnitKey, row: str) -> Pair:
         """A unit's value where it is known (the value of every completion of the unknown
         facts), the bounds unit's pair where not (``intervals.known_or``)."""
-        self.note_row(row)
-        point = self.save(f"{self.ref('u', value)}(c, {row})")
+        point = self.known_value(value, row)
         lo, hi = self.names()
         self.put(f"if {point} == {point}:")
         self.put(f"    {lo} = {hi} = {point}")

@@ -63,7 +63,8 @@ class MissingEmitter(Emitter):
         """The unit's source: memo lookup, the empty set when the unit's value is known, else
         the statements and the missing facts of its root."""
         head = [f"def x{unit}(c, r):", f"    k = {unit << ROW_BITS} + r", "    v = c.x.get(k)"]
-        head += ["    if v is not None:", "        return v", f"    v = u{unit}(c, r)"]
+        head += ["    if v is not None:", "        return v", "    v = c.m.get(k)"]
+        head += ["    if v is None:", f"        v = u{unit}(c, r)"]
         head += ["    if v == v:", f"        c.x[k] = {EMPTY}", f"        return {EMPTY}"]
         head += [f"    {n} = {LOCALS[n]}" for n in sorted(self.used)]
         tail = [f"    v = {result}", "    c.x[k] = v", "    return v"]

@@ -47,6 +47,9 @@ class ScalarRun:
         )
         self._frames: dict[dt.date, list[Frame]] = {}
         self._variants: dict[dt.date | None, DayVariants] = {}
+        #: per (program, part): its value function and whether it is a household's, the
+        #: code's (shared by every run of it)
+        self._firsts = code.firsts
 
     def release(self) -> None:
         """Drop the frames and next-question variants (a variant refers back to its run, so a
@@ -87,11 +90,20 @@ class ScalarRun:
 
     def first(self, program_id: str, part: Part, on: dt.date | None = None) -> float:
         """Household 0's value of a program's part (for a person program, its applicant's):
-        ``per_household(...)[0]`` without an array (a check reads it for every program)."""
-        fn, frame = self._fn("u", program_id, part), self.frames(on)[0]
-        if self.compiled.programs[program_id] == "household":
-            return float(fn(frame, 0))
-        return float(fn(frame, frame.a)) if frame.a >= 0 else math.nan
+        ``per_household(...)[0]`` without an array (a check reads it for every program, for
+        two parts: one lookup finds the function and the row)."""
+        found = self._firsts.get((program_id, part))
+        if found is None:
+            household = self.compiled.programs.get(program_id) == "household"
+            found = self._firsts[(program_id, part)] = (
+                self._fn("u", program_id, part),
+                household,
+            )
+        frames = self._frames.get(on or self.population.as_of)
+        frame = (frames or self.frames(on))[0]
+        if found[1]:
+            return float(found[0](frame, 0))
+        return float(found[0](frame, frame.a)) if frame.a >= 0 else math.nan
 
     def per_household(self, program_id: str, part: Part, on: dt.date | None = None) -> Array:
         """A program's part per household (for a person program, the applicant's)."""
@@ -220,7 +232,7 @@ class DayVariants:
             )
         return found
 
-    def decided(self, index: int, candidate: Answered, program: str) -> Array | None:
+    def decided(self, index: int, candidate: Answered, program: str) -> list[float] | None:
         """The program's benefit under each of the candidate's answers when every one of them
         determines it; None as soon as one does not (the rest are not computed)."""
         status, benefit, unit, row = self._program(program)
@@ -232,7 +244,7 @@ class DayVariants:
         if unit not in dirty[0]:  # no answer of this fact changes the program
             if math.isnan(status(self.base, row)):
                 return None
-            return np.full(len(candidate.samples), benefit(self.base, row))
+            return [float(benefit(self.base, row))] * len(candidate.samples)
         # the answer that left the program undetermined last time is tried first: most pairs
         # are not decided, and one undetermined answer is enough to know it (the same result
         # whatever the order: each answer is a frame of its own)
@@ -252,8 +264,8 @@ class DayVariants:
                     hints.clear()
                 hints[(candidate.fact, program)] = sample
                 return None
-            out.append(benefit(frame, row))
-        return np.array(out, dtype=np.float64)
+            out.append(float(benefit(frame, row)))
+        return out
 
 
 class ScalarContext:

@@ -64,6 +64,8 @@ class ScalarCode(UnitDependencies):
         self._names: list[str] = []  # the named slots in order (missing_paths)
         #: parts' value and bounds functions by kind and program, then by part
         self._parts: dict[tuple[str, str], dict[Any, Unit]] = {}
+        #: ScalarRun.first's functions and rows, by (program, part)
+        self.firsts: dict[tuple[str, Any], tuple[Unit, bool]] = {}
         #: node functions by kind and program, then by ``id(node)``
         self._node_functions: dict[tuple[str, str | None], dict[int, Unit]] = {}
         self.depends = {}  # the dependencies' attributes are declared in UnitDependencies

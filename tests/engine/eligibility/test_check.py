@@ -178,14 +178,19 @@ def test_a_check_that_asks_nothing_answers_every_program_the_same(data: dict[str
     quiet = evaluate.check(ENGINE.compiled, ENGINE.parse(data), ask=False)
     assert [r.model_dump() for r in quiet.results] == [r.model_dump() for r in asked.results]
     # and without texts (what a life event compares): the same but for the criteria read out
+    # and the questions for the missing facts (the missing facts themselves are the same)
     bare = evaluate.check(ENGINE.compiled, ENGINE.parse(data), ask=False, texts=False)
-    assert all(not r.criteria and r.scope is None for r in bare.results)
-    assert all(not m.criteria for r in bare.results for m in r.by_member or [])
+    assert all(not r.criteria and r.scope is None and not r.missing for r in bare.results)
+    assert all(not m.criteria and not m.missing for r in bare.results for m in r.by_member or [])
 
     def answers(result: Any) -> list[dict[str, Any]]:
         return [
-            r.model_dump(exclude={"criteria", "scope", "by_member"})
-            | {"by_member": [m.model_dump(exclude={"criteria"}) for m in r.by_member or []]}
+            r.model_dump(exclude={"criteria", "scope", "by_member", "missing"})
+            | {
+                "by_member": [
+                    m.model_dump(exclude={"criteria", "missing"}) for m in r.by_member or []
+                ]
+            }
             for r in result.results
         ]
 
