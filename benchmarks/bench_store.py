@@ -101,7 +101,8 @@ def _run(engine: Engine, store: Store, events: int) -> dict[str, float]:
             start = time.perf_counter()
             with store.begin() as connection:
                 record_event(
-                    connection, engine, client, BIRTH, as_of=TOLD, source="bench", **WHO
+                    connection, engine, client, BIRTH, as_of=TOLD, source="bench",
+                    actor=WHO["actor"], role=WHO["role"], written=True,  # as the service does
                 )  # fmt: skip
             elapsed = time.perf_counter() - start
             total.append(elapsed * 1000)
