@@ -40,6 +40,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check engine api tests benchmarks
 	$(BIN)/ruff format --check engine api tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/mypy benchmarks/*.py
 
 check-example: $(STAMP)
 	$(BIN)/lifeevents check examples/household.json

@@ -150,7 +150,7 @@ def policyengine_compare(runs: int, per_run: int) -> dict[str, Any]:
     holding only the Canada child benefit, as before.
     """
     try:
-        from policyengine_canada import Simulation  # type: ignore[import-not-found]
+        from policyengine_canada import Simulation
     except ImportError:
         return {"available": False, "note": "pip install '.[compare]' to time policyengine-canada"}
     calls = iter(range(1, 10**9))

@@ -157,7 +157,8 @@ def main() -> None:
         path, workers, dask = args.run_stage
         print(json.dumps(run_stage(Path(path), int(workers), dask == "dask")))
         return
-    runs = []
+    # per run: the generation stage, the run on the workers, the run on one (the first only)
+    runs: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]] = []
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "pop.parquet")
         for _ in range(args.runs):
@@ -168,7 +169,7 @@ def main() -> None:
         dask = None if args.no_dask else _child("--run-stage", path, str(args.workers), "dask")
 
     def median(stage: int, key: str) -> float:
-        return round(statistics.median(r[stage][key] for r in runs), 2)
+        return round(float(statistics.median((r[stage] or {})[key] for r in runs)), 2)
 
     one = runs[0][2] or {}
     figures: dict[str, Any] = {
