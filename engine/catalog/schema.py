@@ -30,6 +30,7 @@ __all__ = [
     "Scope",
     "TableValue",
     "Text",
+    "base_year",
 ]
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -128,12 +129,13 @@ class IncomeYear(_Model):
             >>> IncomeYear(starts="07-01", lag=1).base_year(dt.date(2026, 7, 1))
             2025
         """
-        return _base_year(self.starts, self.lag, as_of)
+        return base_year(self.starts, self.lag, as_of)
 
 
 @functools.lru_cache(maxsize=4096)
-def _base_year(starts: str, lag: int, as_of: dt.date) -> int:
-    """``IncomeYear.base_year``, worked out once per rule and day (a check asks it often)."""
+def base_year(starts: str, lag: int, as_of: dt.date) -> int:
+    """``IncomeYear(starts=starts, lag=lag).base_year(as_of)`` without making the model,
+    worked out once per rule and day (a check asks it often)."""
     month, day = (int(part) for part in starts.split("-"))
     started = as_of.year if (as_of.month, as_of.day) >= (month, day) else as_of.year - 1
     return started - lag

@@ -216,14 +216,19 @@ class _Placeholders(Mapping[str, Placeholder]):
         self._cache: dict[str, Placeholder] = {}
 
     def get(self, name: str, default: Any = None) -> Any:  # without Mapping's KeyError
-        """The placeholder's value, or ``default`` when the program has no such name."""
+        """The placeholder's value, or ``default`` when the program has no such name (an
+        unknown value: its bounds)."""
         value = self._cache.get(name)
         if value is None:
-            rules = self._explainer.rules
+            explainer = self._explainer
+            rules = explainer.rules
             expr = rules.amount if name == "amount" else rules.texts.get(name)
             if expr is None:
                 return default
-            value = self._cache[name] = self._evaluate(expr)
+            number = explainer.value(expr, self._row)
+            value = self._cache[name] = (
+                explainer.value_bounds(expr, self._row) if number != number else number
+            )
         return value
 
     def __getitem__(self, name: str) -> Placeholder:
@@ -231,12 +236,6 @@ class _Placeholders(Mapping[str, Placeholder]):
         if value is None:
             raise KeyError(name)
         return value  # type: ignore[no-any-return]
-
-    def _evaluate(self, expr: Expr) -> Placeholder:
-        value = self._explainer.value(expr, self._row)
-        if math.isnan(value):
-            return self._explainer.value_bounds(expr, self._row)
-        return value
 
     def __iter__(self) -> Iterator[str]:
         names = list(self._explainer.rules.texts)

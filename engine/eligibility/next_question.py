@@ -117,10 +117,12 @@ def candidates(
             path = prefix + name
             if paths is not None and path not in paths:
                 continue
-            if any(math.isnan(column[person]) for column in columns):
-                if answers is None:
-                    answers = samples(fact, population.as_of)
-                out.append(Candidate(path, name, person, answers))
+            for column in columns:
+                if math.isnan(column[person]):
+                    if answers is None:
+                        answers = samples(fact, population.as_of)
+                    out.append(Candidate(path, name, person, answers))
+                    break
     return out
 
 

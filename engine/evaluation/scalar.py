@@ -17,7 +17,7 @@ from typing import Any
 from openfisca_core.errors import ParameterNotFoundError
 
 from engine.catalog.facts import ROLE_CODES
-from engine.catalog.schema import IncomeYear
+from engine.catalog.schema import base_year
 from engine.evaluation.periods import period_of
 from engine.evaluation.population import Population
 from engine.evaluation.scalar_units import ScalarCode
@@ -152,7 +152,7 @@ def frames(code: ScalarCode, days: DayValues, population: Population, day: dt.da
     values = days.on(day)
     as_of = to_days(population.as_of)
     layout = _layout(code)
-    years = {rule: IncomeYear(starts=rule[0], lag=rule[1]).base_year(day) for rule in layout[1]}
+    years = {rule: base_year(rule[0], rule[1], day) for rule in layout[1]}
     columns: list[Any] = []
     for name, rule, where in layout[0]:
         if where == _ROLE:
