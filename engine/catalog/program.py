@@ -26,6 +26,9 @@ from engine.catalog.profile import Profile, profile_model
 from engine.catalog.tree import AGGREGATES, MEMBERS, Expr
 from engine.errors import ParameterValueMissing
 
+#: the operations a jurisdiction test of the facts alone is made of (``jurisdiction_facts``)
+_PLACE_OPS = frozenset({"const", "fact", "cmp", "and", "or", "not"})
+
 __all__ = [
     "AMOUNT",
     "BENEFIT",
@@ -280,6 +283,23 @@ class Catalog:
             pid: names | {"date_of_birth"} if "age_on" in self._calls[pid] else names
             for pid, names in named.items()
         }
+
+    @cached_property
+    def jurisdiction_facts(self) -> tuple[str, ...] | None:
+        """The household facts every program's jurisdiction test reads, when each test is a
+        function of those facts alone (constants, comparisons, and/or/not: no parameter, date,
+        variable or other program; today a province and a municipality); None otherwise.
+        Which programs cover a household then depends on their values only."""
+        names: set[str] = set()
+        for rules in self.programs.values():
+            for node in rules.jurisdiction.walk():
+                if node.op not in _PLACE_OPS:
+                    return None
+                if node.op == "fact":
+                    if self.facts[node.value].entity != "household":
+                        return None
+                    names.add(node.value)
+        return tuple(sorted(names))
 
     @cached_property
     def reads_members(self) -> dict[str, bool]:

@@ -17,6 +17,8 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+import math
+import weakref
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -198,11 +200,48 @@ def _applicable(
 ) -> list[ProgramRules]:
     """The programs (of ``only``) whose jurisdiction may cover the household (an unknown
     province may)."""
-    return [
-        rules
-        for pid, rules in compiled.catalog.programs.items()
-        if (only is None or pid in only) and run.first(pid, JURISDICTION) != 0.0
-    ]
+    programs = compiled.catalog.programs
+    covering = _covering(compiled, run) if isinstance(run, ScalarRun) else None
+    if covering is None:
+        return [
+            rules
+            for pid, rules in programs.items()
+            if (only is None or pid in only) and run.first(pid, JURISDICTION) != 0.0
+        ]
+    return [programs[pid] for pid in covering if only is None or pid in only]
+
+
+#: per compiled system, the programs that may cover a household, by the values of the facts
+#: the jurisdiction tests read (``Catalog.jurisdiction_facts``) and whether it has an
+#: applicant (a person program's test is the applicant's); at most _PLACES_KEPT places each
+_COVERING: weakref.WeakKeyDictionary[CompiledSystem, dict[tuple[Any, ...], tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+_PLACES_KEPT = 1024
+
+
+def _covering(compiled: CompiledSystem, run: ScalarRun) -> tuple[str, ...] | None:
+    """The ids of the programs whose jurisdiction may cover household 0 of ``run``, worked out
+    once per place (every check in Toronto asks the same 66 tests); None when a test reads more
+    than the place. Only for the generated code: it is the rule files' own tests (a reform
+    that replaces a formula goes through OpenFisca)."""
+    names = compiled.catalog.jurisdiction_facts
+    if names is None:
+        return None
+    household = run.population.household
+    place = [household[name][0] if name in household else math.nan for name in names]
+    key = (*(None if v != v else float(v) for v in place), int(run.members.applicant[0]) >= 0)
+    known = _COVERING.get(compiled)
+    if known is None:
+        known = _COVERING[compiled] = {}
+    found = known.get(key)
+    if found is None:
+        if len(known) >= _PLACES_KEPT:
+            known.clear()
+        found = known[key] = tuple(
+            pid for pid in compiled.catalog.programs if run.first(pid, JURISDICTION) != 0.0
+        )
+    return found
 
 
 def _results(

@@ -11,8 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from kit import ENGINE, FACTS
 from strategies import profiles
 
+from engine.catalog.program import JURISDICTION
 from engine.eligibility import evaluate
 from engine.eligibility.result import CheckResult, ProgramResult
+from engine.evaluation.population import from_profiles
+from engine.evaluation.simulate import household_run
 
 
 def _run(data: dict[str, Any]) -> CheckResult:
@@ -211,3 +214,42 @@ def test_a_text_read_out_again_is_the_one_for_these_values(
     first, other, again = ccb_income_text(35000), ccb_income_text(41000), ccb_income_text(35000)
     assert "$35,000" in first and "$41,000" in other and "$35,000" not in other
     assert again == first
+
+
+def test_the_programs_that_cover_a_place_are_those_whose_tests_pass_for_every_household() -> None:
+    # which programs apply is worked out once per place (province, municipality, whether the
+    # household has an applicant) and kept: another household of the same place, of another
+    # shape and with other facts, gets the programs its own tests give
+    compiled = ENGINE.compiled
+    assert compiled.catalog.jurisdiction_facts == ("municipality", "province")
+    municipality = FACTS["municipality"]
+    places: list[tuple[str | None, str | None]] = [(None, None)]
+    for province in FACTS["province"].codes:
+        towns = [m for m, p in municipality.value_provinces.items() if p == province]
+        places += [(province, None), *((province, town) for town in towns[:2])]
+    shapes = [
+        [{"id": "a", "role": "applicant", "date_of_birth": "1960-01-01", "net_income": 12000}],
+        [
+            {"id": "a", "role": "applicant", "date_of_birth": "1990-05-05"},
+            {"id": "b", "role": "spouse", "net_income": 50000},
+            {"id": "c", "role": "child", "date_of_birth": "2020-02-02", "custody": "full"},
+        ],
+    ]
+    seen = 0
+    for province, town in places:
+        for members in shapes:
+            household: dict[str, Any] = {"members": members}
+            if province is not None:
+                household["province"] = province
+            if town is not None:
+                household["municipality"] = town
+            profile = ENGINE.parse({"as_of": "2026-03-02", "household": household})
+            days = compiled.catalog.base_years(profile.as_of)
+            run = household_run(compiled, from_profiles([profile], days, FACTS))
+            own = [p for p in compiled.catalog.programs if run.first(p, JURISDICTION) != 0.0]
+            assert [r.id for r in evaluate._applicable(compiled, run)] == own, (province, town)
+            only = set(own[::2])
+            assert [r.id for r in evaluate._applicable(compiled, run, only)] == own[::2]
+            run.release()
+            seen += 1
+    assert seen == 2 * len(places) > 30
