@@ -203,12 +203,13 @@ def _applicable(
     programs = compiled.catalog.programs
     covering = _covering(compiled, run) if isinstance(run, ScalarRun) else None
     if covering is None:
-        return [
-            rules
-            for pid, rules in programs.items()
-            if (only is None or pid in only) and run.first(pid, JURISDICTION) != 0.0
-        ]
+        covering = _tested(run, [pid for pid in programs if only is None or pid in only])
     return [programs[pid] for pid in covering if only is None or pid in only]
+
+
+def _tested(run: HouseholdRun, programs: Collection[str]) -> tuple[str, ...]:
+    """Those of ``programs`` whose jurisdiction test does not rule household 0 out."""
+    return tuple(pid for pid in programs if run.first(pid, JURISDICTION) != 0.0)
 
 
 #: per compiled system, the programs that may cover a household, by the values of the facts
@@ -238,9 +239,7 @@ def _covering(compiled: CompiledSystem, run: ScalarRun) -> tuple[str, ...] | Non
     if found is None:
         if len(known) >= _PLACES_KEPT:
             known.clear()
-        found = known[key] = tuple(
-            pid for pid in compiled.catalog.programs if run.first(pid, JURISDICTION) != 0.0
-        )
+        found = known[key] = _tested(run, compiled.catalog.programs)
     return found
 
 
