@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -39,6 +40,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+# the workloads' processes wait for the native units, as the timed benchmarks do (machine.py)
+os.environ.setdefault("LIFEEVENTS_NATIVE", "wait")
 
 _HELPER = r"""
 #include <valgrind/callgrind.h>

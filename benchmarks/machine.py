@@ -17,6 +17,7 @@ sessions, 1.72-1.77 ms in the thirteenth), so it favours the engine less than a 
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from typing import Any
@@ -24,6 +25,11 @@ from typing import Any
 from trivial_baseline import trivial_household, trivial_system
 
 __all__ = ["REFERENCE_MS", "Speed", "measure"]
+
+# Every benchmark that judges a target imports this module: the engine's native units
+# (engine/evaluation/native.py) are waited for, so a figure is the path the service runs once
+# they are built, from the first call (a process of its own builds them once, about 20 s).
+os.environ.setdefault("LIFEEVENTS_NATIVE", "wait")
 
 #: the trivial OpenFisca household's p50 when the targets were set (see the module's text)
 REFERENCE_MS = 1.70

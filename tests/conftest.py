@@ -17,6 +17,19 @@ ROOT = Path(__file__).resolve().parents[1]
 _CACHE = tempfile.mkdtemp(prefix="lifeevents-test-cache-")
 os.environ.setdefault("LIFEEVENTS_CACHE", _CACHE)
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+# Native units (engine/evaluation/native.py) are waited for, so every test runs the path the
+# service runs once they are built; they are built once, before any test (a test that moves
+# the cache elsewhere turns them off rather than building them again there).
+os.environ.setdefault("LIFEEVENTS_NATIVE", "wait")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Build the bundled catalog's native units before the first test (about 20 s, once)."""
+    from engine import Engine
+
+    Engine.load().compiled.scalar()
+
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -33,6 +46,7 @@ def copied_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from engine.catalog.paths import default_rules_dir
 
     monkeypatch.setenv("LIFEEVENTS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("LIFEEVENTS_NATIVE", "off")
     copy = tmp_path / "rules"
     shutil.copytree(default_rules_dir(), copy)
     return copy

@@ -80,8 +80,8 @@ class Frame:
     """One household on one day, for the generated code (attribute names are the code's)."""
 
     __slots__ = (
-        "a", "b", "base", "d", "db", "du", "f", "m", "n", "p", "pt", "q", "rows", "s", "t", "w",
-        "x", "z",
+        "a", "b", "base", "d", "db", "du", "f", "h", "m", "n", "p", "pt", "q", "rows", "s", "t",
+        "w", "x", "z",
     )  # fmt: skip
 
     def __init__(
@@ -115,6 +115,8 @@ class Frame:
         self.q = -1  # in a variant: the person whose fact it answers (-1: a household fact)
         self.du: frozenset[int] = frozenset()
         self.db: frozenset[int] = frozenset()
+        #: the frame's native state, where the code's units are native (see ``native``)
+        self.h: Any = None
 
     def variant(
         self,
@@ -144,6 +146,7 @@ class Frame:
         copy.base = self
         copy.q = -1 if person is None else person
         copy.du, copy.db = dirty
+        copy.h = None
         return copy
 
 
@@ -186,6 +189,12 @@ def frames(code: ScalarCode, days: DayValues, population: Population, day: dt.da
         twin_of = population.twins(h)
         first_twins = [twin_of.get(p, p) - lo for p in range(lo, hi)] if twin_of else None
         out.append(Frame(facts, values, day, as_of, roles[lo:hi], first_twins))
+    if code.native is not None:
+        native_day = code.native.day(values)
+        for frame in out:
+            frame.h = code.native.frame(
+                native_day, frame.f, frame.d, frame.z, frame.a, frame.s, frame.pt, frame.w
+            )
     return out
 
 

@@ -227,9 +227,20 @@ class DayVariants:
             slots = self._slots.get(candidate.fact)
             if slots is None:
                 slots = self._slots[candidate.fact] = self.run.code.fact_slots(candidate.fact)
+            dirty = self._dirty[index]
             found = self._frames[(index, sample)] = self.base.variant(
-                slots, candidate.person, candidate.samples[sample], self._dirty[index]
+                slots, candidate.person, candidate.samples[sample], dirty
             )
+            native = self.run.code.native
+            if native is not None and self.base.h is not None:
+                found.h = native.variant(
+                    self.base.h,
+                    slots,
+                    -1 if candidate.person is None else candidate.person,
+                    candidate.samples[sample],
+                    *native.dirty(dirty),
+                    found.w,
+                )
         return found
 
     def decided(self, index: int, candidate: Answered, program: str) -> list[float] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from engine.catalog.catalog_cache import catalog_key_of
@@ -20,7 +21,8 @@ from engine.catalog.facts import Kind
 from engine.catalog.program import BENEFIT, STATUS, Catalog, ProgramRules
 from engine.catalog.tree import ALWAYS_KNOWN, PROGRAM_READS, Expr
 from engine.collector import paused
-from engine.evaluation import code_cache, scalar_cache
+from engine.evaluation import code_cache, native, scalar_cache
+from engine.evaluation.native import Native
 from engine.evaluation.scalar_bounds_code import BoundsEmitter
 from engine.evaluation.scalar_code import Emitter
 from engine.evaluation.scalar_dependencies import UnitDependencies
@@ -79,6 +81,9 @@ class ScalarCode(UnitDependencies):
         #: per (fact, program): the answer of the fact that left the program undetermined last
         #: (the next question tries it first; a hint, never an answer)
         self.hints: dict[tuple[str, str], int] = {}
+        #: the constructor's value and bounds functions compiled to C, where they can be
+        #: (:mod:`native`); frames then carry their native state (``Frame.h``)
+        self.native: Native | None = None
         with self._lock, paused():
             for rules in catalog.programs.values():
                 for expr in rules.expressions():
@@ -88,6 +93,7 @@ class ScalarCode(UnitDependencies):
             kept = scalar_cache.load(key, walked) if key is not None else None
             if kept is not None:
                 self._restore(kept)
+                self._go_native(key)
                 return
             for pid, rules in catalog.programs.items():
                 for part in part_units(rules):
@@ -103,6 +109,61 @@ class ScalarCode(UnitDependencies):
             self._flush()
             if key is not None and len(self.nodes) == walked:  # every node is the catalog's
                 scalar_cache.store(key, walked, self._kept())
+            self._go_native(key)
+
+    def _go_native(self, key: str | None) -> None:
+        """Put the native twins of the functions written so far in their place, where they
+        can be kept (a catalog with a cache key: see :mod:`native`): now when the module is in
+        the cache, else once it is built (meanwhile the Python functions answer)."""
+        if key is None or not native.enabled():
+            return
+        self._local_closure()
+        namespace = self.namespace
+        python = {
+            name: fn
+            for name, fn in namespace.items()
+            if name[:1] in ("u", "b") and name[1:].isdigit() and callable(fn)
+        }
+        aliases = {name: fn.__name__ for name, fn in python.items() if fn.__name__ != name}
+        job = native.Job(
+            list(self.sources),
+            {name: namespace[name] for name in self.slots.constants},
+            (namespace["LU"], namespace["LB"]),
+            aliases,
+        )
+        found = native.build(job)
+        if isinstance(found, native.Pending):
+            if native.waits():
+                self._install(found.wait(), python, aliases)
+            else:
+                pending = found
+                threading.Thread(
+                    target=lambda: self._install(pending.wait(), python, aliases),
+                    name="lifeevents-native",
+                    daemon=True,
+                ).start()
+        else:
+            self._install(found, python, aliases)
+
+    def _install(
+        self, module: ModuleType | None, python: dict[str, Any], aliases: dict[str, str]
+    ) -> None:
+        """Bind the units' names to ``module``'s (each falls back on its Python function for
+        a frame made before); frames made from now on carry native state."""
+        if module is None:
+            return
+        found = Native(module, python)
+        with self._lock:
+            namespace = self.namespace
+            namespace.update(found.units)
+            for name, target in aliases.items():
+                if target in found.units:
+                    namespace[name] = found.units[target]
+            self._functions.clear()
+            self._parts.clear()
+            self._node_functions.clear()
+            self.firsts.clear()
+            self.native = found
 
     # ------------------------------------------------------------ numbering and keeping
 

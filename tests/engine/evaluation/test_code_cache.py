@@ -31,6 +31,7 @@ def test_a_second_build_loads_the_compiled_code_and_answers_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LIFEEVENTS_CACHE", str(tmp_path))
+    monkeypatch.setenv("LIFEEVENTS_NATIVE", "off")
     first = ScalarCode(CATALOG)
     files = list(tmp_path.rglob("*.bin"))
     assert len(files) == 1 and files[0].stat().st_mode & 0o077 == 0  # the user's own
@@ -45,6 +46,7 @@ def test_a_broken_cache_file_is_compiled_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LIFEEVENTS_CACHE", str(tmp_path))
+    monkeypatch.setenv("LIFEEVENTS_NATIVE", "off")
     ScalarCode(CATALOG)
     (file,) = tmp_path.rglob("*.bin")
     file.write_bytes(b"not marshal data")
