@@ -38,7 +38,17 @@ from engine import _cache
 from engine.evaluation.native_code import Untranslatable, translate
 from engine.evaluation.native_runtime import RUNTIME, module_tail
 
-__all__ = ["Job", "Native", "Pending", "build", "compile_module", "enabled", "file_of", "waits"]
+__all__ = [
+    "TRANSLATOR_FILES",
+    "Job",
+    "Native",
+    "Pending",
+    "build",
+    "compile_module",
+    "enabled",
+    "file_of",
+    "waits",
+]
 
 _LOG = logging.getLogger(__name__)
 #: flags that keep C's arithmetic Python's: no fused multiply-add, no reassociation
@@ -109,13 +119,11 @@ def _bits(units: frozenset[int]) -> bytes:
     return bytes(out)
 
 
-#: the translation's own code is part of every module's key: a changed translator or runtime
-#: gives other modules
+#: the files of the translation, part of every module's key: a changed translator or runtime
+#: gives other modules (a test checks that every ``native_*.py`` is named here)
+TRANSLATOR_FILES = ("native_code.py", "native_sets.py", "native_runtime.py", "native_build.py")
 _TRANSLATOR = hashlib.sha256(
-    b"".join(
-        Path(__file__).with_name(name).read_bytes()
-        for name in ("native_code.py", "native_runtime.py", "native_build.py")
-    )
+    b"".join(Path(__file__).with_name(name).read_bytes() for name in TRANSLATOR_FILES)
 ).hexdigest()
 #: a build started this long ago and not finished is taken as dead (its lock is stale)
 _STALE = 900.0

@@ -20,7 +20,7 @@ from typing import Any
 
 from engine.evaluation.scalar_slots import ROW_BITS
 
-__all__ = ["Translation", "Untranslatable", "translate"]
+__all__ = ["Translation", "UnitFunction", "Untranslatable", "translate"]
 
 _UNIT = re.compile(r"^([ub])(\d+)$")
 _TEMP = re.compile(r"^(t\d+|lo|hi)$")
@@ -53,26 +53,37 @@ def translate(
     local_units: tuple[frozenset[int], frozenset[int]],
     aliases: Mapping[str, str],
 ) -> Translation:
-    """The C of every value and bounds function in ``sources`` (missing-facts functions and
-    the aliases' assignments are left to Python). ``constants``: the generated module's ``K``
-    names (sets of codes); ``local_units``: its row-local value and bounds units (``LU``,
-    ``LB``); ``aliases``: a unit name bound to another unit's function, by name.
+    """The C of every value, bounds and missing-facts function in ``sources`` (the aliases'
+    assignments are left to Python). ``constants``: the generated module's ``K`` names (sets
+    of codes); ``local_units``: its row-local value and bounds units (``LU``, ``LB``);
+    ``aliases``: a unit name bound to another unit's function, by name.
 
     Raises:
         Untranslatable: a statement or expression the translation does not know.
     """
+    from engine.evaluation.native_sets import MissingFunction  # it builds on UnitFunction
+
     out = Translation()
     for source in sources:
         for node in ast.parse(source).body:
-            if isinstance(node, ast.FunctionDef) and _UNIT.match(node.name):
-                fn = _Function(node, constants, local_units, aliases)
-                out.prototypes.append(fn.prototype() + ";")
-                out.functions.append(fn.source())
-                out.names.append(node.name)
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            fn: UnitFunction
+            if _UNIT.match(node.name):
+                fn = UnitFunction(node, constants, local_units, aliases)
+            elif MissingFunction.NAME.match(node.name):
+                fn = MissingFunction(node, constants, local_units, aliases)
+            else:
+                continue
+            out.prototypes.append(fn.prototype() + ";")
+            out.functions.append(fn.source())
+            out.names.append(node.name)
     return out
 
 
-class _Function:
+class UnitFunction:
+    """One generated value ("u") or bounds ("b") function and its C."""
+
     def __init__(
         self,
         node: ast.FunctionDef,
@@ -80,7 +91,7 @@ class _Function:
         local_units: tuple[frozenset[int], frozenset[int]],
         aliases: Mapping[str, str],
     ) -> None:
-        found = _UNIT.match(node.name)
+        found = re.match(r"^([ubx])(\d+)$", node.name)
         assert found is not None
         self.node = node
         self.kind, self.unit = found.group(1), int(found.group(2))
@@ -94,10 +105,12 @@ class _Function:
     # ------------------------------------------------------------ shape
 
     def prototype(self) -> str:
+        """The C function's head."""
         result = "double" if self.kind == "u" else "P2"
         return f"{result} {self.node.name}(NF *c, int r)"
 
     def source(self) -> str:
+        """The C function."""
         self.block(self.node.body)
         declared = sorted(self.temps - {"v", "pair_"})
         head = [self.prototype() + " {"]
@@ -196,13 +209,14 @@ class _Function:
                 isinstance(node.target, ast.Name)
                 and _LOOP.match(node.target.id)
                 and isinstance(node.iter, ast.Name)
-                and node.iter.id == "W"
+                and node.iter.id in ("W", "R")  # the members' first twins, or every member
                 and not node.orelse
             ):
                 raise Untranslatable(f"{self.node.name}: {ast.unparse(node.iter)}")
             q = node.target.id
             self.put(f"for (int i_{q} = 0; i_{q} < c->n; i_{q}++) {{")
-            self.put(f"    const int {q} = c->w[i_{q}];")
+            row = f"c->w[i_{q}]" if node.iter.id == "W" else f"i_{q}"
+            self.put(f"    const int {q} = {row};")
             self.nested(node.body)
             self.put("}")
             return 1

@@ -27,6 +27,7 @@ static inline P2 p2(double lo, double hi) { P2 p; p.lo = lo; p.hi = hi; return p
 
 typedef struct { uint32_t key; double v; } MU;
 typedef struct { uint32_t key; double lo, hi; } MB;
+typedef struct { uint32_t key; PyObject *v; } MX;
 
 typedef struct {
     PyObject_HEAD
@@ -47,6 +48,7 @@ typedef struct NF {
     double d[4], z;
     MU *mu; uint32_t mu_cap, mu_len;
     MB *mb; uint32_t mb_cap, mb_len;
+    MX *mx; uint32_t mx_cap, mx_len;  /* missing facts: frozensets, allocated when first kept */
 } NF;
 
 #define DIRTY(bits, len, unit) \
@@ -115,6 +117,67 @@ static void mb_put(NF *c, uint32_t key, P2 v) {
     }
     mb_insert(c->mb, c->mb_cap, key, v.lo, v.hi);
     c->mb_len++;
+}
+
+static inline int mx_get(NF *c, uint32_t key, PyObject **out) {
+    if (c->mx == NULL) return 0;
+    uint32_t mask = c->mx_cap - 1, i = slot_of(key, mask), k = key + 1;
+    for (;;) {
+        MX *e = &c->mx[i];
+        if (e->key == k) { Py_INCREF(e->v); *out = e->v; return 1; }
+        if (e->key == 0) return 0;
+        i = (i + 1) & mask;
+    }
+}
+
+static void mx_insert(MX *table, uint32_t cap, uint32_t key, PyObject *v) {
+    uint32_t mask = cap - 1, i = slot_of(key, mask), k = key + 1;
+    while (table[i].key != 0 && table[i].key != k) i = (i + 1) & mask;
+    if (table[i].key == k) Py_DECREF(table[i].v);
+    table[i].key = k; table[i].v = v;
+}
+
+/* keeps a new reference to v */
+static void mx_put(NF *c, uint32_t key, PyObject *v) {
+    if ((c->mx_len + 1) * 2 > c->mx_cap) {
+        uint32_t cap = c->mx_cap ? c->mx_cap * 2 : 256;
+        MX *table = (MX *)PyMem_Calloc(cap, sizeof(MX));
+        if (table == NULL) return;
+        for (uint32_t i = 0; i < c->mx_cap; i++)
+            if (c->mx[i].key) mx_insert(table, cap, c->mx[i].key - 1, c->mx[i].v);
+        PyMem_Free(c->mx); c->mx = table; c->mx_cap = cap;
+    }
+    Py_INCREF(v);
+    mx_insert(c->mx, c->mx_cap, key, v);
+    c->mx_len++;
+}
+
+/* ------------------------------------------------------------ sets of missing facts */
+
+static PyObject *EMPTY_SET;
+
+static inline PyObject *new_ref(PyObject *o) { Py_XINCREF(o); return o; }
+static inline PyObject *set_empty(void) { Py_INCREF(EMPTY_SET); return EMPTY_SET; }
+
+static PyObject *set_one(long code) {
+    PyObject *number = PyLong_FromLong(code);
+    if (number == NULL) return NULL;
+    PyObject *items = PyTuple_Pack(1, number);
+    Py_DECREF(number);
+    if (items == NULL) return NULL;
+    PyObject *out = PyFrozenSet_New(items);
+    Py_DECREF(items);
+    return out;
+}
+
+/* the union; consumes both references (a set is immutable: an empty side gives the other) */
+static PyObject *set_or(PyObject *a, PyObject *b) {
+    if (a == NULL || b == NULL) { Py_XDECREF(a); Py_XDECREF(b); return NULL; }
+    if (PySet_GET_SIZE(b) == 0) { Py_DECREF(b); return a; }
+    if (PySet_GET_SIZE(a) == 0) { Py_DECREF(a); return b; }
+    PyObject *out = PyNumber_Or(a, b);
+    Py_DECREF(a); Py_DECREF(b);
+    return out;
 }
 
 /* ------------------------------------------------------------ operators (scalar_ops) */
@@ -258,6 +321,9 @@ static void nf_dealloc(NF *self) {
     Py_XDECREF(self->du_obj); Py_XDECREF(self->db_obj);
     PyMem_Free(self->pt); PyMem_Free(self->w); PyMem_Free(self->f);
     PyMem_Free(self->mu); PyMem_Free(self->mb);
+    for (uint32_t i = 0; i < self->mx_cap; i++)
+        if (self->mx[i].key) Py_DECREF(self->mx[i].v);
+    PyMem_Free(self->mx);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -349,6 +415,7 @@ static NF *new_nf(int n, int nslots, uint32_t cap) {
     c->pt = c->w = NULL; c->f = NULL;
     c->mu = (MU *)PyMem_Calloc(cap, sizeof(MU)); c->mu_cap = cap; c->mu_len = 0;
     c->mb = (MB *)PyMem_Calloc(cap, sizeof(MB)); c->mb_cap = cap; c->mb_len = 0;
+    c->mx = NULL; c->mx_cap = 0; c->mx_len = 0;
     c->f = (double *)PyMem_Calloc((size_t)(nslots > 0 ? nslots : 1) * (size_t)(n > 0 ? n : 1),
                                   sizeof(double));
     if (!c->mu || !c->mb || !c->f) { Py_DECREF(c); PyErr_NoMemory(); return NULL; }
@@ -481,6 +548,8 @@ static PyObject *unit_vectorcall(PyObject *callable, PyObject *const *args, size
     PyObject *out;
     if (self->kind == 'u') {
         out = PyFloat_FromDouble(((double (*)(NF *, int))self->fn)(c, (int)r));
+    } else if (self->kind == 'x') {
+        out = ((PyObject *(*)(NF *, int))self->fn)(c, (int)r);
     } else {
         P2 v = ((P2 (*)(NF *, int))self->fn)(c, (int)r);
         PyObject *lo = PyFloat_FromDouble(v.lo), *hi = PyFloat_FromDouble(v.hi);
@@ -548,7 +617,8 @@ PyMODINIT_FUNC INIT_NAME(void) {
     if (PyType_Ready(&DayType) < 0 || PyType_Ready(&NFType) < 0 || PyType_Ready(&UnitType) < 0)
         return NULL;
     name_h = PyUnicode_InternFromString("h");
-    if (name_h == NULL) return NULL;
+    EMPTY_SET = PyFrozenSet_New(NULL);
+    if (name_h == NULL || EMPTY_SET == NULL) return NULL;
     return PyModule_Create(&MODULE);
 }
 """

@@ -122,7 +122,7 @@ class ScalarCode(UnitDependencies):
         python = {
             name: fn
             for name, fn in namespace.items()
-            if name[:1] in ("u", "b") and name[1:].isdigit() and callable(fn)
+            if name[:1] in ("u", "b", "x") and name[1:].isdigit() and callable(fn)
         }
         aliases = {name: fn.__name__ for name, fn in python.items() if fn.__name__ != name}
         job = native.Job(
