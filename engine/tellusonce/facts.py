@@ -33,6 +33,7 @@ from engine.catalog.profile import value_adapter
 from engine.errors import InputError
 from engine.tellusonce import audit
 from engine.tellusonce.clients import client_exists
+from engine.tellusonce.db import fetch
 from engine.tellusonce.schema import events, facts, members
 
 __all__ = [
@@ -240,8 +241,8 @@ def household_and_events(
     history: list[dict[str, Any]] = []
     until = dt.date.min if until is None else until  # no event is dated before year 1
     params = {"client": client_id, "on": on, "until": until, "known_at": known_at}
-    for part, who, name, value, day, left, _, _ in connection.execute(
-        _TOGETHER[known_at is not None], params
+    for part, who, name, value, day, left, _, _ in fetch(
+        connection, _TOGETHER[known_at is not None], params
     ):
         if part == 0:
             stated.append((who, name, value))

@@ -24,6 +24,7 @@ from engine.catalog.agreements import SharingRules
 from engine.catalog.facts import FactRegistry
 from engine.tellusonce import audit
 from engine.tellusonce.consents import in_force
+from engine.tellusonce.db import fetch
 from engine.tellusonce.facts import FactIn, checked_rows, recorded
 from engine.tellusonce.outbox import Change, messages, queued_row
 
@@ -86,15 +87,16 @@ def record_at_once(
     now = dt.datetime.now(dt.UTC)
     rows = checked_rows(registry, client_id, facts, members_known, source=source, now=now)
     audit.append(connection, **recorded(facts, client_id, actor=actor, role=role, purpose=purpose))
-    head = connection.execute(_LOCK, {"client": client_id}).one()
-    queue = messages(sharing, facts, in_force(sharing, head.agreements, on), on)
+    ((head_seq, head_hash, agreements),) = fetch(connection, _LOCK, {"client": client_id})
+    queue = messages(sharing, facts, in_force(sharing, agreements, on), on)
     for message in queue:
         audit.append(
             connection, **queued_row(message, client_id, actor=actor, role=role, purpose=purpose)
         )
     chained = audit.take(connection)
-    seq, last = audit.chain(chained, head.seq, head.hash)
-    event_id = connection.execute(
+    seq, last = audit.chain(chained, head_seq, head_hash)
+    ((event_id,),) = fetch(
+        connection,
         _WRITE,
         {
             "client": client_id, "day": day, "now": now, "source": source, "type": kind,
@@ -112,5 +114,5 @@ def record_at_once(
                 for m in queue
             ]),
         },
-    ).scalar_one()  # fmt: skip
+    )  # fmt: skip
     return Change(event_id, [(m.recipient, m.agreement) for m in queue])
