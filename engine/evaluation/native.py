@@ -222,14 +222,20 @@ def build(job: Job) -> ModuleType | Pending | None:
         lock = _lock_of(file)
         if _fresh(lock):
             return Pending(file, None)
-        file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        lock.unlink(missing_ok=True)
         try:
+            file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            lock.unlink(missing_ok=True)
             os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         except FileExistsError:
             return Pending(file, None)
+        except OSError as exc:  # a cache that cannot be written: the code stays Python
+            _LOG.debug("native units: %s", exc)
+            return None
         job_file = file.with_suffix(".job")
         _cache.write(job_file, pickle.dumps((job, name, str(file))))
+        if not job_file.is_file():
+            lock.unlink(missing_ok=True)
+            return None
         try:
             child = subprocess.Popen(
                 [sys.executable, "-m", "engine.evaluation.native_build", str(job_file)],

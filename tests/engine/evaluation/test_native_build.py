@@ -92,6 +92,15 @@ def test_a_build_that_died_long_ago_does_not_hold_the_next_one_back(job: native.
     assert module is not None and _doubled(module, -3.0) == -6.0
 
 
+def test_a_cache_that_cannot_be_written_leaves_the_code_python(
+    job: native.Job, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache's folder would be")
+    monkeypatch.setenv("LIFEEVENTS_CACHE", str(blocked))
+    assert native.build(job) is None
+
+
 def test_off_builds_nothing(job: native.Job, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIFEEVENTS_NATIVE", "off")
     assert native.build(job) is None
