@@ -103,7 +103,9 @@ def compared(
     Raises:
         ParameterValueMissing: a program has no parameter value on ``profile.as_of``.
     """
-    (answer,) = _answers(compiled, profile, [profile.as_of], ask=False, texts=False, only=only)
+    (answer,) = _answers(
+        compiled, profile, [profile.as_of], ask=False, texts=False, only=only, results_only=True
+    )
     results: list[dict[str, Any]] = answer["results"]
     return results
 
@@ -146,9 +148,12 @@ def _answers(
     texts: bool = True,
     only: Collection[str] | None = None,
     as_json: bool = False,
+    results_only: bool = False,
 ) -> list[dict[str, Any]]:
     """The answers of :func:`check_dates` as plain dicts in the contract's shape (``as_json``:
-    with each program's static part as finished JSON, for :func:`answer_json`)."""
+    with each program's static part as finished JSON, for :func:`answer_json`;
+    ``results_only``: ``{"results": ...}`` alone, without the next question and the programs
+    not assessed, for :func:`compared`)."""
     catalog = compiled.catalog
     for day in days:
         catalog.check_parameters(day)
@@ -158,6 +163,9 @@ def _answers(
     static = {r.id: static_json(r) if as_json else static_part(r) for r in programs}
     twin_of = base.twins()  # by member and for the next question's candidates
     answers = [_results(run, programs, static, day, texts, twin_of, as_json) for day in days]
+    if results_only:
+        run.release()
+        return [{"results": results} for results in answers]
     found: list[Any] = []
     if ask:  # only a fact an undetermined answer is missing can decide it
         missing = {

@@ -26,6 +26,7 @@ import os
 import sqlite3
 import time
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,7 @@ from sqlalchemy import Connection, Engine, Executable, create_engine, event, tex
 __all__ = [
     "DEFAULT_URL",
     "LOCAL_POSTGRES",
+    "PING_IDLE_S",
     "READ_ONLY",
     "connect",
     "database_url",
@@ -87,7 +89,40 @@ def connect(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: a pooled connection given back less than this long ago is not pinged at checkout (seconds)
+PING_IDLE_S = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """The pool's ping at checkout only for a connection that sat unused in the pool for
+    :data:`PING_IDLE_S` or more.
+
+    The ping (a round trip, 0.12 ms of a recorded event's 1.8 ms on PostgreSQL here) is what
+    finds a connection the server dropped while it waited, so that no request gets its error.
+    A connection back from a transaction a moment ago is as alive as the ping would find it;
+    one that failed anyway (the server restarted within that second) fails its request, and
+    SQLAlchemy, seeing the disconnection, replaces every connection of the pool opened
+    before it, as a failed ping would."""
+    returned: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+    dialect = engine.dialect
+
+    def do_ping(dbapi_connection: Any) -> bool:
+        last = returned.get(dbapi_connection)
+        if last is not None and time.monotonic() - last < PING_IDLE_S:
+            return True
+        return type(dialect).do_ping(dialect, dbapi_connection)  # the dialect's own
+
+    def checked_in(dbapi_connection: Any, _: Any) -> None:
+        if dbapi_connection is not None:
+            returned[dbapi_connection] = time.monotonic()
+
+    setattr(engine.dialect, "do_ping", do_ping)  # noqa: B010 (this engine's dialect only)
+    event.listen(engine, "checkin", checked_in)
 
 
 def fetch(
