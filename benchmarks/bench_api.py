@@ -261,7 +261,13 @@ def events(database: str, count: int, threads: int, workers: int) -> dict[str, A
         calls = [_json("POST", f"/v1/clients/{c}/events", told, token) for c in created]
         warm = len(calls) - count  # every worker's first events (code written on first use)
         drive(port, calls[:warm], threads)
-        return drive(port, calls[warm:], threads)
+        before, driver = server_cpu_seconds(port), time.process_time()
+        result = drive(port, calls[warm:], threads)
+        driven = time.process_time() - driver
+        used = server_cpu_seconds(port) - before
+        result["server_cpu_ms_per_request"] = round(used / result["requests"] * 1000, 2)
+        result["driver_cpu_ms_per_request"] = round(driven / result["requests"] * 1000, 3)
+        return result
 
 
 @contextmanager

@@ -56,6 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TOLD = dt.date(2026, 3, 2)
 WHO = {"actor": "bench", "role": "caseworker"}
+WHO_AGENCY = "on_mccss"  # the caseworker's agency, which serves the bench's clients
 HOUSEHOLD = json.loads((ROOT / "examples" / "household.json").read_text())
 BIRTH = json.loads((ROOT / "examples" / "birth.json").read_text())["event"]
 
@@ -90,19 +91,27 @@ def _clients(engine: Engine, store: Store, count: int) -> list[str]:
     with store.begin() as connection:
         clients = []
         for _ in range(count):
-            client = register(connection, engine, HOUSEHOLD, source="bench", **WHO)
+            client = register(
+                connection, engine, HOUSEHOLD, source="bench", agency=WHO_AGENCY, **WHO
+            )
             grant(connection, engine.catalog.sharing, client, "cra_child_benefits", on=TOLD, **WHO)
             clients.append(client)
     return clients
 
 
 def _record(engine: Engine, store: Store, client: str) -> None:
-    """One birth recorded as the service's route records it."""
-    ahead = evaluate_ahead(store, engine, client, BIRTH, as_of=TOLD, written=True)
+    """One birth recorded as the service's route records it (the caller's permission checked
+    on the client's agency, read with the record: the route's authorization)."""
+
+    def allowed(agency: str | None) -> None:
+        if agency != WHO_AGENCY:
+            raise AssertionError(f"the bench's clients belong to {WHO_AGENCY}, not {agency}")
+
+    ahead = evaluate_ahead(store, engine, client, BIRTH, as_of=TOLD, allowed=allowed, written=True)
     with store.begin() as connection:
         record_event(
             connection, engine, client, BIRTH, as_of=TOLD, source="bench", actor=WHO["actor"],
-            role=WHO["role"], ahead=ahead, written=True,
+            role=WHO["role"], ahead=ahead, written=True, allowed=allowed,
         )  # fmt: skip
 
 

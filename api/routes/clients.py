@@ -46,15 +46,28 @@ Day = Annotated[dt.date | None, Query(description="The day (YYYY-MM-DD; default 
 def authorize(connection: Connection, caller: Principal, client_id: str) -> None:
     """Nothing if ``caller`` may reach the client; a 404 otherwise (whether or not it exists,
     so a record's existence is never revealed to someone who may not see it)."""
-    missing = Problem(404, f"no client '{client_id}'")
     if caller.role == "citizen" and caller.client != client_id:
-        raise missing
+        raise _missing(client_id)
     try:
         agency = client_agency(connection, client_id)
     except InputError:
-        raise missing from None
+        raise _missing(client_id) from None
+    permitted(caller, client_id, agency)
+
+
+def permitted(caller: Principal, client_id: str, agency: str | None) -> None:
+    """:func:`authorize` on the client's ``agency`` already read (an existing client, read
+    with its record: one round trip less)."""
+    if caller.role == "citizen" and caller.client != client_id:
+        raise _missing(client_id)
     if caller.role == "caseworker" and agency != caller.agency:
-        raise missing
+        raise _missing(client_id)
+
+
+def _missing(client_id: str) -> Problem:
+    """The answer for a client the caller may not reach, the same as for one that does not
+    exist (an unknown client's ``InputError`` is this 404 too: ``api.problems``)."""
+    return Problem(404, f"no client '{client_id}'")
 
 
 def _purpose(caller: Principal, purpose: str | None) -> str:
@@ -202,19 +215,20 @@ async def record(client_id: str, request: Request, caller: Person, svc: Svc) -> 
         raise Problem(422, "as_of: not a date", errors=[("/as_of", "not a date")]) from None
 
     def work() -> Response:
-        def allowed(connection: Connection) -> None:
-            authorize(connection, caller, client_id)
+        def allowed(agency: str | None) -> None:  # the agency is read with the record
+            permitted(caller, client_id, agency)
 
+        if caller.role == "citizen":  # their own record or none: known before any read
+            permitted(caller, client_id, None)
         ahead = evaluate_ahead(
             svc.store, svc.engine, client_id, data["event"], as_of=as_of, allowed=allowed,
             written=True,  # the answer is only written out (json_response)
         )  # fmt: skip
         with svc.store.begin() as connection:
-            allowed(connection)
             done = record_event(
                 connection, svc.engine, client_id, data["event"], as_of=as_of,
                 source=f"{caller.role}:{caller.subject}", actor=caller.subject, role=caller.role,
-                ahead=ahead, written=True,
+                ahead=ahead, written=True, allowed=allowed,
             )  # fmt: skip
         svc.metrics.events.labels("true").inc()
         return json_response(

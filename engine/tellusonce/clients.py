@@ -11,10 +11,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from engine.errors import InputError
 from engine.tellusonce import audit
+from engine.tellusonce.db import fetch
 from engine.tellusonce.schema import clients, members
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
 
 
 _JOIN = insert(members)
+_AGENCY = select(clients.c.agency_id).where(clients.c.id == bindparam("client"))
 
 
 def client_agency(connection: Connection, client_id: str) -> str | None:
@@ -36,10 +38,10 @@ def client_agency(connection: Connection, client_id: str) -> str | None:
     Raises:
         InputError: no such client (``client_id``).
     """
-    row = connection.execute(select(clients.c.agency_id).where(clients.c.id == client_id)).first()
-    if row is None:
+    rows = fetch(connection, _AGENCY, {"client": client_id})  # with BEGIN when it is first
+    if not rows:
         raise InputError("client_id", f"no client '{client_id}'")
-    return row.agency_id  # type: ignore[no-any-return]
+    return rows[0][0]  # type: ignore[no-any-return]
 
 
 def agency_clients(

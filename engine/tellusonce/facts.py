@@ -10,9 +10,9 @@ as the store knew them at a moment: "what did we know on D" is the same query wi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import (
@@ -34,11 +34,11 @@ from engine.errors import InputError
 from engine.tellusonce import audit
 from engine.tellusonce.clients import client_exists
 from engine.tellusonce.db import fetch
-from engine.tellusonce.schema import events, facts, members
+from engine.tellusonce.schema import clients, events, facts, members
 
 __all__ = [
-    "FactIn", "checked_rows", "fact_rows", "history", "household_and_events", "profile",
-    "record_facts", "recorded",
+    "FactIn", "Held", "checked_rows", "fact_rows", "history", "household_and_events",
+    "profile", "record_facts", "recorded",
 ]  # fmt: skip
 
 
@@ -57,9 +57,9 @@ _INSERT = insert(facts)
 
 
 def _together(known_then: bool) -> Any:
-    """The household's facts in force, its members and its events up to a day, in one query
-    (one round trip instead of three): ``part`` 0 facts (in the order they apply), 1 members,
-    2 events (in date order)."""
+    """The household's facts in force, its members, its events up to a day and the client's
+    own row, in one query (one round trip instead of four): ``part`` 0 facts (in the order
+    they apply), 1 members, 2 events (in date order), 3 the client (its agency)."""
     stated = select(
         literal_column("0").label("part"),
         facts.c.member_id.label("who"),
@@ -86,8 +86,12 @@ def _together(known_then: bool) -> Any:
         null(),
         events.c.id,
     ).where(events.c.client_id == bindparam("client"), events.c.date <= bindparam("until"))
-    both = union_all(stated, people, told).subquery()
-    return select(both).order_by(both.c.part, both.c.day, both.c.at, both.c.id)
+    client = select(
+        literal_column("3"), clients.c.agency_id, null(), null(), null(), null(), null(),
+        literal_column("0"),
+    ).where(clients.c.id == bindparam("client"))  # fmt: skip
+    every = union_all(stated, people, told, client).subquery()
+    return select(every).order_by(every.c.part, every.c.day, every.c.at, every.c.id)
 
 
 _TOGETHER = {False: _together(False), True: _together(True)}
@@ -219,6 +223,15 @@ def _present(rows: Iterable[tuple[str, str, Any, Any]], on: dt.date) -> dict[str
     }
 
 
+class Held(NamedTuple):
+    """What the store holds about a client for a question: the household (the profile
+    contract's), its events (the life-event contract's history) and the agency serving it."""
+
+    household: dict[str, Any]
+    history: list[dict[str, Any]]
+    agency: str | None
+
+
 def household_and_events(
     connection: Connection,
     client_id: str,
@@ -226,12 +239,12 @@ def household_and_events(
     on: dt.date,
     until: dt.date | None = None,
     known_at: dt.datetime | None = None,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+) -> Held:
     """The household as it stood on ``on``, as recorded up to ``known_at`` (default: now), in
-    the profile contract's shape, and the client's events dated up to ``until`` (type, date,
-    data: the life-event contract's history; None: no events), in one query, *not audited*:
-    for :func:`profile` and for a read whose result is used only if an audited read gives the
-    same (:func:`engine.tellusonce.recording.evaluate_ahead`).
+    the profile contract's shape, the client's events dated up to ``until`` (type, date,
+    data: the life-event contract's history; None: no events) and the client's agency, in one
+    query, *not audited*: for :func:`profile` and for a read whose result is used only if an
+    audited read gives the same (:func:`engine.tellusonce.recording.evaluate_ahead`).
 
     Raises:
         InputError: an unknown client.
@@ -239,6 +252,7 @@ def household_and_events(
     stated: list[tuple[str | None, str, Any]] = []
     people: list[tuple[str, str, Any, Any]] = []
     history: list[dict[str, Any]] = []
+    agency: list[str | None] = []
     until = dt.date.min if until is None else until  # no event is dated before year 1
     params = {"client": client_id, "on": on, "until": until, "known_at": known_at}
     for part, who, name, value, day, left, _, _ in fetch(
@@ -248,11 +262,13 @@ def household_and_events(
             stated.append((who, name, value))
         elif part == 1:
             people.append((who, name, day, left))
-        else:
+        elif part == 2:
             history.append({"type": name, "date": day.isoformat(), "data": value})
-    if not people:  # a registered household has members: is there a client at all?
-        client_exists(connection, client_id)
-    return _household(_present(people, on), stated), history
+        else:
+            agency.append(who)
+    if not agency:
+        raise InputError("client_id", f"no client '{client_id}'")
+    return Held(_household(_present(people, on), stated), history, agency[0])
 
 
 def profile(
@@ -265,18 +281,23 @@ def profile(
     role: str,
     purpose: str,
     events_until: dt.date | None = None,
+    allowed: Callable[[str | None], None] | None = None,
 ) -> dict[str, Any]:
     """The household as it stood on ``on``, as recorded up to ``known_at`` (default: now), in
     the profile contract's shape (``as_of`` is ``on``); the read is audited. With
     ``events_until``, also the client's events up to that day (``history``, the life-event
-    contract's), read in the same query.
+    contract's), read in the same query. ``allowed`` is given the client's agency, read in
+    that query too, and raises if the caller may not see the record: then nothing read is
+    audited or returned.
 
     Raises:
         InputError: an unknown client.
     """
-    household, history = household_and_events(
+    household, history, agency = household_and_events(
         connection, client_id, on=on, until=events_until, known_at=known_at
     )
+    if allowed is not None:
+        allowed(agency)
     audit.append(
         connection,
         actor=actor,

@@ -134,14 +134,14 @@ def evaluate_ahead(
     event: Mapping[str, Any],
     *,
     as_of: dt.date,
-    allowed: Callable[[Connection], None] | None = None,
+    allowed: Callable[[str | None], None] | None = None,
     written: bool = False,
 ) -> Ahead | None:
     """On SQLite, the event's answer on the client's record as it stands, evaluated outside
     the recording's transaction (None elsewhere, or when it cannot be: the recording then
-    evaluates it, and raises what it raises). ``allowed`` checks, before anything is read,
-    that the caller may record for this client (it raises if not); ``written`` as for
-    :func:`record_event`.
+    evaluates it, and raises what it raises). ``allowed``, given the client's agency (read
+    with the record), raises if the caller may not record for this client: then nothing read
+    is evaluated. ``written`` as for :func:`record_event`.
 
     SQLite lets one writer at a time hold the file, for its whole transaction: evaluating the
     event inside it (some milliseconds) made the service's other requests wait, and SQLite's
@@ -157,9 +157,11 @@ def evaluate_ahead(
         day = _day(event)
         reader = store.connect().execution_options(**{READ_ONLY: True})
         with reader as connection, connection.begin():  # reads only: waits for no writer
-            if allowed is not None:
-                allowed(connection)
-            household, history = household_and_events(connection, client_id, on=as_of, until=day)
+            household, history, agency = household_and_events(
+                connection, client_id, on=as_of, until=day
+            )
+        if allowed is not None:
+            allowed(agency)
         question = _question(as_of, household, event, history)
         return Ahead(question, engine.event(question, written=written))
     except LifeEventsError:
@@ -193,11 +195,14 @@ def record_event(
     role: str,
     ahead: Ahead | None = None,
     written: bool = False,
+    allowed: Callable[[str | None], None] | None = None,
 ) -> Recorded:
     """Record a life event (``{"type", "date", "data"}``) told on ``as_of``: the engine's
     suggestions for the household after it, with the changed facts, the event and the outbox
     rows written in the caller's transaction (``ahead``: its answer computed before it, see
-    :func:`evaluate_ahead`; ``written``: the answer is only written out, see ``Engine.event``).
+    :func:`evaluate_ahead`; ``written``: the answer is only written out, see ``Engine.event``;
+    ``allowed``: given the client's agency, read with the record, it raises if the caller may
+    not record for this client, before anything is evaluated or written).
 
     Raises:
         InputError: an unknown client, or an event the engine refuses (``event/...``).
@@ -206,7 +211,7 @@ def record_event(
     with audit.batch(connection):  # one lock of the audit chain, at the end
         current = profile(
             connection, client_id, on=as_of, actor=actor, role=role, purpose="life event",
-            events_until=day,
+            events_until=day, allowed=allowed,
         )  # fmt: skip
         question = _question(as_of, current["household"], event, current["history"])
         if ahead is not None and ahead.question == question:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flow import BIRTH, TOLD, WHO, recorded, registered
+from flow import BIRTH, HOUSEHOLD, TOLD, WHO, counts, recorded, registered
 from kit import ENGINE
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine, func, select
 
-from engine.tellusonce.recording import Ahead, evaluate_ahead, record_event
+from engine.tellusonce.recording import Ahead, evaluate_ahead, record_event, register
+from engine.tellusonce.schema import audit
 
 JOB_LOSS = {"type": "job_loss", "date": "2026-02-20", "data": {"member": "maria"}}
 
@@ -64,20 +65,57 @@ def test_an_answer_evaluated_ahead_is_not_used_once_the_record_changed(store: En
     assert maria["employment_status"] == "unemployed"  # the job loss is in the answer
 
 
-def test_nothing_is_read_ahead_for_a_caller_who_may_not(store: Engine) -> None:
+def test_nothing_is_evaluated_ahead_for_a_caller_who_may_not(store: Engine) -> None:
     client = registered(store)
-    read: list[str] = []
+    agencies: list[str | None] = []
 
-    def refused(connection: Connection) -> None:
-        read.append("checked")
+    def refused(agency: str | None) -> None:
+        agencies.append(agency)
         raise PermissionError("not this caller's client")
 
+    counting = _Counting()
     if store.dialect.name == "sqlite":
         with pytest.raises(PermissionError):
-            evaluate_ahead(store, ENGINE, client, BIRTH, as_of=TOLD, allowed=refused)
-        assert read == ["checked"]
+            evaluate_ahead(store, counting, client, BIRTH, as_of=TOLD, allowed=refused)
+        assert agencies == [None]  # the client's agency, read with the record (none here)
+        assert counting.events == 0
     else:
-        assert evaluate_ahead(store, ENGINE, client, BIRTH, as_of=TOLD, allowed=refused) is None
+        assert evaluate_ahead(store, counting, client, BIRTH, as_of=TOLD, allowed=refused) is None
+        assert agencies == [] and counting.events == 0
+
+
+def test_a_recording_for_a_caller_who_may_not_evaluates_writes_and_audits_nothing(
+    store: Engine,
+) -> None:
+    with store.begin() as connection:
+        client = register(connection, ENGINE, HOUSEHOLD, source="intake", agency="on_mccss", **WHO)
+    agencies: list[str | None] = []
+
+    def refused(agency: str | None) -> None:
+        agencies.append(agency)
+        raise PermissionError("not this caller's client")
+
+    before, chain = counts(store), _audit_rows(store)
+    counting = _Counting()
+    with pytest.raises(PermissionError), store.begin() as connection:
+        record_event(
+            connection, counting, client, BIRTH, as_of=TOLD, source="portal", allowed=refused,
+            **WHO,
+        )  # fmt: skip
+    assert agencies == ["on_mccss"] and counting.events == 0
+    assert counts(store) == before and _audit_rows(store) == chain
+    allowed: list[str | None] = []
+    with store.begin() as connection:
+        record_event(
+            connection, ENGINE, client, BIRTH, as_of=TOLD, source="portal",
+            allowed=allowed.append, **WHO,
+        )  # fmt: skip
+    assert allowed == ["on_mccss"] and counts(store)[0] == before[0] + 1
+
+
+def _audit_rows(store: Engine) -> int:
+    with store.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(audit)).scalar_one())
 
 
 def test_an_event_that_cannot_be_evaluated_ahead_is_refused_by_the_recording(
