@@ -13,9 +13,9 @@ over keep-alive connections from several threads:
 
 Targets (issue 21): >= 500 checks/s, p99 <= 100 ms, 0 errors, on this 2-core machine;
 recorded events: >= 200/s on each database through HTTP (the store's own figures, issue 20's,
-are ``bench_store.py``'s: here the same recording also carries HTTP, JSON and authentication). Judged as measured and at the machine's
-speed when the targets were set (the trivial household timed before, between and after the
-loads, in this process: :mod:`machine`).
+are ``bench_store.py``'s: here the same recording also carries HTTP, JSON and authentication).
+Judged as measured and at the machine's speed when the targets were set (the trivial household
+timed before, between and after the loads, in this process: :mod:`machine`).
 """
 
 from __future__ import annotations
