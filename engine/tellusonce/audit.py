@@ -22,8 +22,8 @@ from sqlalchemy import Connection, insert, select, text, update
 from engine.tellusonce.schema import audit, audit_head
 
 __all__ = [
-    "CHAIN_INSERT_PG", "GENESIS", "Break", "append", "batch", "chain", "iso", "recordset", "take",
-    "utc", "verify",
+    "CHAIN_INSERT_PG", "GENESIS", "Break", "append", "batch", "chain", "iso", "lock", "recordset",
+    "take", "utc", "verify",
 ]  # fmt: skip
 
 GENESIS = "0" * 64
@@ -110,6 +110,20 @@ def _write(connection: Connection, rows: list[dict[str, Any]]) -> None:
         return
     connection.execute(_INSERT, rows)
     connection.execute(_MOVE_HEAD, {"seq": seq, "hash": previous})
+
+
+def lock(connection: Connection) -> None:
+    """Lock the chain's head for the rest of the caller's transaction, now (PostgreSQL; SQLite
+    runs one writing transaction at a time, whole).
+
+    A transaction that changes consents (a revocation) or reads them to share (a recording)
+    takes the head first and the consents' rows after it: one order for all, so none waits
+    for another that waits for it. A recording reads the consents under a row lock (``FOR
+    SHARE``: each row as it stands once the lock is granted, not as the statement's snapshot
+    saw it), so a revocation that committed while the recording waited for the head is seen,
+    and nothing is shared under it after it (``test_revocation_race.py``)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_HEAD).one()
 
 
 def take(connection: Connection) -> list[dict[str, Any]]:

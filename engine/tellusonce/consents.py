@@ -73,6 +73,7 @@ def revoke(
         InputError: an unknown client.
     """
     client_exists(connection, client_id)
+    audit.lock(connection)  # before the consents' rows: the order recordings lock in
     done = connection.execute(
         update(consents)
         .where(
@@ -89,11 +90,26 @@ def revoke(
 _OPEN = select(consents.c.agreement_id).where(
     consents.c.client_id == bindparam("client"), consents.c.revoked_at.is_(None)
 )
+#: the open consents read to share under them, each row locked (``FOR SHARE``): as it stands
+#: once the lock is granted (after :func:`audit.lock`); SQLite has no row locks
+_SHARING = _OPEN.with_for_update(read=True)
 
 
-def active(connection: Connection, sharing: SharingRules, client_id: str, on: dt.date) -> list[str]:
-    """The agreements the client consents to that are in force on ``on`` (sorted)."""
-    return in_force(sharing, connection.execute(_OPEN, {"client": client_id}).scalars(), on)
+def active(
+    connection: Connection,
+    sharing: SharingRules,
+    client_id: str,
+    on: dt.date,
+    *,
+    to_share: bool = False,
+) -> list[str]:
+    """The agreements the client consents to that are in force on ``on`` (sorted);
+    ``to_share``: read to share under them, the chain's head locked first and the consents'
+    rows under a share lock (:func:`audit.lock`)."""
+    if to_share:
+        audit.lock(connection)
+    statement = _SHARING if to_share else _OPEN
+    return in_force(sharing, connection.execute(statement, {"client": client_id}).scalars(), on)
 
 
 def in_force(sharing: SharingRules, consented: Iterable[str], on: dt.date) -> list[str]:

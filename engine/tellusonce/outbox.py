@@ -129,7 +129,8 @@ def record_change(
             },
         ).scalar_one()
     queued: list[tuple[str, str]] = []
-    for message in messages(sharing, facts, active(connection, sharing, client_id, on), on):
+    consented = active(connection, sharing, client_id, on, to_share=True)
+    for message in messages(sharing, facts, consented, on):
         connection.execute(
             _QUEUE,
             {

@@ -30,10 +30,11 @@ from engine.tellusonce.outbox import Change, messages, queued_row
 
 __all__ = ["record_at_once"]
 
-_LOCK = text(
+_LOCK = text(  # the head first, then the consents as they stand then (see audit.lock)
+    "WITH h AS (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE) "
     "SELECT h.seq, h.hash, ARRAY(SELECT c.agreement_id FROM consents AS c "
-    "WHERE c.client_id = :client AND c.revoked_at IS NULL) AS agreements "
-    "FROM audit_head AS h WHERE h.id = 1 FOR UPDATE OF h"
+    "WHERE c.client_id = :client AND c.revoked_at IS NULL AND h.seq >= 0 FOR SHARE OF c) "
+    "AS agreements FROM h"
 )
 _WRITE = text(
     "WITH joined AS (INSERT INTO members (client_id, member_id, role, joined) "

@@ -1,0 +1,131 @@
+"""A revocation that commits while a recording waits for the audit chain stops the sharing at
+once (PostgreSQL: rows are locked, transactions overlap).
+
+A recording reads the client's open consents after it has locked the audit chain's head. A
+revocation holds that lock until it commits; a recording that started meanwhile waits, and then
+must not share under the consent that was revoked before it: its audit rows come after the
+revocation's, so sharing anything would be sharing after the revocation. In READ COMMITTED a
+statement reads the snapshot taken when it started, before the revocation committed; the
+consents are therefore read with a row lock (``FOR SHARE``), which reads each row as it now
+stands once the lock is granted. Every transaction that touches both takes the head first
+(``audit.lock``), so a revocation that comes second waits for the recording and is chained
+after it, and neither waits for the other in a cycle.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+from flow import BIRTH, TOLD, WHO, registered
+from kit import ENGINE, FACTS
+from sqlalchemy import Engine, select, text
+
+from engine.tellusonce import revoke, verify
+from engine.tellusonce.facts import FactIn
+from engine.tellusonce.outbox import record_change
+from engine.tellusonce.recording import record_event
+from engine.tellusonce.schema import audit, outbox
+from tests.engine.tellusonce.conftest import postgres_store
+
+
+@pytest.fixture
+def pg_store() -> Iterator[Engine]:
+    """An upgraded store on a PostgreSQL database of its own."""
+    with ExitStack() as stack:
+        yield postgres_store(stack)
+
+
+def _life_event(store: Engine, client: str) -> list[tuple[str, str]]:
+    with store.begin() as connection:
+        done = record_event(connection, ENGINE, client, BIRTH, as_of=TOLD, source="portal", **WHO)
+    return done.change.queued
+
+
+def _change(store: Engine, client: str) -> list[tuple[str, str]]:
+    birth = [FactIn("date_of_birth", "2026-03-01", TOLD, "maria")]
+    with store.begin() as connection:
+        done = record_change(
+            connection, FACTS, ENGINE.catalog.sharing, client, birth, on=TOLD, source="portal",
+            purpose="correction", **WHO,
+        )  # fmt: skip
+    return done.queued
+
+
+def _waiting_for_a_lock(store: Engine, deadline_s: float = 10.0) -> bool:
+    """Whether another session of this database waits for a lock (polled until the
+    deadline)."""
+    end = time.monotonic() + deadline_s
+    with store.connect() as connection:
+        while time.monotonic() < end:
+            waiting = connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
+            connection.rollback()
+            if waiting:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+@pytest.mark.parametrize("record", [_life_event, _change], ids=["life_event", "record_change"])
+def test_a_recording_waiting_on_a_revocation_shares_nothing_under_it(
+    pg_store: Engine, record: Callable[[Engine, str], list[tuple[str, str]]]
+) -> None:
+    client = registered(pg_store, "cra_child_benefits")
+    queued: list[Any] = []
+    with pg_store.connect() as revoking:
+        transaction = revoking.begin()
+        revoke(revoking, client, "cra_child_benefits", **WHO)  # holds the chain's head
+        recorder = threading.Thread(target=lambda: queued.append(record(pg_store, client)))
+        recorder.start()
+        try:
+            assert _waiting_for_a_lock(pg_store), "the recording never waited for the revocation"
+        finally:
+            transaction.commit()
+            recorder.join(timeout=30)
+    assert queued == [[]]  # it recorded, and shared nothing
+    with pg_store.connect() as connection:
+        assert connection.execute(select(outbox.c.id)).all() == []
+        assert verify(connection) is None
+
+
+def test_a_revocation_waits_for_a_recording_that_locked_first_and_comes_after_it(
+    pg_store: Engine,
+) -> None:
+    client = registered(pg_store, "cra_child_benefits")
+    birth = [FactIn("date_of_birth", "2026-03-01", TOLD, "maria")]
+    revoked: list[int] = []
+    with pg_store.connect() as recording:
+        transaction = recording.begin()
+        done = record_change(
+            recording, FACTS, ENGINE.catalog.sharing, client, birth, on=TOLD, source="portal",
+            purpose="correction", **WHO,
+        )  # fmt: skip
+        assert done.queued == [("cra", "cra_child_benefits")]  # consented: shared
+
+        def revoking() -> None:
+            with pg_store.begin() as connection:
+                revoked.append(revoke(connection, client, "cra_child_benefits", **WHO))
+
+        revoker = threading.Thread(target=revoking)
+        revoker.start()
+        try:
+            assert _waiting_for_a_lock(pg_store), "the revocation did not wait for the recording"
+        finally:
+            transaction.commit()
+            revoker.join(timeout=30)
+    assert revoked == [1]  # no deadlock: it went through once the recording committed
+    with pg_store.connect() as connection:
+        actions = connection.execute(
+            select(audit.c.action).where(audit.c.subject == client).order_by(audit.c.seq)
+        ).scalars()
+        assert list(actions)[-2:] == ["share.queue", "consent.revoke"]
+        assert verify(connection) is None
