@@ -156,7 +156,10 @@ def outbox_deliver(
         done = deliver(connect(url), batch=batch, limit=limit)
     except SQLAlchemyError as exc:
         _unreachable(url, exc)
-    stdout.print(f"{done.sent} delivered ({done.redelivered} already held by the agency)")
+    withdrawn = f"; {done.withdrawn} withdrawn (consent revoked)" if done.withdrawn else ""
+    stdout.print(
+        f"{done.sent} delivered ({done.redelivered} already held by the agency){withdrawn}"
+    )
 
 
 AgencyArgument = Annotated[str, typer.Argument(help="The agency's id (rules/sharing).")]

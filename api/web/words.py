@@ -182,6 +182,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "delivered": "Delivered",
         "acknowledged": "Acknowledged",
         "not_yet": "not yet",
+        "withdrawn": "withdrawn: consent revoked before it was sent",
+        "not_sent": "not sent",
         # summary
         "summary_title": "Your benefits summary",
         "summary_intro": (
@@ -375,6 +377,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "delivered": "Livré",
         "acknowledged": "Accusé de réception",
         "not_yet": "pas encore",
+        "withdrawn": "retiré : consentement révoqué avant l'envoi",
+        "not_sent": "non envoyé",
         "summary_title": "Résumé de vos prestations",
         "summary_intro": (
             "Préparé le {date} avec votre agent. Il indique les prestations que vous pourriez "

@@ -2,7 +2,9 @@
 
 The worker (``lifeevents outbox deliver``) takes the oldest undelivered outbox rows, writes them
 to each agency's inbox in one transaction (the agency's side) and marks them delivered in
-another. A crash between the two leaves the rows undelivered, so the next run sends them again:
+another. A message whose consent was revoked after it was queued is withdrawn instead, never
+delivered: a revocation stops all sharing from its commit on, what was queued and not yet sent
+included. A crash between the two leaves the rows undelivered, so the next run sends them again:
 the inbox keeps one message per agency and idempotency key and counts the extra delivery, so a
 redelivered message is recognized and never applied twice. An agency reads only its own inbox
 and acknowledges each message; acknowledging twice changes nothing. Each delivery, read and
@@ -22,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.errors import InputError
 from engine.tellusonce import audit
-from engine.tellusonce.schema import inbox, outbox
+from engine.tellusonce.schema import consents, inbox, outbox
 
 __all__ = ["Delivery", "ack", "deliver", "pull"]
 
@@ -32,10 +34,12 @@ WORKER = "outbox-worker"  # the audit log's actor for deliveries (role system)
 
 @dataclass(frozen=True)
 class Delivery:
-    """One run of the worker: messages sent, of which the inbox already held (redelivered)."""
+    """One run of the worker: messages sent, of which the inbox already held (redelivered),
+    and messages withdrawn (their consent revoked since they were queued)."""
 
     sent: int
     redelivered: int
+    withdrawn: int = 0
 
     @property
     def new(self) -> int:
@@ -94,6 +98,41 @@ def _receive(connection: Connection, rows: list[Any], now: dt.datetime) -> int:
     return redelivered
 
 
+def _withdraw(connection: Connection, rows: list[Any], now: dt.datetime) -> list[Any]:
+    """Of ``rows``, those whose consent is still open; the others are marked withdrawn and
+    audited (the agency and agreement, the facts' names), in the caller's transaction.
+
+    The chain's head is locked first (:func:`audit.lock`): a revocation locks it before it
+    changes the consent, so the consents read after it are as the last revocation to commit
+    left them, and one that comes later waits for this delivery and is chained after it."""
+    audit.lock(connection)
+    open_ = {
+        (client, agreement)
+        for client, agreement in connection.execute(
+            select(consents.c.client_id, consents.c.agreement_id).where(
+                consents.c.client_id.in_({r.client_id for r in rows}),
+                consents.c.revoked_at.is_(None),
+            )
+        )
+    }
+    kept = [r for r in rows if (r.client_id, r.agreement_id) in open_]
+    gone = [r for r in rows if (r.client_id, r.agreement_id) not in open_]
+    if gone:
+        connection.execute(
+            update(outbox).where(outbox.c.id.in_([r.id for r in gone])).values(withdrawn_at=now)
+        )
+    for row in gone:
+        audit.append(
+            connection, actor=WORKER, role="system", purpose="delivery",
+            action="share.withdraw", subject=row.client_id,
+            detail={
+                "agency": row.agency_id, "agreement": row.agreement_id,
+                "facts": sorted({f["name"] for f in row.fields}),
+            },
+        )  # fmt: skip
+    return kept
+
+
 def deliver(
     engine: Engine,
     *,
@@ -102,15 +141,16 @@ def deliver(
     between: Callable[[], None] | None = None,
 ) -> Delivery:
     """Deliver undelivered outbox rows, oldest first, ``batch`` at a time, until none is left
-    (or ``limit`` rows were sent). ``between`` runs after the inbox write and before the outbox
-    is marked (tests use it to stand for a crash there)."""
-    sent = redelivered = 0
-    while limit is None or sent < limit:
-        size = batch if limit is None else min(batch, limit - sent)
+    (or ``limit`` rows were taken); a message whose consent was revoked since it was queued
+    is withdrawn, not sent. ``between`` runs after the inbox write and before the outbox is
+    marked (tests use it to stand for a crash there)."""
+    sent = redelivered = withdrawn = 0
+    while limit is None or sent + withdrawn < limit:
+        size = batch if limit is None else min(batch, limit - sent - withdrawn)
         with engine.begin() as connection:
             query = (
                 select(outbox)
-                .where(outbox.c.delivered_at.is_(None))
+                .where(outbox.c.delivered_at.is_(None), outbox.c.withdrawn_at.is_(None))
                 .order_by(outbox.c.id)
                 .limit(size)
             )
@@ -121,18 +161,23 @@ def deliver(
                 break
             now = dt.datetime.now(dt.UTC)
             with audit.batch(connection):
-                redelivered += _receive(connection, rows, now)
-        if between is not None:
+                kept = _withdraw(connection, rows, now)
+                redelivered += _receive(connection, kept, now)
+        withdrawn += len(rows) - len(kept)
+        if kept and between is not None:
             between()
-        with engine.begin() as connection:
-            connection.execute(
-                update(outbox)
-                .where(outbox.c.id.in_([r.id for r in rows]))
-                .values(delivered_at=now, attempts=outbox.c.attempts + 1)
-            )
-        sent += len(rows)
-    log.info("outbox delivery: %d sent, %d already held", sent, redelivered)
-    return Delivery(sent, redelivered)
+        if kept:
+            with engine.begin() as connection:
+                connection.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_([r.id for r in kept]))
+                    .values(delivered_at=now, attempts=outbox.c.attempts + 1)
+                )
+        sent += len(kept)
+    log.info(
+        "outbox delivery: %d sent, %d already held, %d withdrawn", sent, redelivered, withdrawn
+    )
+    return Delivery(sent, redelivered, withdrawn)
 
 
 def _message(row: Any) -> dict[str, Any]:

@@ -28,8 +28,8 @@ def _day(value: Any) -> str | None:
 
 def shared(connection: Connection, client_id: str) -> list[dict[str, Any]]:
     """What was shared about the client, oldest first: with which agency, under which
-    agreement, which facts, and when it was queued, delivered and acknowledged (not audited:
-    the caller is).
+    agreement, which facts, and when it was queued, delivered and acknowledged, or withdrawn
+    (its consent revoked before it was delivered; not audited: the caller is).
     """
     received = {
         (r.agency_id, r.idempotency_key): r
@@ -48,6 +48,7 @@ def shared(connection: Connection, client_id: str) -> list[dict[str, Any]]:
                 "facts": row.fields,
                 "queued_at": audit.iso(row.created_at),
                 "delivered_at": audit.iso(row.delivered_at),
+                "withdrawn_at": audit.iso(row.withdrawn_at),
                 "acknowledged_at": audit.iso(held.acked_at) if held is not None else None,
             }
         )

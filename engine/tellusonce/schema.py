@@ -115,6 +115,8 @@ outbox = Table(
     Column("idempotency_key", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("delivered_at", DateTime(timezone=True), nullable=True),
+    # not delivered: the consent was revoked before the message left (see delivery.deliver)
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
     Column("attempts", Integer, nullable=False, server_default="0"),
     UniqueConstraint("idempotency_key", name="uq_outbox_key"),
     Index("ix_outbox_pending", "delivered_at", "id"),

@@ -22,7 +22,7 @@ from api.settings import Settings
 from api.web.forms import MEMBER_FACTS
 from api.web.session import COOKIE
 from api.web.words import WORDS
-from engine.tellusonce import connect, upgrade
+from engine.tellusonce import connect, deliver, upgrade
 from engine.tellusonce.schema import audit
 
 HOUSEHOLD = json.loads(
@@ -202,3 +202,26 @@ def test_the_page_is_not_in_the_openapi_document(client: TestClient) -> None:
     assert "/v1/clients" in paths and not any(p.startswith("/{lang") for p in paths)
     assert client.get("/").headers["location"] == "/en/"
     assert client.get("/de/clients").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_message_withdrawn_by_a_revocation_says_so(
+    client: TestClient, settings: Settings, lang: str
+) -> None:
+    client_id = _register(client, settings)
+    _caseworker(client, settings)
+    given = {"agreement": "cra_child_benefits", "action": "grant"}
+    assert client.post(f"/{lang}/clients/{client_id}/consents", data=given).status_code == 303
+    token = mint(settings, "cw-api", "caseworker", agency=AGENCY)
+    birth = json.loads(
+        (Path(__file__).resolve().parents[2] / "examples" / "birth.json").read_text()
+    )
+    told = client.post(f"/v1/clients/{client_id}/events", json=birth,
+                       headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert told.status_code == 200, told.text[:300]
+    assert told.json()["shared_with"] == [{"agency": "cra", "agreement": "cra_child_benefits"}]
+    revoked = {"agreement": "cra_child_benefits", "action": "revoke"}
+    assert client.post(f"/{lang}/clients/{client_id}/consents", data=revoked).status_code == 303
+    assert deliver(connect(settings.database_url)).withdrawn == 1
+    page = _html(client.get(f"/{lang}/clients/{client_id}/consents"))
+    assert _said(lang, "withdrawn") in page and _said(lang, "not_yet") not in page

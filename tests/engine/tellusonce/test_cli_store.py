@@ -98,3 +98,22 @@ def test_bad_input_on_the_command_line_exits_2_naming_the_field(tmp_path: Path) 
         assert words in done.stderr, (args, done.stderr)
     exported = json.loads(_run("clients", "export", client, *db).stdout)
     assert exported["consents"] == [] and exported["events"] == []  # nothing half-written
+
+
+def test_a_revocation_before_delivery_is_reported_by_the_worker(tmp_path: Path) -> None:
+    db = ["--database", f"sqlite:///{tmp_path / 'store.sqlite3'}"]
+    _run("db", "upgrade", *db)
+    client = _run("clients", "register", str(EXAMPLES / "household.json"), *db).stdout.strip()
+    _run("consents", "grant", client, "cra_child_benefits", "--on", "2026-03-02", *db)
+    birth = tmp_path / "birth.json"
+    event = json.loads((EXAMPLES / "birth.json").read_text())["event"]
+    birth.write_text(json.dumps({"as_of": "2026-03-02", "event": event}))
+    assert "shared with: cra" in _run("clients", "event", client, str(birth), *db).stdout
+    assert _run("consents", "revoke", client, "cra_child_benefits", *db).returncode == 0
+    done = _run("outbox", "deliver", *db)
+    assert done.stdout.strip() == "0 delivered (0 already held by the agency); 1 withdrawn " + (
+        "(consent revoked)"
+    )
+    assert json.loads(_run("inbox", "list", "cra", *db).stdout) == []
+    exported = json.loads(_run("clients", "export", client, *db).stdout)
+    assert exported["shared"][0]["withdrawn_at"] is not None

@@ -4,12 +4,14 @@ only their own messages and acknowledge them once."""
 from __future__ import annotations
 
 import pytest
-from flow import WHO, recorded, registered
+from flow import TOLD, WHO, recorded, registered
+from kit import CATALOG
 from sqlalchemy import Engine, select
 
 from engine.errors import InputError
-from engine.tellusonce import ack, deliver, pull, verify
-from engine.tellusonce.schema import inbox, outbox
+from engine.tellusonce import ack, deliver, export, grant, pull, revoke, verify
+from engine.tellusonce.delivery import Delivery
+from engine.tellusonce.schema import audit, inbox, outbox
 
 CRA = {"actor": "cra-clerk", "role": "agency"}
 
@@ -82,3 +84,35 @@ def test_no_consent_no_delivery(store: Engine) -> None:
     assert deliver(store).sent == 0
     with store.begin() as connection:
         assert pull(connection, "cra", **WHO) == []
+
+
+def test_a_message_queued_before_a_revocation_is_withdrawn_never_delivered(
+    store: Engine,
+) -> None:
+    client, other = registered(store, "cra_child_benefits"), registered(store, "cra_child_benefits")
+    recorded(store, client)
+    recorded(store, other)  # still consenting: delivered as usual
+    with store.begin() as connection:
+        revoke(connection, client, "cra_child_benefits", **WHO)
+        grant(connection, CATALOG.sharing, client, "cra_child_benefits", on=TOLD, **WHO)
+        revoke(connection, client, "cra_child_benefits", **WHO)  # open, then closed again
+    done = deliver(store)
+    assert (done.sent, done.withdrawn) == (1, 1)
+    assert deliver(store) == Delivery(0, 0, 0)  # a withdrawn message is not taken up again
+    with store.begin() as connection:
+        assert [m["client_id"] for m in pull(connection, "cra", **CRA)] == [other]
+        row = connection.execute(select(outbox).where(outbox.c.client_id == client)).one()
+        assert row.withdrawn_at is not None and row.delivered_at is None
+        withdrawn = connection.execute(
+            select(audit.c.detail).where(
+                audit.c.subject == client, audit.c.action == "share.withdraw"
+            )
+        ).scalar_one()
+        assert withdrawn == {
+            "agency": "cra", "agreement": "cra_child_benefits",
+            "facts": ["custody", "date_of_birth"],
+        }  # fmt: skip
+        told = export(connection, client, actor="portal", role="citizen", purpose="access")
+        assert verify(connection) is None
+    (shared,) = told["shared"]
+    assert shared["withdrawn_at"] is not None and shared["delivered_at"] is None

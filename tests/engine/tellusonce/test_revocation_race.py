@@ -7,9 +7,10 @@ must not share under the consent that was revoked before it: its audit rows come
 revocation's, so sharing anything would be sharing after the revocation. In READ COMMITTED a
 statement reads the snapshot taken when it started, before the revocation committed; the
 consents are therefore read with a row lock (``FOR SHARE``), which reads each row as it now
-stands once the lock is granted. Every transaction that touches both takes the head first
-(``audit.lock``), so a revocation that comes second waits for the recording and is chained
-after it, and neither waits for the other in a cycle.
+stands once the lock is granted. A delivery likewise reads the consents after the head and
+withdraws what a revocation left without consent. Every transaction that touches both takes
+the head first (``audit.lock``), so a revocation that comes second waits for the recording
+and is chained after it, and neither waits for the other in a cycle.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from flow import BIRTH, TOLD, WHO, registered
 from kit import ENGINE, FACTS
 from sqlalchemy import Engine, select, text
 
-from engine.tellusonce import revoke, verify
+from engine.tellusonce import deliver, revoke, verify
+from engine.tellusonce.delivery import Delivery
 from engine.tellusonce.facts import FactIn
 from engine.tellusonce.outbox import record_change
 from engine.tellusonce.recording import record_event
-from engine.tellusonce.schema import audit, outbox
+from engine.tellusonce.schema import audit, inbox, outbox
 from tests.engine.tellusonce.conftest import postgres_store
 
 
@@ -128,4 +130,26 @@ def test_a_revocation_waits_for_a_recording_that_locked_first_and_comes_after_it
             select(audit.c.action).where(audit.c.subject == client).order_by(audit.c.seq)
         ).scalars()
         assert list(actions)[-2:] == ["share.queue", "consent.revoke"]
+        assert verify(connection) is None
+
+
+def test_a_delivery_waiting_on_a_revocation_withdraws_what_was_queued_under_it(
+    pg_store: Engine,
+) -> None:
+    client = registered(pg_store, "cra_child_benefits")
+    assert _life_event(pg_store, client) == [("cra", "cra_child_benefits")]  # queued
+    delivered: list[Delivery] = []
+    with pg_store.connect() as revoking:
+        transaction = revoking.begin()
+        revoke(revoking, client, "cra_child_benefits", **WHO)  # holds the chain's head
+        worker = threading.Thread(target=lambda: delivered.append(deliver(pg_store)))
+        worker.start()
+        try:
+            assert _waiting_for_a_lock(pg_store), "the delivery never waited for the revocation"
+        finally:
+            transaction.commit()
+            worker.join(timeout=30)
+    assert delivered == [Delivery(0, 0, 1)]  # withdrawn, not sent
+    with pg_store.connect() as connection:
+        assert connection.execute(select(inbox.c.id)).all() == []
         assert verify(connection) is None
