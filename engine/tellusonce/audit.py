@@ -22,8 +22,8 @@ from sqlalchemy import Connection, insert, select, text, update
 from engine.tellusonce.schema import audit, audit_head
 
 __all__ = [
-    "CHAIN_INSERT_PG", "GENESIS", "Break", "append", "batch", "chain", "iso", "lock", "recordset",
-    "take", "utc", "verify",
+    "CHAIN_INSERT_PG", "GENESIS", "Break", "append", "batch", "canonical_parts", "chain", "entry",
+    "iso", "lock", "recordset", "take", "utc", "verify",
 ]  # fmt: skip
 
 GENESIS = "0" * 64
@@ -42,22 +42,26 @@ def iso(at: dt.datetime | None) -> str | None:
     return None if at is None else utc(at).replace(tzinfo=dt.UTC).isoformat()
 
 
+def canonical_parts(row: dict[str, Any]) -> tuple[str, str]:
+    """The row's canonical JSON (sorted keys, no spaces, UTC time to the microsecond) as the
+    text before its sequence number and the text after it: ``before + str(seq) + after`` is
+    the canonical JSON, so a database can chain rows whose numbers it assigns."""
+    fields = {
+        "action": row["action"],
+        "actor": row["actor"],
+        "at": utc(row["at"]).isoformat(timespec="microseconds"),
+        "detail": row["detail"],
+        "purpose": row["purpose"],
+        "role": row["role"],
+    }  # the keys that sort before "seq"; "subject" alone sorts after it
+    before = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    after = json.dumps({"subject": row["subject"]}, separators=(",", ":"), ensure_ascii=False)
+    return before[:-1] + ',"seq":', "," + after[1:]
+
+
 def _digest(previous: str, row: dict[str, Any]) -> str:
-    canonical = json.dumps(
-        {
-            "seq": int(row["seq"]),
-            "at": utc(row["at"]).isoformat(timespec="microseconds"),
-            "actor": row["actor"],
-            "role": row["role"],
-            "purpose": row["purpose"],
-            "action": row["action"],
-            "subject": row["subject"],
-            "detail": row["detail"],
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    before, after = canonical_parts(row)
+    canonical = f"{before}{int(row['seq'])}{after}"
     return hashlib.sha256((previous + canonical).encode("utf-8")).hexdigest()
 
 
@@ -135,6 +139,28 @@ def take(connection: Connection) -> list[dict[str, Any]]:
     return taken
 
 
+def entry(
+    *,
+    actor: str,
+    role: str,
+    purpose: str,
+    action: str,
+    subject: str,
+    detail: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """A row's fields before it is chained (``at``: now unless given)."""
+    return {
+        "at": utc(at or dt.datetime.now(dt.UTC)),
+        "actor": actor,
+        "role": role,
+        "purpose": purpose,
+        "action": action,
+        "subject": subject,
+        "detail": detail or {},
+    }
+
+
 def append(
     connection: Connection,
     *,
@@ -148,15 +174,10 @@ def append(
 ) -> None:
     """Add a row at the chain's end, in the caller's transaction (inside :func:`batch`: when
     the batch ends)."""
-    row = {
-        "at": utc(at or dt.datetime.now(dt.UTC)),
-        "actor": actor,
-        "role": role,
-        "purpose": purpose,
-        "action": action,
-        "subject": subject,
-        "detail": detail or {},
-    }
+    row = entry(
+        actor=actor, role=role, purpose=purpose, action=action, subject=subject, detail=detail,
+        at=at,
+    )  # fmt: skip
     pending: list[dict[str, Any]] | None = connection.info.get(_PENDING)
     if pending is not None:
         pending.append(row)

@@ -34,7 +34,7 @@ from engine.errors import InputError
 from engine.tellusonce import audit
 from engine.tellusonce.clients import client_exists
 from engine.tellusonce.db import fetch
-from engine.tellusonce.schema import clients, events, facts, members
+from engine.tellusonce.schema import clients, consents, events, facts, members
 
 __all__ = [
     "FactIn", "Held", "checked_rows", "fact_rows", "history", "household_and_events",
@@ -57,9 +57,10 @@ _INSERT = insert(facts)
 
 
 def _together(known_then: bool) -> Any:
-    """The household's facts in force, its members, its events up to a day and the client's
-    own row, in one query (one round trip instead of four): ``part`` 0 facts (in the order
-    they apply), 1 members, 2 events (in date order), 3 the client (its agency)."""
+    """The household's facts in force, its members, its events up to a day, the client's own
+    row and its open consents, in one query (one round trip instead of five): ``part`` 0 facts
+    (in the order they apply), 1 members, 2 events (in date order), 3 the client (its agency),
+    4 the agreements consented to."""
     stated = select(
         literal_column("0").label("part"),
         facts.c.member_id.label("who"),
@@ -90,7 +91,13 @@ def _together(known_then: bool) -> Any:
         literal_column("3"), clients.c.agency_id, null(), null(), null(), null(), null(),
         literal_column("0"),
     ).where(clients.c.id == bindparam("client"))  # fmt: skip
-    every = union_all(stated, people, told, client).subquery()
+    consented = select(
+        literal_column("4"), consents.c.agreement_id, null(), null(), null(), null(), null(),
+        consents.c.id,
+    ).where(
+        consents.c.client_id == bindparam("client"), consents.c.revoked_at.is_(None)
+    )  # fmt: skip
+    every = union_all(stated, people, told, client, consented).subquery()
     return select(every).order_by(every.c.part, every.c.day, every.c.at, every.c.id)
 
 
@@ -225,11 +232,13 @@ def _present(rows: Iterable[tuple[str, str, Any, Any]], on: dt.date) -> dict[str
 
 class Held(NamedTuple):
     """What the store holds about a client for a question: the household (the profile
-    contract's), its events (the life-event contract's history) and the agency serving it."""
+    contract's), its events (the life-event contract's history), the agency serving it and the
+    agreements it consents to (open consents, as read)."""
 
     household: dict[str, Any]
     history: list[dict[str, Any]]
     agency: str | None
+    consented: list[str]
 
 
 def household_and_events(
@@ -253,6 +262,7 @@ def household_and_events(
     people: list[tuple[str, str, Any, Any]] = []
     history: list[dict[str, Any]] = []
     agency: list[str | None] = []
+    consented: list[str] = []
     until = dt.date.min if until is None else until  # no event is dated before year 1
     params = {"client": client_id, "on": on, "until": until, "known_at": known_at}
     for part, who, name, value, day, left, _, _ in fetch(
@@ -264,11 +274,13 @@ def household_and_events(
             people.append((who, name, day, left))
         elif part == 2:
             history.append({"type": name, "date": day.isoformat(), "data": value})
-        else:
+        elif part == 3:
             agency.append(who)
+        else:
+            consented.append(who)
     if not agency:
         raise InputError("client_id", f"no client '{client_id}'")
-    return Held(_household(_present(people, on), stated), history, agency[0])
+    return Held(_household(_present(people, on), stated), history, agency[0], consented)
 
 
 def profile(
@@ -286,18 +298,16 @@ def profile(
     """The household as it stood on ``on``, as recorded up to ``known_at`` (default: now), in
     the profile contract's shape (``as_of`` is ``on``); the read is audited. With
     ``events_until``, also the client's events up to that day (``history``, the life-event
-    contract's), read in the same query. ``allowed`` is given the client's agency, read in
-    that query too, and raises if the caller may not see the record: then nothing read is
-    audited or returned.
+    contract's) and the agreements it consents to (``consented``), read in the same query.
+    ``allowed`` is given the client's agency, read in that query too, and raises if the
+    caller may not see the record: then nothing read is audited or returned.
 
     Raises:
         InputError: an unknown client.
     """
-    household, history, agency = household_and_events(
-        connection, client_id, on=on, until=events_until, known_at=known_at
-    )
+    held = household_and_events(connection, client_id, on=on, until=events_until, known_at=known_at)
     if allowed is not None:
-        allowed(agency)
+        allowed(held.agency)
     audit.append(
         connection,
         actor=actor,
@@ -307,8 +317,10 @@ def profile(
         subject=client_id,
         detail={"on": on.isoformat(), "as_known_at": known_at.isoformat() if known_at else None},
     )
-    answer = {"as_of": on.isoformat(), "household": household}
-    return answer if events_until is None else answer | {"history": history}
+    answer = {"as_of": on.isoformat(), "household": held.household}
+    if events_until is None:
+        return answer
+    return answer | {"history": held.history, "consented": held.consented}
 
 
 def fact_rows(connection: Connection, client_id: str) -> list[dict[str, Any]]:

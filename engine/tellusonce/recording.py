@@ -157,7 +157,7 @@ def evaluate_ahead(
         day = _day(event)
         reader = store.connect().execution_options(**{READ_ONLY: True})
         with reader as connection, connection.begin():  # reads only: waits for no writer
-            household, history, agency = household_and_events(
+            household, history, agency, _ = household_and_events(
                 connection, client_id, on=as_of, until=day
             )
         if allowed is not None:
@@ -221,11 +221,12 @@ def record_event(
         facts, joined, left = changed_facts(current["household"], result.household, day)
         known = {m["id"] for m in current["household"]["members"]} | {m for m, _ in joined}
         told = (str(event["type"]), day, dict(event.get("data") or {}))
-        if connection.dialect.name == "postgresql":  # two round trips instead of eight
+        if connection.dialect.name == "postgresql":  # one statement instead of eight
             change = record_at_once(
                 connection, engine.catalog.facts, engine.catalog.sharing, client_id, facts,
                 joined=joined, left=left, on=as_of, event=told, source=source, actor=actor,
                 role=role, purpose="life event", members_known=known,
+                consented=current["consented"],
             )  # fmt: skip
             return Recorded(result, change, len(facts))
         for member_id, member_role in joined:
