@@ -81,8 +81,9 @@ class ScalarCode(UnitDependencies):
         #: per (fact, program): the answer of the fact that left the program undetermined last
         #: (the next question tries it first; a hint, never an answer)
         self.hints: dict[tuple[str, str], int] = {}
-        #: the constructor's value and bounds functions compiled to C, where they can be
-        #: (:mod:`native`); frames then carry their native state (``Frame.h``)
+        #: the units' value, bounds and missing-facts functions compiled to C, where they can
+        #: be (:mod:`native`), once the module is built (None until then, and without it);
+        #: frames made after carry their native state (``Frame.h``)
         self.native: Native | None = None
         with self._lock, paused():
             for rules in catalog.programs.values():
