@@ -15,15 +15,15 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy import Connection, insert, select, text, update
 
 from engine.tellusonce.schema import audit, audit_head
 
 __all__ = [
-    "CHAIN_INSERT_PG", "GENESIS", "Break", "append", "batch", "canonical_parts", "chain", "entry",
-    "iso", "lock", "recordset", "take", "utc", "verify",
+    "CHAIN_INSERT_PG", "GENESIS", "Break", "Entry", "append", "batch", "canonical_parts", "chain",
+    "entry", "iso", "lock", "recordset", "take", "utc", "verify",
 ]  # fmt: skip
 
 GENESIS = "0" * 64
@@ -139,45 +139,35 @@ def take(connection: Connection) -> list[dict[str, Any]]:
     return taken
 
 
-def entry(
-    *,
-    actor: str,
-    role: str,
-    purpose: str,
-    action: str,
-    subject: str,
-    detail: dict[str, Any] | None = None,
-    at: dt.datetime | None = None,
-) -> dict[str, Any]:
+class Entry(TypedDict, total=False):
+    """A row's fields as its writer gives them (``detail`` and ``at`` may be left out)."""
+
+    actor: Required[str]
+    role: Required[str]
+    purpose: Required[str]
+    action: Required[str]
+    subject: Required[str]
+    detail: dict[str, Any] | None
+    at: dt.datetime | None
+
+
+def entry(**fields: Unpack[Entry]) -> dict[str, Any]:
     """A row's fields before it is chained (``at``: now unless given)."""
     return {
-        "at": utc(at or dt.datetime.now(dt.UTC)),
-        "actor": actor,
-        "role": role,
-        "purpose": purpose,
-        "action": action,
-        "subject": subject,
-        "detail": detail or {},
+        "at": utc(fields.get("at") or dt.datetime.now(dt.UTC)),
+        "actor": fields["actor"],
+        "role": fields["role"],
+        "purpose": fields["purpose"],
+        "action": fields["action"],
+        "subject": fields["subject"],
+        "detail": fields.get("detail") or {},
     }
 
 
-def append(
-    connection: Connection,
-    *,
-    actor: str,
-    role: str,
-    purpose: str,
-    action: str,
-    subject: str,
-    detail: dict[str, Any] | None = None,
-    at: dt.datetime | None = None,
-) -> None:
+def append(connection: Connection, **fields: Unpack[Entry]) -> None:
     """Add a row at the chain's end, in the caller's transaction (inside :func:`batch`: when
     the batch ends)."""
-    row = entry(
-        actor=actor, role=role, purpose=purpose, action=action, subject=subject, detail=detail,
-        at=at,
-    )  # fmt: skip
+    row = entry(**fields)
     pending: list[dict[str, Any]] | None = connection.info.get(_PENDING)
     if pending is not None:
         pending.append(row)

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from flow import BIRTH, TOLD, WHO, registered
 from kit import ENGINE, FACTS
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
 
 from engine.tellusonce import deliver, revoke, verify
 from engine.tellusonce.delivery import Delivery
@@ -77,6 +77,18 @@ def _waiting_for_a_lock(store: Engine, deadline_s: float = 10.0) -> bool:
     return False
 
 
+def _behind(store: Engine, holder: Connection, work: Callable[[], None], what: str) -> None:
+    """``work`` run in a thread while ``holder``'s open transaction keeps its locks: seen
+    waiting for them, then the transaction committed and the thread joined."""
+    thread = threading.Thread(target=work)
+    thread.start()
+    try:
+        assert _waiting_for_a_lock(store), f"{what} never waited"
+    finally:
+        holder.commit()
+        thread.join(timeout=30)
+
+
 @pytest.mark.parametrize("record", [_life_event, _change], ids=["life_event", "record_change"])
 def test_a_recording_waiting_on_a_revocation_shares_nothing_under_it(
     pg_store: Engine, record: Callable[[Engine, str], list[tuple[str, str]]]
@@ -84,15 +96,8 @@ def test_a_recording_waiting_on_a_revocation_shares_nothing_under_it(
     client = registered(pg_store, "cra_child_benefits")
     queued: list[Any] = []
     with pg_store.connect() as revoking:
-        transaction = revoking.begin()
         revoke(revoking, client, "cra_child_benefits", **WHO)  # holds the chain's head
-        recorder = threading.Thread(target=lambda: queued.append(record(pg_store, client)))
-        recorder.start()
-        try:
-            assert _waiting_for_a_lock(pg_store), "the recording never waited for the revocation"
-        finally:
-            transaction.commit()
-            recorder.join(timeout=30)
+        _behind(pg_store, revoking, lambda: queued.append(record(pg_store, client)), "recording")
     assert queued == [[]]  # it recorded, and shared nothing
     with pg_store.connect() as connection:
         assert connection.execute(select(outbox.c.id)).all() == []
@@ -106,7 +111,6 @@ def test_a_revocation_waits_for_a_recording_that_locked_first_and_comes_after_it
     birth = [FactIn("date_of_birth", "2026-03-01", TOLD, "maria")]
     revoked: list[int] = []
     with pg_store.connect() as recording:
-        transaction = recording.begin()
         done = record_change(
             recording, FACTS, ENGINE.catalog.sharing, client, birth, on=TOLD, source="portal",
             purpose="correction", **WHO,
@@ -117,13 +121,7 @@ def test_a_revocation_waits_for_a_recording_that_locked_first_and_comes_after_it
             with pg_store.begin() as connection:
                 revoked.append(revoke(connection, client, "cra_child_benefits", **WHO))
 
-        revoker = threading.Thread(target=revoking)
-        revoker.start()
-        try:
-            assert _waiting_for_a_lock(pg_store), "the revocation did not wait for the recording"
-        finally:
-            transaction.commit()
-            revoker.join(timeout=30)
+        _behind(pg_store, recording, revoking, "the revocation")
     assert revoked == [1]  # no deadlock: it went through once the recording committed
     with pg_store.connect() as connection:
         actions = connection.execute(
@@ -140,15 +138,8 @@ def test_a_delivery_waiting_on_a_revocation_withdraws_what_was_queued_under_it(
     assert _life_event(pg_store, client) == [("cra", "cra_child_benefits")]  # queued
     delivered: list[Delivery] = []
     with pg_store.connect() as revoking:
-        transaction = revoking.begin()
         revoke(revoking, client, "cra_child_benefits", **WHO)  # holds the chain's head
-        worker = threading.Thread(target=lambda: delivered.append(deliver(pg_store)))
-        worker.start()
-        try:
-            assert _waiting_for_a_lock(pg_store), "the delivery never waited for the revocation"
-        finally:
-            transaction.commit()
-            worker.join(timeout=30)
+        _behind(pg_store, revoking, lambda: delivered.append(deliver(pg_store)), "the delivery")
     assert delivered == [Delivery(0, 0, 1)]  # withdrawn, not sent
     with pg_store.connect() as connection:
         assert connection.execute(select(inbox.c.id)).all() == []
