@@ -251,9 +251,10 @@ def household_and_events(
 ) -> Held:
     """The household as it stood on ``on``, as recorded up to ``known_at`` (default: now), in
     the profile contract's shape, the client's events dated up to ``until`` (type, date,
-    data: the life-event contract's history; None: no events), the client's agency and its open
-    consents, in one query, *not audited*: for :func:`profile` and for a read whose result is used only if an
-    audited read gives the same (:func:`engine.tellusonce.recording.evaluate_ahead`).
+    data: the life-event contract's history; None: no events), the client's agency and its
+    open consents, in one query, *not audited*: for :func:`profile` and for a read whose
+    result is used only if an audited read gives the same
+    (:func:`engine.tellusonce.recording.evaluate_ahead`).
 
     Raises:
         InputError: an unknown client.
